@@ -97,7 +97,7 @@ struct bake_build {
 	const char *install_arguments;
 	const char *targets;         /* make: default "all" */
 	const char *install_target;  /* make: default "install"; "" = none */
-	const char *bootstrap;       /* autotools: run in SRCDIR when configure is missing */
+	const char *bootstrap;       /* autotools: run in SRCDIR before configure */
 	bool in_source;              /* autotools: configure in SRCDIR */
 	struct bake_step *steps;     /* script */
 	size_t nsteps;

@@ -74,8 +74,7 @@ static size_t bake_recipe(const struct bake_module *mod, bool configured,
 		const char *dir = b->in_source ? "src" : "obj";
 		if (!configured) {
 			if (b->bootstrap)
-				bake_add_step(steps, &n, "bootstrap", "src",
-					      "if [ ! -x ./configure ]; then %s; fi%s%s", b->bootstrap,
+				bake_add_step(steps, &n, "bootstrap", "src", "%s%s%s", b->bootstrap,
 					      NULL, NULL);
 			bake_add_step(steps, &n, "configure", dir,
 				      "$SRCDIR/configure --prefix=$INSTALLDIR %s%s%s",

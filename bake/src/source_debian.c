@@ -235,8 +235,13 @@ int bake_debian_download(struct bake_ctx *x, int m, const char *log)
 	free(what);
 	free(apt);
 	free(dl);
-	if (rc != 0)
+	if (rc != 0) {
+		bake_log_note(log,
+			      "bake: apt-get source %s failed: the Debian archive at the configured "
+			      "mirror did not serve every file of the source package (see above)",
+			      mod->source.package);
 		return -1;
+	}
 	char *dsc = bake_find_dsc(x, m);
 	if (!dsc) {
 		bake_log_note(log, "bake: apt-get source left no .dsc file");
