@@ -1,0 +1,56 @@
+# dce - one build entry point. Out-of-tree: objects go to $(BUILDDIR).
+#   make                 build libdce.a and dce-run into build/dce
+#   make install PREFIX=...
+#   make check           the whole test suite (same as test/run)
+BUILDDIR ?= build/dce
+PREFIX   ?= build/install
+CC       ?= gcc
+CXX      ?= g++
+NS3_MODULES := ns3-core
+NS3_CFLAGS := $(filter-out -I/usr%;,$(shell pkg-config --cflags $(NS3_MODULES) 2>/dev/null))
+NS3_LIBS   := $(shell pkg-config --libs $(NS3_MODULES) 2>/dev/null)
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+ALL_CFLAGS   := -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE $(CFLAGS)
+ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAGS)
+
+C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c)
+S_SRCS := $(wildcard src/core/*.S src/libc-ns3/*.S)
+CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(BUILDDIR)/src/ns3/sim-ns3.o
+LIB := $(BUILDDIR)/libdce.a
+RUN := $(BUILDDIR)/dce-run
+
+.PHONY: all install check clean
+all: $(LIB) $(RUN)
+
+$(BUILDDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILDDIR)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+$(BUILDDIR)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(CORE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(RUN): $(BUILDDIR)/src/cli/dce-run.o $(LIB)
+	$(CXX) -o $@ $^ $(NS3_LIBS)
+
+install: all
+	mkdir -p $(PREFIX)/bin $(PREFIX)/lib $(PREFIX)/include/dce
+	cp $(RUN) $(PREFIX)/bin/
+	cp $(LIB) $(PREFIX)/lib/
+	cp src/core/dce.h $(PREFIX)/include/dce/
+
+check: all
+	test/run
+
+clean:
+	rm -rf $(BUILDDIR)
+
+-include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

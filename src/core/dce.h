@@ -1,0 +1,35 @@
+/* dce.h - the public C API of the dce core: nodes, processes, running a scenario.
+ * The ns-3 helpers (src/ns3) and the command-line runner are built on it. */
+#ifndef DCE_H
+#define DCE_H
+#include <stdint.h>
+#include <stddef.h>
+
+struct dce_node;
+
+struct dce_process_spec {
+	const char *binary;        /* program path or name searched in the node's $PATH */
+	char *const *argv;         /* argv[0] included; NULL-terminated */
+	char *const *envp;         /* NULL-terminated; NULL = a small default environment */
+	const char *stdin_file;    /* host path read as stdin, NULL = empty stdin */
+	size_t stack_size;         /* main thread's stack; 0 = 8 MiB */
+	uint64_t start_ns;         /* simulated start time */
+	uint64_t stop_ns;          /* 0 = run until it exits; else SIGKILL at that time */
+};
+
+/* Global settings; call before creating nodes. out_dir holds files-N/ and exitprocs. */
+int dce_init(const char *out_dir, uint64_t seed);
+/* Create node `id` (its files-N/ root is created if missing). */
+struct dce_node *dce_node_create(uint32_t id);
+struct dce_node *dce_node_get(uint32_t id);
+/* Make a host path prefix visible read-only inside every node (see docs/user-guide.md). */
+int dce_map_host_path(const char *prefix);
+/* Schedule a process; returns its future virtual pid (>0) or -errno. */
+int dce_process_schedule(struct dce_node *node, const struct dce_process_spec *spec);
+/* After the simulation ran: write exitprocs, report; returns the number of processes
+ * that did not exit with status 0. */
+int dce_finish(void);
+/* Time a busy-waiting program advances per clock read after many reads (ns). */
+void dce_set_clock_quantum(uint64_t ns);
+
+#endif

@@ -1,0 +1,241 @@
+/* kernel.h - the emulated kernel's objects: nodes, processes, threads, open files and
+ * wait queues. Shared by src/core (scheduling, process table) and src/libc-ns3 (the
+ * syscall ABI). Not a public header. */
+#ifndef DCE_KERNEL_H
+#define DCE_KERNEL_H
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <ucontext.h>
+#include "dce.h"
+#include "fiber.h"
+
+#define DCE_NSIG 65
+#define DCE_KSTACK_SIZE (256 * 1024)
+
+struct dce_thread;
+struct dce_file;
+struct dce_process;
+
+/* Threads waiting for something; woken in FIFO order (deterministic). */
+struct dce_waitq {
+	struct dce_waiter *head, *tail;
+};
+struct dce_waiter {
+	struct dce_thread *thread;
+	struct dce_waitq *q;
+	struct dce_waiter *next, *prev;
+	struct dce_waiter *tnext; /* the thread's other waits (poll waits on many) */
+};
+
+struct dce_node {
+	uint32_t id;
+	char *root;                /* host path of files-N */
+	int rootfd;                /* O_PATH fd of files-N */
+	char hostname[65];
+	uint64_t rand_state;       /* /dev/urandom and getrandom for this node */
+	int next_pid;
+	struct dce_node *next;
+};
+
+struct dce_mapping {                /* a writable private mapping, tracked for fork */
+	uintptr_t start, end;
+	struct dce_mapping *next;
+};
+
+struct dce_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+enum dce_thread_state { DCE_T_NEW, DCE_T_RUNNING, DCE_T_RUNNABLE, DCE_T_BLOCKED, DCE_T_DEAD };
+
+struct dce_thread {
+	struct dce_fiber fiber;
+	struct dce_process *proc;
+	int tid;
+	enum dce_thread_state state;
+	uint64_t user_fs;
+	ucontext_t *uc;            /* user context of the trap being served */
+	ucontext_t start_uc;       /* user context a new thread starts from */
+	/* blocking */
+	int wake_reason;           /* 0 = woken, -ETIMEDOUT, -EINTR */
+	uint64_t timer_event;
+	uint64_t wake_event;
+	/* thread state the kernel keeps */
+	uint64_t clear_child_tid;
+	uint64_t robust_list;
+	uint64_t sigmask;
+	uint64_t sigpending;
+	stack_t altstack;
+	int clock_reads;           /* consecutive clock reads without blocking */
+	struct dce_waiter *waits;  /* wait queues this thread is on */
+	void *futex_wait;          /* its futex waiter while in FUTEX_WAIT */
+	long last_nr;              /* syscall being served (for SA_RESTART) */
+	uint64_t saved_sigmask;    /* mask to restore after rt_sigsuspend's handler */
+	int restore_sigmask;
+	struct dce_thread *next;   /* in proc->threads */
+};
+
+struct dce_fdtable {
+	int refs;
+	int size;
+	struct dce_file **files;
+	unsigned char *cloexec;
+};
+
+enum dce_proc_state { DCE_P_LOADING, DCE_P_RUNNING, DCE_P_ZOMBIE, DCE_P_REAPED };
+
+struct dce_process {
+	struct dce_node *node;
+	int pid, ppid, pgid, sid;
+	enum dce_proc_state state;
+	struct dce_process *parent;
+	struct dce_thread *threads;
+	int nthreads, next_tid_unused;
+	struct dce_fdtable *fds;
+	char cwd[PATH_MAX];        /* virtual absolute path */
+	mode_t umask;
+	struct dce_sigaction sigact[DCE_NSIG];
+	uint64_t sigpending;       /* process-directed pending signals */
+	/* memory */
+	uintptr_t brk_base, brk_cur, brk_max;
+	struct dce_mapping *maps;
+	/* life */
+	uint64_t start_ns, end_ns, stop_event;
+	int exit_code;             /* valid when !killed_by */
+	int killed_by;             /* signal number, 0 if exited */
+	char *fatal;               /* one-line reason when it could not start or was killed */
+	struct dce_waitq child_wait;  /* parents in wait4 */
+	struct dce_waitq vfork_wait;
+	int vfork_done;
+	char *cmdline;             /* argv joined by spaces, for status and exitprocs */
+	char *exe;                 /* virtual path of the executable */
+	char *logdir;              /* host path of files-N/var/log/<pid> */
+	uint64_t unknown_reported[8]; /* bitmap of syscall numbers already reported */
+	int itimer_real_event;
+	uint64_t alarm_event;
+	struct dce_process *fork_parent; /* runs on this parent's memory until exec/exit */
+	struct dce_process *next_all;
+};
+
+struct dce_file_ops;
+struct dce_file {
+	int refs;
+	const struct dce_file_ops *ops;
+	int hostfd;                /* -1 if not backed by a host fd */
+	int flags;                 /* O_ flags (status flags) */
+	char *vpath;               /* virtual path for /proc/self/fd and fchdir */
+	void *priv;
+	struct dce_waitq readq, writeq; /* readiness waiters (poll/select/epoll) */
+};
+
+struct dce_file_ops {
+	const char *name;
+	ssize_t (*read)(struct dce_thread *, struct dce_file *, void *, size_t);
+	ssize_t (*write)(struct dce_thread *, struct dce_file *, const void *, size_t);
+	/* readiness mask (POLLIN/POLLOUT/...) right now */
+	int (*poll)(struct dce_file *);
+	void (*release)(struct dce_file *);
+};
+
+/* ---- global state of the run (one host process runs one scenario) ---- */
+struct dce_world {
+	char *out_dir;
+	uint64_t seed;
+	uint64_t clock_quantum;
+	uint64_t epoch_ns;            /* CLOCK_REALTIME at simulated time 0 */
+	struct dce_node *nodes;
+	struct dce_process *procs;    /* every process ever created, in creation order */
+	char **host_maps;
+	int n_host_maps;
+	int live;                     /* processes not yet exited */
+	FILE *err;                    /* the scenario's stderr */
+	int trace;                    /* DCE_TRACE=1: log every system call */
+};
+extern struct dce_world dce_world;
+extern struct dce_thread *dce_current;
+
+/* sched.c */
+void dce_sched_init(void);
+void dce_thread_run(struct dce_thread *t);            /* from an event: run t until it blocks */
+int dce_thread_block(struct dce_thread *t, int64_t timeout_ns); /* 0, -ETIMEDOUT or -EINTR */
+void dce_thread_wake(struct dce_thread *t, int reason);
+void dce_thread_exit_fiber(struct dce_thread *t) __attribute__((noreturn));
+void dce_waitq_add(struct dce_waitq *q, struct dce_waiter *w, struct dce_thread *t);
+void dce_waitq_del(struct dce_waiter *w);
+/* Drop every wait of a thread that is being destroyed while blocked. */
+void dce_thread_forget_waits(struct dce_thread *t);
+void dce_waitq_wake_all(struct dce_waitq *q);
+void dce_waitq_wake_one(struct dce_waitq *q);
+/* Wait on q until cond() or timeout; returns 0, -ETIMEDOUT or -EINTR. */
+int dce_wait_on(struct dce_thread *t, struct dce_waitq *q, int64_t timeout_ns);
+/* Block on q once, ignoring signals (the caller re-checks its condition). */
+void dce_thread_block_uninterruptible(struct dce_thread *t, struct dce_waitq *q);
+
+/* process.c */
+struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *parent);
+struct dce_thread *dce_thread_new(struct dce_process *p);
+void dce_process_exit(struct dce_process *p, int code, int sig) __attribute__((noreturn));
+void dce_process_kill(struct dce_process *p, int sig); /* from outside the process */
+void dce_process_fatal(struct dce_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dce_report_unknown_syscall(struct dce_process *p, long nr);
+int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[], char *const envp[]);
+struct dce_process *dce_process_find(struct dce_node *n, int pid);
+void dce_thread_enter_user(struct dce_thread *t) __attribute__((noreturn));
+
+/* fd.c */
+struct dce_fdtable *dce_fdtable_new(void);
+struct dce_fdtable *dce_fdtable_dup(struct dce_fdtable *t);
+void dce_fdtable_put(struct dce_fdtable *t);
+struct dce_file *dce_file_new(const struct dce_file_ops *ops, int hostfd, int flags);
+struct dce_file *dce_file_get(struct dce_file *f);
+void dce_file_put(struct dce_file *f);
+int dce_fd_install(struct dce_process *p, struct dce_file *f, int minfd, int cloexec);
+int dce_fd_install_at(struct dce_process *p, struct dce_file *f, int fd, int cloexec);
+struct dce_file *dce_fd_lookup(struct dce_process *p, int fd);
+int dce_fd_close(struct dce_process *p, int fd);
+void dce_fd_close_on_exec(struct dce_process *p);
+void dce_file_notify(struct dce_file *f); /* readiness changed: wake pollers */
+extern const struct dce_file_ops dce_hostfile_ops;
+
+/* time.c */
+uint64_t dce_time_realtime_ns(void);
+
+/* random.c */
+void dce_random_fill(struct dce_node *n, void *buf, size_t len);
+
+/* loader (src/loader) */
+struct dce_image {
+	uintptr_t entry;           /* where the thread starts (interpreter's entry if any) */
+	uintptr_t stack_top;       /* initial rsp */
+	uintptr_t brk;
+};
+int dce_loader_exec(struct dce_process *p, const char *vpath, int hostfd,
+                    char *const argv[], char *const envp[], size_t stack_size,
+                    struct dce_image *img, char *err, size_t errlen);
+
+/* fs.c */
+int dce_fs_open_host(struct dce_process *p, int dirfd, const char *path, int flags, mode_t mode,
+                     char *vpath_out);
+int dce_fs_find_program(struct dce_process *p, const char *name, char *const envp[],
+                        char *vpath_out, char *err, size_t errlen);
+
+/* syscall.c */
+long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+#define DCE_SYSCALL_NORETURN (-4096 - 1)
+
+/* signal.c */
+void dce_signal_send_proc(struct dce_process *p, int sig);
+void dce_signal_send_thread(struct dce_thread *t, int sig);
+void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc);
+int dce_signal_pending(struct dce_thread *t);
+
+/* user memory access (user memory is in our address space: these only check NULL) */
+#define DCE_USER(p) ((void *)(uintptr_t)(p))
+
+#endif

@@ -1,0 +1,632 @@
+/* process.c - nodes, the process table, process start, exit, exec and reporting. */
+#include "kernel.h"
+#include "sim.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct dce_world dce_world;
+extern uint64_t dce_user_fs;
+void dce_enter_user(ucontext_t *uc) __attribute__((noreturn));
+void dce_mm_release_all(struct dce_process *p);
+void dce_futex_wake_addr(struct dce_process *p, uint64_t addr, int n);
+int dce_loader_check(int fd, const char *vpath, char *err, size_t errlen);
+void dce_timers_release(struct dce_process *p);
+static stack_t host_altstack;
+
+static int mkdirs(const char *path)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *s = tmp + 1; *s; s++) {
+		if (*s == '/') {
+			*s = 0;
+			if (mkdir(tmp, 0755) && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+static void write_file(const char *dir, const char *name, const char *content, int overwrite)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL), 0644);
+	if (fd < 0)
+		return;
+	size_t len = strlen(content);
+	if (write(fd, content, len) != (ssize_t)len)
+		fprintf(dce_world.err, "dce: cannot write %s\n", path);
+	close(fd);
+}
+
+static const char *default_host_maps[] = {
+	"/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/lib", "/usr/lib64", "/lib", "/lib64",
+	"/usr/libexec", "/usr/share/zoneinfo", "/usr/share/locale", "/usr/lib/locale",
+	"/usr/share/i18n", "/usr/share/terminfo", "/usr/share/misc", "/etc/ld.so.cache",
+	"/etc/services", "/etc/protocols", "/etc/nsswitch.conf", "/etc/host.conf",
+	"/etc/ssl", "/etc/alternatives", "/etc/python3", "/etc/python3.11", "/usr/share/python3",
+	"/etc/mime.types", "/etc/inputrc", "/etc/locale.alias", "/usr/share/ca-certificates",
+};
+
+int dce_init(const char *out_dir, uint64_t seed)
+{
+	extern int dce_trap_init(char *err, size_t errlen);
+	char err[256];
+	memset(&dce_world, 0, sizeof dce_world);
+	dce_world.err = stderr;
+	dce_world.trace = getenv("DCE_TRACE") && atoi(getenv("DCE_TRACE"));
+	dce_world.seed = seed;
+	dce_world.clock_quantum = 1000; /* 1 us per 100 reads in a row */
+	dce_world.epoch_ns = 1262304000ULL * 1000000000ULL; /* 2010-01-01 00:00:00 UTC */
+	if (mkdirs(out_dir)) {
+		fprintf(stderr, "dce: cannot create output directory %s: %s\n", out_dir, strerror(errno));
+		return -1;
+	}
+	dce_world.out_dir = realpath(out_dir, NULL);
+	for (size_t i = 0; i < sizeof default_host_maps / sizeof default_host_maps[0]; i++)
+		dce_map_host_path(default_host_maps[i]);
+	if (dce_trap_init(err, sizeof err)) {
+		fprintf(stderr, "dce: %s\n", err);
+		return -1;
+	}
+	sigaltstack(NULL, &host_altstack);
+	struct rlimit { unsigned long cur, max; } rl;
+	if (syscall(SYS_getrlimit, 7 /* RLIMIT_NOFILE */, &rl) == 0) {
+		rl.cur = rl.max;
+		syscall(SYS_setrlimit, 7, &rl);
+	}
+	return 0;
+}
+
+void dce_set_clock_quantum(uint64_t ns) { dce_world.clock_quantum = ns; }
+
+int dce_map_host_path(const char *prefix)
+{
+	if (prefix[0] != '/')
+		return -EINVAL;
+	char **m = realloc(dce_world.host_maps, sizeof(char *) * (size_t)(dce_world.n_host_maps + 1));
+	if (!m)
+		return -ENOMEM;
+	dce_world.host_maps = m;
+	m[dce_world.n_host_maps++] = strdup(prefix);
+	return 0;
+}
+
+struct dce_node *dce_node_get(uint32_t id)
+{
+	for (struct dce_node *n = dce_world.nodes; n; n = n->next)
+		if (n->id == id)
+			return n;
+	return NULL;
+}
+
+struct dce_node *dce_node_create(uint32_t id)
+{
+	struct dce_node *n = dce_node_get(id);
+	if (n)
+		return n;
+	n = calloc(1, sizeof *n);
+	n->id = id;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/files-%u", dce_world.out_dir, id);
+	n->root = strdup(path);
+	const char *dirs[] = { "", "/tmp", "/etc", "/var/log", "/home", "/root", "/dev", "/proc" };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", n->root, dirs[i]);
+		mkdirs(path);
+	}
+	snprintf(path, sizeof path, "%s/etc", n->root);
+	snprintf(n->hostname, sizeof n->hostname, "node%u", id);
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s\n", n->hostname);
+	write_file(path, "hostname", buf, 0);
+	write_file(path, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", 0);
+	write_file(path, "group", "root:x:0:\nnogroup:x:65534:\n", 0);
+	snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\t%s\n", n->hostname);
+	write_file(path, "hosts", buf, 0);
+	n->rootfd = open(n->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	n->rand_state = dce_world.seed * 0x9E3779B97F4A7C15ULL + id * 0xBF58476D1CE4E5B9ULL + 1;
+	n->next_pid = 1000;
+	struct dce_node **pp = &dce_world.nodes;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = n;
+	return n;
+}
+
+struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *parent)
+{
+	struct dce_process *p = calloc(1, sizeof *p);
+	p->node = node;
+	p->pid = node->next_pid++;
+	p->parent = parent;
+	p->ppid = parent ? parent->pid : 1;
+	p->pgid = parent ? parent->pgid : p->pid;
+	p->sid = parent ? parent->sid : p->pid;
+	p->umask = parent ? parent->umask : 022;
+	snprintf(p->cwd, sizeof p->cwd, "%s", parent ? parent->cwd : "/");
+	p->state = DCE_P_LOADING;
+	struct dce_process **pp = &dce_world.procs;
+	while (*pp)
+		pp = &(*pp)->next_all;
+	*pp = p;
+	dce_world.live++;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/var/log/%d", node->root, p->pid);
+	mkdirs(dir);
+	p->logdir = strdup(dir);
+	return p;
+}
+
+struct dce_process *dce_process_find(struct dce_node *n, int pid)
+{
+	for (struct dce_process *p = dce_world.procs; p; p = p->next_all)
+		if (p->node == n && p->pid == pid && p->state != DCE_P_REAPED)
+			return p;
+	return NULL;
+}
+
+static void thread_start(void *arg)
+{
+	dce_thread_enter_user(arg);
+}
+
+struct dce_thread *dce_thread_new(struct dce_process *p)
+{
+	struct dce_thread *t = calloc(1, sizeof *t);
+	t->proc = p;
+	t->tid = p->nthreads == 0 ? p->pid : p->node->next_pid++;
+	t->state = DCE_T_NEW;
+	if (dce_fiber_init(&t->fiber, DCE_KSTACK_SIZE, thread_start, t)) {
+		free(t);
+		return NULL;
+	}
+	struct dce_thread **pp = &p->threads;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = t;
+	p->nthreads++;
+	return t;
+}
+
+void dce_thread_enter_user(struct dce_thread *t)
+{
+	uintptr_t top = (uintptr_t)dce_fiber_stack_top(&t->fiber) - 4096;
+	ucontext_t *uc = (ucontext_t *)((top - sizeof(ucontext_t)) & ~63UL);
+	*uc = t->start_uc;
+	uc->uc_stack = host_altstack;
+	dce_signal_deliver(t, uc);
+	dce_user_fs = t->user_fs;
+	dce_enter_user(uc);
+}
+
+static void set_start_context(struct dce_thread *t, uintptr_t rip, uintptr_t rsp)
+{
+	memset(&t->start_uc, 0, sizeof t->start_uc);
+	greg_t *g = t->start_uc.uc_mcontext.gregs;
+	g[REG_RIP] = (greg_t)rip;
+	g[REG_RSP] = (greg_t)rsp;
+	g[REG_EFL] = 0x202;
+	g[REG_CSGSFS] = 0x33 | (0x2bLL << 48);
+	t->start_uc.uc_flags = 2 | 4; /* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+}
+
+void dce_process_fatal(struct dce_process *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	free(p->fatal);
+	p->fatal = strdup(msg);
+	fprintf(dce_world.err, "dce: node %u pid %d (%s): %s\n", p->node->id, p->pid,
+	        p->cmdline ? p->cmdline : "?", msg);
+	fflush(dce_world.err);
+}
+
+static const char *signame(int sig)
+{
+	const char *s = sigabbrev_np(sig);
+	return s ? s : "?";
+}
+
+static void fmt_time(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%llu.%09llu", (unsigned long long)(ns / 1000000000ULL),
+	         (unsigned long long)(ns % 1000000000ULL));
+}
+
+static void write_status(struct dce_process *p)
+{
+	char buf[8192], t0[32], t1[32];
+	fmt_time(t0, sizeof t0, p->start_ns);
+	fmt_time(t1, sizeof t1, p->end_ns);
+	int n = snprintf(buf, sizeof buf, "cmdline: %s\nnode: %u\npid: %d\nppid: %d\nstart: %s\nend: %s\n",
+	                 p->cmdline ? p->cmdline : "", p->node->id, p->pid, p->ppid, t0, t1);
+	if (p->killed_by)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "killed: SIG%s (%d)\n", signame(p->killed_by), p->killed_by);
+	else
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "exit: %d\n", p->exit_code);
+	if (p->fatal)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "error: %s\n", p->fatal);
+	for (int nr = 0; nr < 512 && n < (int)sizeof buf - 100; nr++)
+		if (p->unknown_reported[nr / 64] & (1ULL << (nr % 64)))
+			n += snprintf(buf + n, sizeof buf - (size_t)n, "unknown-syscall: %d (returned ENOSYS)\n", nr);
+	write_file(p->logdir, "status", buf, 1);
+}
+
+void dce_report_unknown_syscall(struct dce_process *p, long nr)
+{
+	if (nr < 0 || nr >= 512) {
+		nr = 511;
+	}
+	p->unknown_reported[nr / 64] |= 1ULL << (nr % 64);
+}
+
+static void kill_other_threads(struct dce_process *p, struct dce_thread *keep)
+{
+	struct dce_thread **pp = &p->threads;
+	while (*pp) {
+		struct dce_thread *t = *pp;
+		if (t == keep) {
+			pp = &t->next;
+			continue;
+		}
+		*pp = t->next;
+		p->nthreads--;
+		t->state = DCE_T_DEAD;
+		dce_thread_forget_waits(t);
+		if (t->timer_event)
+			dce_sim_cancel(t->timer_event);
+		if (t->wake_event)
+			dce_sim_cancel(t->wake_event);
+		dce_fiber_destroy(&t->fiber); /* not running: safe */
+		free(t);
+	}
+}
+
+/* Everything but the calling thread's own fiber. */
+static void teardown(struct dce_process *p, int code, int sig)
+{
+	if (p->state == DCE_P_ZOMBIE || p->state == DCE_P_REAPED)
+		return;
+	p->exit_code = code & 0xff;
+	p->killed_by = sig;
+	p->end_ns = dce_sim_now();
+	p->state = DCE_P_ZOMBIE;
+	dce_world.live--;
+	if (p->stop_event)
+		dce_sim_cancel(p->stop_event);
+	dce_timers_release(p);
+	if (p->fds) {
+		dce_fdtable_put(p->fds);
+		p->fds = NULL;
+	}
+	dce_mm_release_all(p);
+	write_status(p);
+	/* children are adopted by nobody: they are reaped when they exit */
+	for (struct dce_process *c = dce_world.procs; c; c = c->next_all)
+		if (c->parent == p) {
+			c->parent = NULL;
+			if (c->state == DCE_P_ZOMBIE)
+				c->state = DCE_P_REAPED;
+		}
+	p->vfork_done = 1;
+	dce_waitq_wake_all(&p->vfork_wait);
+	if (p->parent) {
+		dce_signal_send_proc(p->parent, SIGCHLD);
+		dce_waitq_wake_all(&p->parent->child_wait);
+	} else {
+		p->state = DCE_P_REAPED;
+	}
+}
+
+void dce_process_exit(struct dce_process *p, int code, int sig)
+{
+	struct dce_thread *self = dce_current;
+	kill_other_threads(p, self);
+	teardown(p, code, sig);
+	p->threads = NULL;
+	p->nthreads = 0;
+	dce_thread_exit_fiber(self);
+}
+
+void dce_process_kill(struct dce_process *p, int sig)
+{
+	if (dce_current && dce_current->proc == p) {
+		dce_process_exit(p, 0, sig);
+	}
+	kill_other_threads(p, NULL);
+	p->threads = NULL;
+	p->nthreads = 0;
+	teardown(p, 0, sig);
+}
+
+static char *join_argv(char *const argv[])
+{
+	size_t len = 1;
+	for (int i = 0; argv[i]; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len), *o = s;
+	*o = 0;
+	for (int i = 0; argv[i]; i++)
+		o += sprintf(o, "%s%s", i ? " " : "", argv[i]);
+	return s;
+}
+
+/* ---- starting a scheduled process ---- */
+struct start_req {
+	struct dce_process *p;
+	char *binary;
+	char **argv, **envp;
+	char *stdin_file;
+	size_t stack_size;
+	uint64_t stop_ns;
+};
+
+static char **dup_vec(char *const v[])
+{
+	int n = 0;
+	while (v && v[n])
+		n++;
+	char **o = calloc((size_t)n + 1, sizeof *o);
+	for (int i = 0; i < n; i++)
+		o[i] = strdup(v[i]);
+	return o;
+}
+
+static void free_vec(char **v)
+{
+	for (int i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int open_log(struct dce_process *p, const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", p->logdir, name);
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+}
+
+static void stop_event(void *arg)
+{
+	struct dce_process *p = arg;
+	p->stop_event = 0;
+	if (p->state == DCE_P_RUNNING)
+		dce_process_kill(p, SIGKILL);
+}
+
+static int install_stdio(struct dce_process *p, const char *stdin_file)
+{
+	int in = stdin_file ? open(stdin_file, O_RDONLY | O_CLOEXEC) : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		dce_process_fatal(p, "cannot open stdin file %s: %s", stdin_file, strerror(errno));
+		return -1;
+	}
+	dce_fd_install_at(p, dce_file_new(&dce_hostfile_ops, in, O_RDONLY), 0, 0);
+	dce_fd_install_at(p, dce_file_new(&dce_hostfile_ops, open_log(p, "stdout"), O_WRONLY | O_APPEND), 1, 0);
+	dce_fd_install_at(p, dce_file_new(&dce_hostfile_ops, open_log(p, "stderr"), O_WRONLY | O_APPEND), 2, 0);
+	return 0;
+}
+
+/* Load path into p for thread t (new or exec'ing); argv/envp are host copies. */
+static int load_image(struct dce_process *p, struct dce_thread *t, int fd, const char *vpath,
+                      char *const argv[], char *const envp[], size_t stack_size)
+{
+	struct dce_image img;
+	char err[PATH_MAX + 200];
+	int r = dce_loader_exec(p, vpath, fd, argv, envp, stack_size, &img, err, sizeof err);
+	if (r) {
+		dce_process_fatal(p, "%s", err);
+		return r;
+	}
+	free(p->exe);
+	p->exe = strdup(vpath);
+	t->user_fs = 0;
+	set_start_context(t, img.entry, img.stack_top);
+	return 0;
+}
+
+static void start_event(void *arg)
+{
+	struct start_req *rq = arg;
+	struct dce_process *p = rq->p;
+	p->start_ns = dce_sim_now();
+	p->fds = dce_fdtable_new();
+	char vpath[PATH_MAX], err[PATH_MAX + 200];
+	struct dce_thread *t = dce_thread_new(p);
+	int fd = -1;
+	if (install_stdio(p, rq->stdin_file) == 0) {
+		fd = dce_fs_find_program(p, rq->binary, rq->envp, vpath, err, sizeof err);
+		if (fd < 0)
+			dce_process_fatal(p, "%s", err);
+	}
+	if (fd >= 0 && load_image(p, t, fd, vpath, rq->argv, rq->envp, rq->stack_size) == 0) {
+		close(fd);
+		p->state = DCE_P_RUNNING;
+		if (rq->stop_ns > p->start_ns)
+			p->stop_event = dce_sim_schedule(rq->stop_ns - p->start_ns, p->node->id, stop_event, p);
+		dce_thread_run(t);
+	} else {
+		if (fd >= 0)
+			close(fd);
+		kill_other_threads(p, NULL);
+		p->threads = NULL;
+		teardown(p, 127, 0);
+	}
+	free(rq->binary);
+	free(rq->stdin_file);
+	free_vec(rq->argv);
+	free_vec(rq->envp);
+	free(rq);
+}
+
+int dce_process_schedule(struct dce_node *node, const struct dce_process_spec *spec)
+{
+	static char *const default_env[] = {
+		"PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME=/root", "TERM=dumb",
+		"LANG=C.UTF-8", NULL
+	};
+	char *const default_argv[] = { (char *)spec->binary, NULL };
+	struct start_req *rq = calloc(1, sizeof *rq);
+	struct dce_process *p = dce_process_new(node, NULL);
+	rq->p = p;
+	rq->binary = strdup(spec->binary);
+	rq->argv = dup_vec(spec->argv ? spec->argv : default_argv);
+	rq->envp = dup_vec(spec->envp ? spec->envp : default_env);
+	rq->stdin_file = spec->stdin_file ? strdup(spec->stdin_file) : NULL;
+	rq->stack_size = spec->stack_size;
+	rq->stop_ns = spec->stop_ns;
+	p->cmdline = join_argv(rq->argv);
+	write_file(p->logdir, "cmdline", p->cmdline, 1);
+	p->start_ns = spec->start_ns;
+	dce_sim_schedule(spec->start_ns, node->id, start_event, rq);
+	return p->pid;
+}
+
+int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[], char *const envp[])
+{
+	struct dce_process *p = t->proc;
+	char vpath[PATH_MAX], err[PATH_MAX + 200];
+	int fd = dce_fs_open_host(p, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0, vpath);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
+		close(fd);
+		return -EACCES;
+	}
+	/* #! scripts: run the interpreter with the script as its argument */
+	char head[256] = "";
+	ssize_t hn = pread(fd, head, sizeof head - 1, 0);
+	if (hn > 2 && head[0] == '#' && head[1] == '!') {
+		head[hn] = 0;
+		char *nl = strchr(head, '\n');
+		if (!nl) {
+			close(fd);
+			return -ENOEXEC;
+		}
+		*nl = 0;
+		char *s = head + 2;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		char *interp = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		char *opt = NULL;
+		if (*s) {
+			*s++ = 0;
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (*s)
+				opt = s;
+			size_t ol = opt ? strlen(opt) : 0;
+			while (ol && (opt[ol - 1] == ' ' || opt[ol - 1] == '\t' || opt[ol - 1] == '\r'))
+				opt[--ol] = 0;
+		}
+		close(fd);
+		int argc = 0;
+		while (argv[argc])
+			argc++;
+		char **nargv = calloc((size_t)argc + 4, sizeof *nargv);
+		int k = 0;
+		nargv[k++] = interp;
+		if (opt)
+			nargv[k++] = opt;
+		nargv[k++] = (char *)path;
+		for (int i = 1; i < argc; i++)
+			nargv[k++] = argv[i];
+		int r = dce_process_exec(t, interp, nargv, envp);
+		free(nargv);
+		return r;
+	}
+	if (dce_loader_check(fd, vpath, err, sizeof err)) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	char **av = dup_vec(argv), **ev = dup_vec(envp);
+	/* point of no return: drop the old image */
+	kill_other_threads(p, t);
+	dce_mm_release_all(p);
+	p->fork_parent = NULL;
+	dce_fd_close_on_exec(p);
+	for (int s = 1; s < DCE_NSIG; s++)
+		if (p->sigact[s].handler != (uint64_t)SIG_IGN)
+			memset(&p->sigact[s], 0, sizeof p->sigact[s]);
+	t->clear_child_tid = 0;
+	t->robust_list = 0;
+	memset(&t->altstack, 0, sizeof t->altstack);
+	free(p->cmdline);
+	p->cmdline = join_argv(av);
+	int r = load_image(p, t, fd, vpath, av, ev, 0);
+	close(fd);
+	free_vec(av);
+	free_vec(ev);
+	p->vfork_done = 1;
+	dce_waitq_wake_all(&p->vfork_wait);
+	if (r)
+		dce_process_exit(p, 0, SIGKILL);
+	dce_thread_enter_user(t);
+}
+
+static int exitproc_cmp(const void *a, const void *b)
+{
+	const struct dce_process *x = *(struct dce_process *const *)a, *y = *(struct dce_process *const *)b;
+	if (x->node->id != y->node->id)
+		return x->node->id < y->node->id ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+int dce_finish(void)
+{
+	int n = 0, bad = 0;
+	for (struct dce_process *p = dce_world.procs; p; p = p->next_all)
+		n++;
+	struct dce_process **v = calloc((size_t)n + 1, sizeof *v);
+	n = 0;
+	for (struct dce_process *p = dce_world.procs; p; p = p->next_all)
+		v[n++] = p;
+	qsort(v, (size_t)n, sizeof *v, exitproc_cmp);
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/exitprocs", dce_world.out_dir);
+	FILE *f = fopen(path, "w");
+	if (f)
+		fprintf(f, "%-6s %-7s %-12s %-20s %-20s %s\n", "NODE", "PID", "EXIT", "START", "END", "CMDLINE");
+	for (int i = 0; i < n; i++) {
+		struct dce_process *p = v[i];
+		char st[32], t0[32], t1[32];
+		if (p->state == DCE_P_ZOMBIE || p->state == DCE_P_REAPED) {
+			if (p->killed_by)
+				snprintf(st, sizeof st, "SIG%s", signame(p->killed_by));
+			else
+				snprintf(st, sizeof st, "%d", p->exit_code);
+			if (p->killed_by || p->exit_code)
+				bad++;
+		} else {
+			snprintf(st, sizeof st, "RUNNING");
+			p->end_ns = dce_sim_now();
+			bad++;
+			write_status(p);
+		}
+		fmt_time(t0, sizeof t0, p->start_ns);
+		fmt_time(t1, sizeof t1, p->end_ns);
+		if (f)
+			fprintf(f, "%-6u %-7d %-12s %-20s %-20s %s\n", p->node->id, p->pid, st, t0, t1,
+			        p->cmdline ? p->cmdline : "");
+	}
+	if (f)
+		fclose(f);
+	free(v);
+	return bad;
+}

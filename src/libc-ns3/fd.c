@@ -1,0 +1,179 @@
+/* fd.c - per-process file descriptor tables and open file descriptions. */
+#include "../core/kernel.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DCE_FD_MAX 1024 /* RLIMIT_NOFILE each process sees */
+
+struct dce_fdtable *dce_fdtable_new(void)
+{
+	struct dce_fdtable *t = calloc(1, sizeof *t);
+	t->refs = 1;
+	return t;
+}
+
+static int grow(struct dce_fdtable *t, int need)
+{
+	if (need <= t->size)
+		return 0;
+	int n = t->size ? t->size : 16;
+	while (n < need)
+		n *= 2;
+	struct dce_file **f = realloc(t->files, sizeof *f * (size_t)n);
+	unsigned char *c = realloc(t->cloexec, (size_t)n);
+	if (!f || !c)
+		return -ENOMEM;
+	memset(f + t->size, 0, sizeof *f * (size_t)(n - t->size));
+	memset(c + t->size, 0, (size_t)(n - t->size));
+	t->files = f;
+	t->cloexec = c;
+	t->size = n;
+	return 0;
+}
+
+struct dce_fdtable *dce_fdtable_dup(struct dce_fdtable *src)
+{
+	struct dce_fdtable *t = dce_fdtable_new();
+	grow(t, src->size);
+	for (int i = 0; i < src->size; i++) {
+		if (src->files[i])
+			t->files[i] = dce_file_get(src->files[i]);
+		t->cloexec[i] = src->cloexec[i];
+	}
+	return t;
+}
+
+void dce_fdtable_put(struct dce_fdtable *t)
+{
+	if (--t->refs > 0)
+		return;
+	for (int i = 0; i < t->size; i++)
+		if (t->files[i])
+			dce_file_put(t->files[i]);
+	free(t->files);
+	free(t->cloexec);
+	free(t);
+}
+
+struct dce_file *dce_file_new(const struct dce_file_ops *ops, int hostfd, int flags)
+{
+	struct dce_file *f = calloc(1, sizeof *f);
+	f->refs = 1;
+	f->ops = ops;
+	f->hostfd = hostfd;
+	f->flags = flags;
+	return f;
+}
+
+struct dce_file *dce_file_get(struct dce_file *f)
+{
+	f->refs++;
+	return f;
+}
+
+void dce_file_put(struct dce_file *f)
+{
+	if (--f->refs > 0)
+		return;
+	if (f->ops->release)
+		f->ops->release(f);
+	if (f->hostfd >= 0)
+		close(f->hostfd);
+	free(f->vpath);
+	free(f);
+}
+
+int dce_fd_install_at(struct dce_process *p, struct dce_file *f, int fd, int cloexec)
+{
+	struct dce_fdtable *t = p->fds;
+	if (fd < 0 || fd >= DCE_FD_MAX) {
+		dce_file_put(f);
+		return -EBADF;
+	}
+	if (grow(t, fd + 1)) {
+		dce_file_put(f);
+		return -ENOMEM;
+	}
+	if (t->files[fd])
+		dce_file_put(t->files[fd]);
+	t->files[fd] = f;
+	t->cloexec[fd] = (unsigned char)!!cloexec;
+	return fd;
+}
+
+int dce_fd_install(struct dce_process *p, struct dce_file *f, int minfd, int cloexec)
+{
+	struct dce_fdtable *t = p->fds;
+	for (int fd = minfd; fd < DCE_FD_MAX; fd++)
+		if (fd >= t->size || !t->files[fd])
+			return dce_fd_install_at(p, f, fd, cloexec);
+	dce_file_put(f);
+	return -EMFILE;
+}
+
+struct dce_file *dce_fd_lookup(struct dce_process *p, int fd)
+{
+	struct dce_fdtable *t = p->fds;
+	if (!t || fd < 0 || fd >= t->size)
+		return NULL;
+	return t->files[fd];
+}
+
+int dce_fd_close(struct dce_process *p, int fd)
+{
+	struct dce_fdtable *t = p->fds;
+	if (fd < 0 || fd >= t->size || !t->files[fd])
+		return -EBADF;
+	struct dce_file *f = t->files[fd];
+	t->files[fd] = NULL;
+	t->cloexec[fd] = 0;
+	dce_file_put(f);
+	return 0;
+}
+
+void dce_fd_close_on_exec(struct dce_process *p)
+{
+	if (p->fds->refs > 1) { /* shared with a vfork parent: unshare first */
+		struct dce_fdtable *n = dce_fdtable_dup(p->fds);
+		dce_fdtable_put(p->fds);
+		p->fds = n;
+	}
+	for (int fd = 0; fd < p->fds->size; fd++)
+		if (p->fds->files[fd] && p->fds->cloexec[fd])
+			dce_fd_close(p, fd);
+}
+
+void dce_file_notify(struct dce_file *f)
+{
+	dce_waitq_wake_all(&f->readq);
+	dce_waitq_wake_all(&f->writeq);
+}
+
+/* Files backed by a host descriptor: regular files, directories, devices we pass. */
+static ssize_t host_read(struct dce_thread *t, struct dce_file *f, void *buf, size_t len)
+{
+	(void)t;
+	ssize_t r = read(f->hostfd, buf, len);
+	return r < 0 ? -errno : r;
+}
+
+static ssize_t host_write(struct dce_thread *t, struct dce_file *f, const void *buf, size_t len)
+{
+	(void)t;
+	ssize_t r = write(f->hostfd, buf, len);
+	return r < 0 ? -errno : r;
+}
+
+static int host_poll(struct dce_file *f)
+{
+	(void)f;
+	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* files are always ready */
+}
+
+const struct dce_file_ops dce_hostfile_ops = {
+	.name = "file", .read = host_read, .write = host_write, .poll = host_poll,
+};

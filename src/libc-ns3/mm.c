@@ -1,0 +1,150 @@
+/* mm.c - memory system calls: mmap family and brk, forwarded to the host and
+ * tracked per process so that exit (and exec) release everything. */
+#include "../core/kernel.h"
+#include "syscalls.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+void dce_mm_track(struct dce_process *p, uintptr_t start, size_t len)
+{
+	struct dce_mapping *m = malloc(sizeof *m);
+	m->start = start;
+	m->end = start + len;
+	m->next = p->maps;
+	p->maps = m;
+}
+
+/* Forget [start, start+len) (after munmap or a MAP_FIXED replacement). */
+static void untrack(struct dce_process *p, uintptr_t start, size_t len)
+{
+	uintptr_t end = start + len;
+	struct dce_mapping **pp = &p->maps;
+	while (*pp) {
+		struct dce_mapping *m = *pp;
+		if (m->end <= start || m->start >= end) {
+			pp = &m->next;
+			continue;
+		}
+		if (m->start < start && m->end > end) { /* split */
+			struct dce_mapping *tail = malloc(sizeof *tail);
+			tail->start = end;
+			tail->end = m->end;
+			tail->next = m->next;
+			m->end = start;
+			m->next = tail;
+			return;
+		}
+		if (m->start < start)
+			m->end = start;
+		else if (m->end > end)
+			m->start = end;
+		else {
+			*pp = m->next;
+			free(m);
+			continue;
+		}
+		pp = &m->next;
+	}
+}
+
+void dce_mm_release_all(struct dce_process *p)
+{
+	while (p->maps) {
+		struct dce_mapping *m = p->maps;
+		p->maps = m->next;
+		munmap((void *)m->start, m->end - m->start);
+		free(m);
+	}
+	p->brk_base = p->brk_cur = p->brk_max = 0;
+}
+
+long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long flags, long fd, long off)
+{
+	struct dce_process *p = t->proc;
+	int hostfd = -1;
+	if (!(flags & MAP_ANONYMOUS)) {
+		struct dce_file *f = dce_fd_lookup(p, (int)fd);
+		if (!f)
+			return -EBADF;
+		if (f->hostfd < 0)
+			return -ENODEV;
+		hostfd = f->hostfd;
+	}
+	if (flags & MAP_FIXED) {
+		/* never let a program map over dce's own memory */
+		int owned = 0;
+		for (struct dce_mapping *m = p->maps; m; m = m->next)
+			if (addr >= m->start && addr + len <= m->end)
+				owned = 1;
+		if (!owned)
+			flags = (flags & ~MAP_FIXED) | MAP_FIXED_NOREPLACE;
+	}
+	void *r = mmap((void *)addr, len, (int)prot, (int)flags, hostfd, off);
+	if (r == MAP_FAILED)
+		return -errno;
+	if ((flags & MAP_FIXED_NOREPLACE) && addr && (uint64_t)r != addr) {
+		munmap(r, len);
+		return -EEXIST;
+	}
+	len = (len + 4095) & ~4095UL;
+	if (flags & MAP_FIXED)
+		untrack(p, (uintptr_t)r, len);
+	dce_mm_track(p, (uintptr_t)r, len);
+	return (long)r;
+}
+
+long sys_munmap(struct dce_thread *t, uint64_t addr, uint64_t len)
+{
+	len = (len + 4095) & ~4095UL;
+	int owned = 0;
+	for (struct dce_mapping *m = t->proc->maps; m; m = m->next)
+		if (addr >= m->start && addr + len <= m->end)
+			owned = 1;
+	if (!owned)
+		return addr & 4095 ? -EINVAL : 0; /* not the program's memory: pretend */
+	if (munmap((void *)addr, len))
+		return -errno;
+	untrack(t->proc, addr, len);
+	return 0;
+}
+
+long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
+{
+	(void)t;
+	return mprotect((void *)addr, len, (int)prot) ? -errno : 0;
+}
+
+long sys_mremap(struct dce_thread *t, uint64_t old, uint64_t oldlen, uint64_t newlen, long flags, uint64_t newaddr)
+{
+	if (flags & MREMAP_FIXED)
+		return -EINVAL;
+	void *r = mremap((void *)old, oldlen, newlen, (int)flags, (void *)newaddr);
+	if (r == MAP_FAILED)
+		return -errno;
+	untrack(t->proc, old, (oldlen + 4095) & ~4095UL);
+	dce_mm_track(t->proc, (uintptr_t)r, (newlen + 4095) & ~4095UL);
+	return (long)r;
+}
+
+long sys_brk(struct dce_thread *t, uint64_t addr)
+{
+	struct dce_process *p = t->proc;
+	if (addr < p->brk_base || addr > p->brk_max)
+		return (long)p->brk_cur;
+	uintptr_t oldtop = (p->brk_cur + 4095) & ~4095UL, newtop = (addr + 4095) & ~4095UL;
+	if (newtop > oldtop && mprotect((void *)oldtop, newtop - oldtop, PROT_READ | PROT_WRITE))
+		return (long)p->brk_cur;
+	if (newtop < oldtop) {
+		mmap((void *)newtop, oldtop - newtop, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	}
+	p->brk_cur = addr;
+	return (long)addr;
+}
+
+long sys_madvise(struct dce_thread *t, uint64_t addr, uint64_t len, long advice)
+{
+	(void)t;
+	return madvise((void *)addr, len, (int)advice) ? -errno : 0;
+}

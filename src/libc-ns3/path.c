@@ -1,0 +1,236 @@
+/* path.c - resolving a program's paths inside its node's root (files-N).
+ *
+ * The kernel does the containment: openat2(RESOLVE_IN_ROOT) on the node's root
+ * directory resolves "..", absolute and relative symlinks as if files-N were "/".
+ * Paths not present in the node fall back, read-only, to the host paths mapped
+ * with dce_map_host_path (the program's binary, libraries, zoneinfo, ...); the
+ * final host file must itself lie under a mapped prefix. */
+#include "../core/kernel.h"
+#include "path.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve)
+{
+	struct open_how how = { .flags = flags, .mode = mode, .resolve = resolve };
+	long r = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	return r < 0 ? -errno : (int)r;
+}
+
+/* Lexical normalisation of an absolute path: removes ".", "..", duplicate slashes. */
+void dce_path_normalize(const char *in, char *out)
+{
+	char *o = out;
+	*o = 0;
+	const char *s = in;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		const char *e = s;
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - s);
+		if (n == 0 || (n == 1 && s[0] == '.')) {
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			char *slash = strrchr(out, '/');
+			if (slash)
+				*slash = 0;
+			o = out + strlen(out);
+		} else if ((size_t)(o - out) + n + 2 < PATH_MAX) {
+			*o++ = '/';
+			memcpy(o, s, n);
+			o += n;
+			*o = 0;
+		}
+		s = e;
+	}
+	if (out[0] == 0)
+		strcpy(out, "/");
+}
+
+int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *out)
+{
+	if (!path)
+		return -EFAULT;
+	size_t len = strnlen(path, PATH_MAX);
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if (path[0] == '/') {
+		memcpy(out, path, len + 1);
+		return 0;
+	}
+	const char *base = p->cwd;
+	if (dirfd != AT_FDCWD) {
+		struct dce_file *f = dce_fd_lookup(p, dirfd);
+		if (!f)
+			return -EBADF;
+		if (!f->vpath)
+			return -ENOTDIR;
+		base = f->vpath;
+	}
+	if (strlen(base) + 1 + len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	snprintf(out, PATH_MAX, "%s/%s", strcmp(base, "/") ? base : "", path);
+	return 0;
+}
+
+static int under_prefix(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(path, prefix, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+int dce_path_is_mapped(const char *norm)
+{
+	for (int i = 0; i < dce_world.n_host_maps; i++)
+		if (under_prefix(norm, dce_world.host_maps[i]))
+			return 1;
+	return 0;
+}
+
+/* The virtual path of an open host fd (inside the node root or a mapped host path). */
+int dce_path_of_fd(struct dce_node *n, int hostfd, char *out)
+{
+	char link[64], real[PATH_MAX];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", hostfd);
+	ssize_t len = readlink(link, real, sizeof real - 1);
+	if (len < 0)
+		return -errno;
+	real[len] = 0;
+	if (under_prefix(real, n->root)) {
+		const char *rest = real + strlen(n->root);
+		snprintf(out, PATH_MAX, "%s", *rest ? rest : "/");
+		return 1;
+	}
+	snprintf(out, PATH_MAX, "%s", real);
+	return 0;
+}
+
+static int wants_write(int flags)
+{
+	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC));
+}
+
+int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags, mode_t mode,
+                  char *vpath_out, int *is_host)
+{
+	char abs[PATH_MAX], norm[PATH_MAX], vp[PATH_MAX];
+	int r = dce_path_absolute(p, dirfd, path, abs);
+	if (r)
+		return r;
+	if (!path[0])
+		return -ENOENT;
+	flags |= O_CLOEXEC;
+	int fd = sys_openat2(p->node->rootfd, abs, (uint64_t)flags, mode & 07777 & ~p->umask,
+	                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	if (is_host)
+		*is_host = 0;
+	if (fd >= 0) {
+		if (vpath_out && dce_path_of_fd(p->node, fd, vpath_out) < 0)
+			snprintf(vpath_out, PATH_MAX, "%s", abs);
+		return fd;
+	}
+	if (fd != -ENOENT && fd != -ENOTDIR)
+		return fd;
+	dce_path_normalize(abs, norm);
+	if (!dce_path_is_mapped(norm))
+		return fd;
+	if (wants_write(flags) && !(flags & O_PATH))
+		return -EROFS;
+	int hfd = open(norm, flags, 0);
+	if (hfd < 0)
+		return -errno;
+	if (dce_path_of_fd(p->node, hfd, vp) < 0 || !dce_path_is_mapped(vp)) {
+		close(hfd);
+		return -ENOENT; /* a host symlink leading outside the mapped paths */
+	}
+	if (vpath_out)
+		snprintf(vpath_out, PATH_MAX, "%s", vp);
+	if (is_host)
+		*is_host = 1;
+	return hfd;
+}
+
+int dce_path_parent(struct dce_process *p, int dirfd, const char *path, char *base, int *is_host)
+{
+	char abs[PATH_MAX], dir[PATH_MAX];
+	int r = dce_path_absolute(p, dirfd, path, abs);
+	if (r)
+		return r;
+	if (!path[0])
+		return -ENOENT;
+	size_t len = strlen(abs);
+	while (len > 1 && abs[len - 1] == '/')
+		abs[--len] = 0;
+	char *slash = strrchr(abs, '/');
+	snprintf(base, NAME_MAX + 1, "%s", slash + 1);
+	if (slash == abs)
+		strcpy(dir, "/");
+	else {
+		*slash = 0;
+		snprintf(dir, sizeof dir, "%s", abs);
+	}
+	if (!base[0])
+		strcpy(base, ".");
+	return dce_path_open(p, AT_FDCWD, dir, O_PATH | O_DIRECTORY, 0, NULL, is_host);
+}
+
+int dce_fs_open_host(struct dce_process *p, int dirfd, const char *path, int flags, mode_t mode,
+                     char *vpath_out)
+{
+	return dce_path_open(p, dirfd, path, flags, mode, vpath_out, NULL);
+}
+
+static const char *env_get(char *const envp[], const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; envp && envp[i]; i++)
+		if (strncmp(envp[i], name, n) == 0 && envp[i][n] == '=')
+			return envp[i] + n + 1;
+	return NULL;
+}
+
+int dce_fs_find_program(struct dce_process *p, const char *name, char *const envp[],
+                        char *vpath_out, char *err, size_t errlen)
+{
+	if (!name || !name[0]) {
+		snprintf(err, errlen, "no program given");
+		return -ENOENT;
+	}
+	if (strchr(name, '/')) {
+		int fd = dce_path_open(p, AT_FDCWD, name, O_RDONLY, 0, vpath_out, NULL);
+		if (fd < 0)
+			snprintf(err, errlen, "not found: %s (%s), searched: files-%u%s%s and the mapped host paths",
+			         name, strerror(-fd), p->node->id, name[0] == '/' ? "" : "/", name);
+		return fd;
+	}
+	const char *path = env_get(envp, "PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	char cand[PATH_MAX];
+	const char *s = path;
+	while (1) {
+		const char *e = strchr(s, ':');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		snprintf(cand, sizeof cand, "%.*s/%s", (int)n, n ? s : ".", name);
+		int fd = dce_path_open(p, AT_FDCWD, cand, O_RDONLY, 0, vpath_out, NULL);
+		if (fd >= 0) {
+			struct stat st;
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+				return fd;
+			close(fd);
+		}
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	snprintf(err, errlen, "not found: %s, searched: %s (inside files-%u, then the mapped host paths)",
+	         name, path, p->node->id);
+	return -ENOENT;
+}

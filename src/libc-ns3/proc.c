@@ -1,0 +1,454 @@
+/* proc.c - process and thread control: exit, clone/fork/vfork, execve, wait,
+ * identity (uname, limits, affinity, arch_prctl). */
+#include "../core/kernel.h"
+#include "../core/sim.h"
+#include "syscalls.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <asm/prctl.h>
+
+void dce_futex_wake_addr(struct dce_process *p, uint64_t addr, int n);
+int dce_fork_snapshot(struct dce_process *p, void **snap);
+void dce_fork_restore(void *snap);
+
+long sys_exit(T *t, long code)
+{
+	struct dce_process *p = t->proc;
+	if (p->nthreads <= 1)
+		dce_process_exit(p, (int)code, 0);
+	if (t->clear_child_tid) {
+		*(int *)DCE_USER(t->clear_child_tid) = 0;
+		dce_futex_wake_addr(p, t->clear_child_tid, 1);
+	}
+	struct dce_thread **pp = &p->threads;
+	while (*pp && *pp != t)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = t->next;
+	p->nthreads--;
+	dce_thread_exit_fiber(t);
+}
+
+long sys_exit_group(T *t, long code)
+{
+	dce_process_exit(t->proc, (int)code, 0);
+}
+
+long sys_uname(T *t, U bufp)
+{
+	struct utsname *u = DCE_USER(bufp);
+	if (!u)
+		return -EFAULT;
+	memset(u, 0, sizeof *u);
+	strcpy(u->sysname, "Linux");
+	snprintf(u->nodename, sizeof u->nodename, "%s", t->proc->node->hostname);
+	strcpy(u->release, DCE_UNAME_RELEASE);
+	strcpy(u->version, "#1 SMP dce");
+	strcpy(u->machine, "x86_64");
+	strcpy(u->domainname, "(none)");
+	return 0;
+}
+
+long sys_sethostname(T *t, U name, long len)
+{
+	if (len < 0 || len > 64)
+		return -EINVAL;
+	memcpy(t->proc->node->hostname, DCE_USER(name), (size_t)len);
+	t->proc->node->hostname[len] = 0;
+	return 0;
+}
+
+long sys_arch_prctl(T *t, long code, U addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		t->user_fs = addr;
+		return 0;
+	case ARCH_GET_FS:
+		*(uint64_t *)DCE_USER(addr) = t->user_fs;
+		return 0;
+	case ARCH_SET_GS:
+	case ARCH_GET_GS:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_prctl(T *t, long op, U a2, U a3, U a4, U a5)
+{
+	(void)a3, (void)a4, (void)a5;
+	switch (op) {
+	case PR_SET_NAME:
+	case PR_SET_PDEATHSIG:
+	case PR_SET_DUMPABLE:
+	case PR_SET_NO_NEW_PRIVS:
+	case PR_SET_KEEPCAPS:
+	case PR_SET_TIMERSLACK:
+	case PR_SET_CHILD_SUBREAPER:
+		return 0;
+	case PR_GET_NAME: {
+		const char *comm = t->proc->exe ? strrchr(t->proc->exe, '/') : NULL;
+		snprintf(DCE_USER(a2), 16, "%s", comm ? comm + 1 : "?");
+		return 0;
+	}
+	case PR_GET_DUMPABLE:
+		return 1;
+	case PR_GET_PDEATHSIG:
+		*(int *)DCE_USER(a2) = 0;
+		return 0;
+	case PR_CAPBSET_READ:
+		return 1;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_prlimit64(T *t, long pid, long res, U newp, U oldp)
+{
+	(void)t, (void)newp;
+	if (pid != 0 && pid != t->proc->pid)
+		return -ESRCH;
+	if (res < 0 || res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (oldp) {
+		struct rlimit *rl = DCE_USER(oldp);
+		switch (res) {
+		case RLIMIT_NOFILE:
+			rl->rlim_cur = rl->rlim_max = 1024;
+			break;
+		case RLIMIT_STACK:
+			rl->rlim_cur = 8 << 20;
+			rl->rlim_max = RLIM_INFINITY;
+			break;
+		case RLIMIT_NPROC:
+			rl->rlim_cur = rl->rlim_max = 4096;
+			break;
+		case RLIMIT_CORE:
+			rl->rlim_cur = rl->rlim_max = 0;
+			break;
+		default:
+			rl->rlim_cur = rl->rlim_max = RLIM_INFINITY;
+		}
+	}
+	return 0; /* new limits are accepted and not enforced */
+}
+
+long sys_sysinfo(T *t, U infop)
+{
+	(void)t;
+	struct sysinfo *si = DCE_USER(infop);
+	if (!si)
+		return -EFAULT;
+	memset(si, 0, sizeof *si);
+	si->uptime = (long)(dce_sim_now() / 1000000000ULL);
+	si->totalram = 4UL << 30;
+	si->freeram = 3UL << 30;
+	si->procs = (unsigned short)dce_world.live;
+	si->mem_unit = 1;
+	return 0;
+}
+
+long sys_sched_getaffinity(T *t, long pid, U len, U maskp)
+{
+	(void)t, (void)pid;
+	if (len < 8)
+		return -EINVAL;
+	memset(DCE_USER(maskp), 0, len);
+	*(unsigned char *)DCE_USER(maskp) = 1; /* one simulated CPU */
+	return 8;
+}
+
+long sys_setpgid(T *t, long pid, long pgid)
+{
+	struct dce_process *p = pid ? dce_process_find(t->proc->node, (int)pid) : t->proc;
+	if (!p)
+		return -ESRCH;
+	p->pgid = pgid ? (int)pgid : p->pid;
+	return 0;
+}
+
+long sys_getpgid(T *t, long pid)
+{
+	struct dce_process *p = pid ? dce_process_find(t->proc->node, (int)pid) : t->proc;
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_setsid(T *t)
+{
+	t->proc->sid = t->proc->pgid = t->proc->pid;
+	return t->proc->sid;
+}
+
+long sys_getsid(T *t, long pid)
+{
+	struct dce_process *p = pid ? dce_process_find(t->proc->node, (int)pid) : t->proc;
+	return p ? p->sid : -ESRCH;
+}
+
+/* ---- wait ---- */
+static int child_matches(struct dce_process *self, struct dce_process *c, long pid)
+{
+	if (c->parent != self || c->state == DCE_P_REAPED)
+		return 0;
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == 0)
+		return c->pgid == self->pgid;
+	if (pid < -1)
+		return c->pgid == -pid;
+	return 1;
+}
+
+/* Finds a zombie child (returns it), 0 if children exist but none is done, -ECHILD. */
+static struct dce_process *find_zombie(struct dce_process *self, long pid, int *any)
+{
+	*any = 0;
+	for (struct dce_process *c = dce_world.procs; c; c = c->next_all) {
+		if (!child_matches(self, c, pid))
+			continue;
+		*any = 1;
+		if (c->state == DCE_P_ZOMBIE)
+			return c;
+	}
+	return NULL;
+}
+
+long sys_wait4(T *t, long pid, U statusp, long options, U rusagep)
+{
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
+		return -EINVAL;
+	for (;;) {
+		int any;
+		struct dce_process *c = find_zombie(t->proc, pid, &any);
+		if (c) {
+			if (statusp)
+				*(int *)DCE_USER(statusp) = c->killed_by ? c->killed_by : (c->exit_code & 0xff) << 8;
+			if (rusagep)
+				memset(DCE_USER(rusagep), 0, sizeof(struct rusage));
+			c->state = DCE_P_REAPED;
+			return c->pid;
+		}
+		if (!any)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		int r = dce_wait_on(t, &t->proc->child_wait, -1);
+		if (r == -EINTR)
+			return -EINTR;
+	}
+}
+
+long sys_waitid(T *t, long idtype, long id, U infop, long options, U rusagep)
+{
+	long pid = idtype == P_ALL ? -1 : idtype == P_PID ? id : idtype == P_PGID ? -id : -2;
+	if (pid == -2 || !(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	for (;;) {
+		int any;
+		struct dce_process *c = find_zombie(t->proc, pid, &any);
+		if (c) {
+			siginfo_t *si = DCE_USER(infop);
+			if (si) {
+				memset(si, 0, sizeof *si);
+				si->si_signo = SIGCHLD;
+				si->si_pid = c->pid;
+				si->si_code = c->killed_by ? CLD_KILLED : CLD_EXITED;
+				si->si_status = c->killed_by ? c->killed_by : c->exit_code;
+			}
+			if (rusagep)
+				memset(DCE_USER(rusagep), 0, sizeof(struct rusage));
+			if (!(options & WNOWAIT))
+				c->state = DCE_P_REAPED;
+			return 0;
+		}
+		if (!any)
+			return -ECHILD;
+		if (options & WNOHANG) {
+			if (infop)
+				memset(DCE_USER(infop), 0, sizeof(siginfo_t));
+			return 0;
+		}
+		if (dce_wait_on(t, &t->proc->child_wait, -1) == -EINTR)
+			return -EINTR;
+	}
+}
+
+/* ---- exec ---- */
+static long copy_vec(U up, char ***out)
+{
+	char **v = DCE_USER(up);
+	int n = 0;
+	while (v && v[n]) {
+		if (++n > 100000)
+			return -E2BIG;
+	}
+	*out = v;
+	return 0;
+}
+
+long sys_execve(T *t, U pathp, U argvp, U envpp)
+{
+	char **argv, **envp;
+	static char *empty[] = { NULL };
+	if (!pathp)
+		return -EFAULT;
+	if (copy_vec(argvp, &argv) || copy_vec(envpp, &envp))
+		return -E2BIG;
+	return dce_process_exec(t, DCE_USER(pathp), argv ? argv : empty, envp ? envp : empty);
+}
+
+long sys_execveat(T *t, long dirfd, U pathp, U argvp, U envpp, long flags)
+{
+	const char *path = DCE_USER(pathp);
+	if ((flags & AT_EMPTY_PATH) && path && !path[0]) {
+		struct dce_file *f = dce_fd_lookup(t->proc, (int)dirfd);
+		if (!f || !f->vpath)
+			return -EBADF;
+		return sys_execve(t, (U)f->vpath, argvp, envpp);
+	}
+	if (dirfd != AT_FDCWD && path && path[0] != '/') {
+		struct dce_file *f = dce_fd_lookup(t->proc, (int)dirfd);
+		if (!f || !f->vpath)
+			return -EBADF;
+		char full[PATH_MAX];
+		snprintf(full, sizeof full, "%s/%s", f->vpath, path);
+		return sys_execve(t, (U)full, argvp, envpp);
+	}
+	return sys_execve(t, pathp, argvp, envpp);
+}
+
+/* ---- clone ---- */
+struct clone_req {
+	uint64_t flags, stack, stack_size, tls, ptid, ctid;
+	int exit_signal;
+};
+
+static void set_child_context(T *parent, T *child, uint64_t stack)
+{
+	child->start_uc = *parent->uc;
+	child->start_uc.uc_mcontext.fpregs = NULL; /* fresh FPU state */
+	child->start_uc.uc_flags = 2 | 4;
+	child->start_uc.uc_mcontext.gregs[REG_RAX] = 0;
+	if (stack)
+		child->start_uc.uc_mcontext.gregs[REG_RSP] = (greg_t)stack;
+	sigemptyset(&child->start_uc.uc_sigmask);
+	child->sigmask = parent->sigmask;
+}
+
+static long clone_thread(T *t, struct clone_req *rq)
+{
+	struct dce_process *p = t->proc;
+	if (!(rq->flags & CLONE_VM) || !(rq->flags & CLONE_SIGHAND))
+		return -EINVAL;
+	T *c = dce_thread_new(p);
+	if (!c)
+		return -EAGAIN;
+	set_child_context(t, c, rq->stack_size ? rq->stack + rq->stack_size : rq->stack);
+	c->user_fs = (rq->flags & CLONE_SETTLS) ? rq->tls : t->user_fs;
+	if (rq->flags & CLONE_PARENT_SETTID)
+		*(int *)DCE_USER(rq->ptid) = c->tid;
+	if (rq->flags & CLONE_CHILD_SETTID)
+		*(int *)DCE_USER(rq->ctid) = c->tid;
+	if (rq->flags & CLONE_CHILD_CLEARTID)
+		c->clear_child_tid = rq->ctid;
+	c->state = DCE_T_BLOCKED;
+	dce_thread_wake(c, 0);
+	return c->tid;
+}
+
+static long clone_process(T *t, struct clone_req *rq)
+{
+	struct dce_process *p = t->proc;
+	struct dce_process *c = dce_process_new(p->node, p);
+	c->fds = (rq->flags & CLONE_FILES) ? p->fds : dce_fdtable_dup(p->fds);
+	if (rq->flags & CLONE_FILES)
+		p->fds->refs++;
+	memcpy(c->sigact, p->sigact, sizeof c->sigact);
+	c->brk_base = p->brk_base;
+	c->brk_cur = p->brk_cur;
+	c->brk_max = p->brk_max;
+	c->cmdline = strdup(p->cmdline ? p->cmdline : "");
+	c->exe = p->exe ? strdup(p->exe) : NULL;
+	c->start_ns = dce_sim_now();
+	c->state = DCE_P_RUNNING;
+	T *ct = dce_thread_new(c);
+	set_child_context(t, ct, rq->stack_size ? rq->stack + rq->stack_size : rq->stack);
+	ct->user_fs = (rq->flags & CLONE_SETTLS) ? rq->tls : t->user_fs;
+	if (rq->flags & CLONE_PARENT_SETTID)
+		*(int *)DCE_USER(rq->ptid) = c->pid;
+	if (rq->flags & CLONE_CHILD_SETTID)
+		*(int *)DCE_USER(rq->ctid) = c->pid;
+	if (rq->flags & CLONE_CHILD_CLEARTID)
+		ct->clear_child_tid = rq->ctid;
+	void *snap = NULL;
+	if (!(rq->flags & CLONE_VM)) {
+		/* fork in one address space: the child runs on the parent's memory while
+		 * the parent waits; the parent's writable memory is restored when the
+		 * child execs or exits (docs/design.md, "fork"). */
+		c->fork_parent = p;
+		if (dce_fork_snapshot(c, &snap)) {
+			return -ENOMEM;
+		}
+	}
+	int pid = c->pid;
+	ct->state = DCE_T_BLOCKED;
+	dce_thread_wake(ct, 0);
+	if (snap || (rq->flags & CLONE_VFORK)) {
+		while (!c->vfork_done)
+			dce_thread_block_uninterruptible(t, &c->vfork_wait);
+		if (snap)
+			dce_fork_restore(snap);
+	}
+	return pid;
+}
+
+static long do_clone(T *t, struct clone_req *rq)
+{
+	if (rq->flags & CLONE_THREAD)
+		return clone_thread(t, rq);
+	if (rq->flags & (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC))
+		return -EPERM;
+	return clone_process(t, rq);
+}
+
+long sys_clone(T *t, U flags, U stack, U ptid, U ctid, U tls)
+{
+	struct clone_req rq = { .flags = flags & ~0xffUL, .stack = stack, .tls = tls, .ptid = ptid,
+	                        .ctid = ctid, .exit_signal = (int)(flags & 0xff) };
+	return do_clone(t, &rq);
+}
+
+long sys_clone3(T *t, U argsp, U size)
+{
+	struct clone_args *a = DCE_USER(argsp);
+	if (!a || size < 64)
+		return -EINVAL;
+	struct clone_req rq = { .flags = a->flags, .stack = a->stack, .stack_size = a->stack_size,
+	                        .tls = a->tls, .ptid = a->parent_tid, .ctid = a->child_tid,
+	                        .exit_signal = (int)a->exit_signal };
+	return do_clone(t, &rq);
+}
+
+long sys_fork(T *t)
+{
+	struct clone_req rq = { .flags = 0, .exit_signal = SIGCHLD };
+	return do_clone(t, &rq);
+}
+
+long sys_vfork(T *t)
+{
+	struct clone_req rq = { .flags = CLONE_VM | CLONE_VFORK, .exit_signal = SIGCHLD };
+	return do_clone(t, &rq);
+}

@@ -1,0 +1,186 @@
+/* syscall.c - the system call table of the emulated kernel. Unknown calls return
+ * ENOSYS and are reported once per number in the process's status file. */
+#include "../core/kernel.h"
+#include "syscalls.h"
+#include <errno.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+/* int arguments arrive in 64-bit registers whose upper half is not defined */
+#define I(x) ((long)(int)(x))
+
+long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	typedef uint64_t U;
+	t->last_nr = nr;
+	switch (nr) {
+	/* files */
+	case SYS_read: return sys_read(t, I(a1), (U)a2, (U)a3);
+	case SYS_write: return sys_write(t, I(a1), (U)a2, (U)a3);
+	case SYS_readv: return sys_readv(t, I(a1), (U)a2, I(a3));
+	case SYS_writev: return sys_writev(t, I(a1), (U)a2, I(a3));
+	case SYS_pread64: return sys_pread64(t, I(a1), (U)a2, (U)a3, a4);
+	case SYS_pwrite64: return sys_pwrite64(t, I(a1), (U)a2, (U)a3, a4);
+	case SYS_preadv: case SYS_preadv2: case SYS_pwritev: case SYS_pwritev2: break;
+	case SYS_lseek: return sys_lseek(t, I(a1), a2, I(a3));
+	case SYS_open: return sys_openat(t, AT_FDCWD, (U)a1, I(a2), I(a3));
+	case SYS_creat: return sys_openat(t, AT_FDCWD, (U)a1, O_CREAT | O_WRONLY | O_TRUNC, I(a2));
+	case SYS_openat: return sys_openat(t, I(a1), (U)a2, I(a3), I(a4));
+	case SYS_close: return sys_close(t, I(a1));
+	case SYS_close_range: return sys_close_range(t, (unsigned long)a1, (unsigned long)a2, I(a3));
+	case SYS_fstat: return sys_fstat(t, I(a1), (U)a2);
+	case SYS_stat: return sys_newfstatat(t, AT_FDCWD, (U)a1, (U)a2, 0);
+	case SYS_lstat: return sys_newfstatat(t, AT_FDCWD, (U)a1, (U)a2, AT_SYMLINK_NOFOLLOW);
+	case SYS_newfstatat: return sys_newfstatat(t, I(a1), (U)a2, (U)a3, I(a4));
+	case SYS_statx: return sys_statx(t, I(a1), (U)a2, I(a3), I(a4), (U)a5);
+	case SYS_access: return sys_faccessat(t, AT_FDCWD, (U)a1, I(a2), 0);
+	case SYS_faccessat: return sys_faccessat(t, I(a1), (U)a2, I(a3), 0);
+	case SYS_faccessat2: return sys_faccessat(t, I(a1), (U)a2, I(a3), I(a4));
+	case SYS_readlink: return sys_readlinkat(t, AT_FDCWD, (U)a1, (U)a2, I(a3));
+	case SYS_readlinkat: return sys_readlinkat(t, I(a1), (U)a2, (U)a3, I(a4));
+	case SYS_getcwd: return sys_getcwd(t, (U)a1, (U)a2);
+	case SYS_chdir: return sys_chdir(t, (U)a1);
+	case SYS_fchdir: return sys_fchdir(t, I(a1));
+	case SYS_getdents64: return sys_getdents64(t, I(a1), (U)a2, I(a3));
+	case SYS_dup: return sys_dup(t, I(a1));
+	case SYS_dup2: return sys_dup2(t, I(a1), I(a2));
+	case SYS_dup3: return sys_dup3(t, I(a1), I(a2), I(a3));
+	case SYS_fcntl: return sys_fcntl(t, I(a1), I(a2), I(a3));
+	case SYS_ioctl: return sys_ioctl(t, I(a1), I(a2), (U)a3);
+	case SYS_mkdir: return sys_mkdirat(t, AT_FDCWD, (U)a1, I(a2));
+	case SYS_mkdirat: return sys_mkdirat(t, I(a1), (U)a2, I(a3));
+	case SYS_unlink: return sys_unlinkat(t, AT_FDCWD, (U)a1, 0);
+	case SYS_rmdir: return sys_unlinkat(t, AT_FDCWD, (U)a1, AT_REMOVEDIR);
+	case SYS_unlinkat: return sys_unlinkat(t, I(a1), (U)a2, I(a3));
+	case SYS_symlink: return sys_symlinkat(t, (U)a1, AT_FDCWD, (U)a2);
+	case SYS_symlinkat: return sys_symlinkat(t, (U)a1, I(a2), (U)a3);
+	case SYS_rename: return sys_renameat2(t, AT_FDCWD, (U)a1, AT_FDCWD, (U)a2, 0);
+	case SYS_renameat: return sys_renameat2(t, I(a1), (U)a2, I(a3), (U)a4, 0);
+	case SYS_renameat2: return sys_renameat2(t, I(a1), (U)a2, I(a3), (U)a4, I(a5));
+	case SYS_link: return sys_linkat(t, AT_FDCWD, (U)a1, AT_FDCWD, (U)a2, 0);
+	case SYS_linkat: return sys_linkat(t, I(a1), (U)a2, I(a3), (U)a4, I(a5));
+	case SYS_ftruncate: return sys_ftruncate(t, I(a1), a2);
+	case SYS_truncate: return sys_truncate(t, (U)a1, a2);
+	case SYS_fsync: case SYS_fdatasync: case SYS_syncfs: return sys_fsync(t, I(a1));
+	case SYS_sync: return 0;
+	case SYS_fadvise64: return dce_fd_lookup(t->proc, (int)a1) ? 0 : -EBADF;
+	case SYS_umask: return sys_umask(t, I(a1));
+	case SYS_chmod: return sys_fchmodat(t, AT_FDCWD, (U)a1, I(a2));
+	case SYS_fchmodat: return sys_fchmodat(t, I(a1), (U)a2, I(a3));
+	case SYS_fchmod: return sys_fchmod(t, I(a1), I(a2));
+	case SYS_chown: case SYS_lchown: case SYS_fchown: case SYS_fchownat: return 0;
+	case SYS_utimensat: return sys_utimensat(t, I(a1), (U)a2, (U)a3, I(a4));
+	case SYS_fstatfs: return sys_fstatfs(t, I(a1), (U)a2);
+	case SYS_statfs: return sys_statfs(t, (U)a1, (U)a2);
+	case SYS_pipe: return sys_pipe2(t, (U)a1, 0);
+	case SYS_pipe2: return sys_pipe2(t, (U)a1, I(a2));
+	case SYS_eventfd: return sys_eventfd2(t, I(a1), 0);
+	case SYS_eventfd2: return sys_eventfd2(t, I(a1), I(a2));
+	case SYS_copy_file_range: case SYS_sendfile: case SYS_splice: case SYS_tee: return -ENOSYS;
+	/* readiness */
+	case SYS_poll: return sys_poll(t, (U)a1, I(a2), I(a3));
+	case SYS_ppoll: return sys_ppoll(t, (U)a1, I(a2), (U)a3, (U)a4, (U)a5);
+	case SYS_select: return sys_select(t, I(a1), (U)a2, (U)a3, (U)a4, (U)a5);
+	case SYS_pselect6: return sys_pselect6(t, I(a1), (U)a2, (U)a3, (U)a4, (U)a5, (U)a6);
+	case SYS_epoll_create: return I(a1) <= 0 ? -EINVAL : sys_epoll_create1(t, 0);
+	case SYS_epoll_create1: return sys_epoll_create1(t, I(a1));
+	case SYS_epoll_ctl: return sys_epoll_ctl(t, I(a1), I(a2), I(a3), (U)a4);
+	case SYS_epoll_wait: return sys_epoll_pwait(t, I(a1), (U)a2, I(a3), I(a4), 0, 0);
+	case SYS_epoll_pwait: return sys_epoll_pwait(t, I(a1), (U)a2, I(a3), I(a4), (U)a5, (U)a6);
+	case SYS_timerfd_create: return sys_timerfd_create(t, I(a1), I(a2));
+	case SYS_timerfd_settime: return sys_timerfd_settime(t, I(a1), I(a2), (U)a3, (U)a4);
+	case SYS_timerfd_gettime: return sys_timerfd_gettime(t, I(a1), (U)a2);
+	/* memory */
+	case SYS_mmap: return sys_mmap(t, (U)a1, (U)a2, I(a3), I(a4), I(a5), a6);
+	case SYS_munmap: return sys_munmap(t, (U)a1, (U)a2);
+	case SYS_mprotect: return sys_mprotect(t, (U)a1, (U)a2, I(a3));
+	case SYS_mremap: return sys_mremap(t, (U)a1, (U)a2, (U)a3, I(a4), (U)a5);
+	case SYS_brk: return sys_brk(t, (U)a1);
+	case SYS_madvise: return sys_madvise(t, (U)a1, (U)a2, I(a3));
+	case SYS_mlock: case SYS_munlock: case SYS_mlockall: case SYS_munlockall: case SYS_msync: return 0;
+	case SYS_membarrier: return 0;
+	/* time */
+	case SYS_clock_gettime: return sys_clock_gettime(t, I(a1), (U)a2);
+	case SYS_clock_getres: return sys_clock_getres(t, I(a1), (U)a2);
+	case SYS_gettimeofday: return sys_gettimeofday(t, (U)a1, (U)a2);
+	case SYS_time: return sys_time(t, (U)a1);
+	case SYS_nanosleep: return sys_nanosleep(t, (U)a1, (U)a2);
+	case SYS_clock_nanosleep: return sys_clock_nanosleep(t, I(a1), I(a2), (U)a3, (U)a4);
+	case SYS_times: return sys_times(t, (U)a1);
+	case SYS_getrusage: return sys_getrusage(t, I(a1), (U)a2);
+	case SYS_alarm: return sys_alarm(t, I(a1));
+	case SYS_setitimer: return sys_setitimer(t, I(a1), (U)a2, (U)a3);
+	case SYS_getitimer: return sys_getitimer(t, I(a1), (U)a2);
+	case SYS_settimeofday: case SYS_clock_settime: case SYS_adjtimex: return -EPERM;
+	/* threads */
+	case SYS_futex: return sys_futex(t, (U)a1, I(a2), I(a3), (U)a4, (U)a5, I(a6));
+	case SYS_set_tid_address: return sys_set_tid_address(t, (U)a1);
+	case SYS_set_robust_list: return sys_set_robust_list(t, (U)a1, (U)a2);
+	case SYS_get_robust_list: return sys_get_robust_list(t, I(a1), (U)a2, (U)a3);
+	case SYS_rseq: return -ENOSYS; /* refused: glibc then runs without rseq */
+	case SYS_gettid: return t->tid;
+	case SYS_sched_yield: dce_thread_block(t, 0); return 0;
+	case SYS_sched_getaffinity: return sys_sched_getaffinity(t, I(a1), (U)a2, (U)a3);
+	case SYS_sched_setaffinity: return 0;
+	case SYS_sched_getscheduler: return 0;
+	case SYS_sched_setscheduler: case SYS_sched_setparam: case SYS_setpriority: return 0;
+	case SYS_sched_getparam: *(int *)DCE_USER(I(a2)) = 0; return 0;
+	case SYS_sched_get_priority_max: case SYS_sched_get_priority_min: return I(a1) == 0 ? 0 : 99 * (nr == SYS_sched_get_priority_max) + 1 * (nr == SYS_sched_get_priority_min);
+	case SYS_getpriority: return 20;
+	case SYS_getcpu: if (I(a1)) *(unsigned *)DCE_USER(I(a1)) = 0; if (I(a2)) *(unsigned *)DCE_USER(I(a2)) = 0; return 0;
+	/* signals */
+	case SYS_rt_sigaction: return sys_rt_sigaction(t, I(a1), (U)a2, (U)a3, (U)a4);
+	case SYS_rt_sigprocmask: return sys_rt_sigprocmask(t, I(a1), (U)a2, (U)a3, (U)a4);
+	case SYS_rt_sigreturn: return sys_rt_sigreturn(t);
+	case SYS_rt_sigpending: return sys_rt_sigpending(t, (U)a1, (U)a2);
+	case SYS_rt_sigsuspend: return sys_rt_sigsuspend(t, (U)a1, (U)a2);
+	case SYS_rt_sigtimedwait: return sys_rt_sigtimedwait(t, (U)a1, (U)a2, (U)a3, (U)a4);
+	case SYS_sigaltstack: return sys_sigaltstack(t, (U)a1, (U)a2);
+	case SYS_kill: return sys_kill(t, I(a1), I(a2));
+	case SYS_tgkill: return sys_tgkill(t, I(a1), I(a2), I(a3));
+	case SYS_tkill: return sys_tkill(t, I(a1), I(a2));
+	case SYS_pause: return sys_pause(t);
+	/* processes */
+	case SYS_exit: return sys_exit(t, I(a1));
+	case SYS_exit_group: return sys_exit_group(t, I(a1));
+	case SYS_getpid: return t->proc->pid;
+	case SYS_getppid: return t->proc->ppid;
+	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: return 0;
+	case SYS_setuid: case SYS_setgid: case SYS_setreuid: case SYS_setregid:
+	case SYS_setresuid: case SYS_setresgid: case SYS_setfsuid: case SYS_setfsgid: return 0;
+	case SYS_getresuid: case SYS_getresgid:
+		*(unsigned *)DCE_USER(I(a1)) = *(unsigned *)DCE_USER(I(a2)) = *(unsigned *)DCE_USER(I(a3)) = 0;
+		return 0;
+	case SYS_getgroups: return 0;
+	case SYS_setgroups: return 0;
+	case SYS_capget: if (I(a2)) memset(DCE_USER(I(a2)), 0xff, 24); return 0;
+	case SYS_capset: return 0;
+	case SYS_getpgrp: return t->proc->pgid;
+	case SYS_setpgid: return sys_setpgid(t, I(a1), I(a2));
+	case SYS_getpgid: return sys_getpgid(t, I(a1));
+	case SYS_setsid: return sys_setsid(t);
+	case SYS_getsid: return sys_getsid(t, I(a1));
+	case SYS_uname: return sys_uname(t, (U)a1);
+	case SYS_sethostname: return sys_sethostname(t, (U)a1, I(a2));
+	case SYS_arch_prctl: return sys_arch_prctl(t, I(a1), (U)a2);
+	case SYS_prctl: return sys_prctl(t, I(a1), (U)a2, (U)a3, (U)a4, (U)a5);
+	case SYS_prlimit64: return sys_prlimit64(t, I(a1), I(a2), (U)a3, (U)a4);
+	case SYS_getrlimit: return sys_prlimit64(t, 0, I(a1), 0, (U)a2);
+	case SYS_setrlimit: return 0;
+	case SYS_sysinfo: return sys_sysinfo(t, (U)a1);
+	case SYS_getrandom: return sys_getrandom(t, (U)a1, (U)a2, I(a3));
+	case SYS_wait4: return sys_wait4(t, I(a1), (U)a2, I(a3), (U)a4);
+	case SYS_waitid: return sys_waitid(t, I(a1), I(a2), (U)a3, I(a4), (U)a5);
+	case SYS_execve: return sys_execve(t, (U)a1, (U)a2, (U)a3);
+	case SYS_execveat: return sys_execveat(t, I(a1), (U)a2, (U)a3, (U)a4, I(a5));
+	case SYS_clone: return sys_clone(t, (U)a1, (U)a2, (U)a3, (U)a4, (U)a5);
+	case SYS_clone3: return sys_clone3(t, (U)a1, (U)a2);
+	case SYS_fork: return sys_fork(t);
+	case SYS_vfork: return sys_vfork(t);
+	case SYS_personality: return 0;
+	case SYS_ioprio_get: case SYS_ioprio_set: return 0;
+	}
+	dce_report_unknown_syscall(t->proc, nr);
+	return -ENOSYS;
+}

@@ -1,0 +1,107 @@
+/* trap.c - arming Syscall User Dispatch and the fault handlers; the C side of trap.S. */
+#include "../core/kernel.h"
+#include "../core/sim.h"
+#include <errno.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_ON 1
+#endif
+
+/* Read by trap.S. Only one host thread ever runs simulated code. */
+volatile unsigned char dce_sud_selector;
+volatile unsigned char dce_in_user;
+uint64_t dce_host_fs;
+uint64_t dce_user_fs;
+uint64_t dce_kstack_top;
+
+extern char dce_exempt_start[], dce_exempt_end[];
+void dce_sigsys_entry(int, siginfo_t *, void *);
+void dce_fault_entry(int, siginfo_t *, void *);
+void dce_trap(ucontext_t *uc);
+void dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc) __attribute__((noreturn));
+void dce_host_fault(int sig, siginfo_t *info, void *uc);
+
+static char fault_stack[256 * 1024];
+
+int dce_trap_init(char *err, size_t errlen)
+{
+	if (!(getauxval(AT_HWCAP2) & 2)) {
+		snprintf(err, errlen, "this CPU/kernel does not enable FSGSBASE (needed to switch TLS per program)");
+		return -1;
+	}
+	__asm__ volatile("rdfsbase %0" : "=r"(dce_host_fs));
+	stack_t ss = { .ss_sp = fault_stack, .ss_size = sizeof fault_stack };
+	sigaltstack(&ss, NULL);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = dce_sigsys_entry;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGSYS, &sa, NULL);
+	sa.sa_sigaction = dce_fault_entry;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+	int faults[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
+		sigaction(faults[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* SIGPIPE is emulated per process */
+	dce_sud_selector = 0;
+	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
+	          (unsigned long)dce_exempt_start,
+	          (unsigned long)(dce_exempt_end - dce_exempt_start + 1),
+	          (unsigned long)&dce_sud_selector) != 0) {
+		snprintf(err, errlen, "Syscall User Dispatch unavailable (%s): dce needs Linux >= 5.11",
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void dce_trap(ucontext_t *uc)
+{
+	struct dce_thread *t = dce_current;
+	greg_t *g = uc->uc_mcontext.gregs;
+	t->uc = uc;
+	long nr = g[REG_RAX];
+	long r = dce_syscall(t, nr, g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10],
+	                     g[REG_R8], g[REG_R9]);
+	if (dce_world.trace)
+		fprintf(dce_world.err, "[%u %d %.3f] syscall %lld(%#llx, %#llx, %#llx) = %ld\n", t->proc->node->id,
+		        t->tid, dce_sim_now() / 1e9, (long long)nr, (long long)g[REG_RDI],
+		        (long long)g[REG_RSI], (long long)g[REG_RDX], r);
+	if (r != DCE_SYSCALL_NORETURN)
+		g[REG_RAX] = r;
+	dce_signal_deliver(t, uc);
+	t->uc = NULL;
+	dce_user_fs = t->user_fs;
+}
+
+static const char *signame(int sig)
+{
+	const char *d = sigabbrev_np(sig);
+	return d ? d : "?";
+}
+
+void dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
+{
+	struct dce_thread *t = dce_current;
+	struct dce_process *p = t->proc;
+	dce_process_fatal(p, "killed by SIG%s (fault address %p, instruction %p)", signame(sig),
+	                  info->si_addr, (void *)uc->uc_mcontext.gregs[REG_RIP]);
+	dce_process_exit(p, 0, sig);
+}
+
+void dce_host_fault(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	char msg[160];
+	int n = snprintf(msg, sizeof msg, "dce: internal error: SIG%s at %p in the simulator itself\n",
+	                 signame(sig), info->si_addr);
+	if (write(2, msg, (size_t)n) < 0) {
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}

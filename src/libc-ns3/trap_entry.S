@@ -1,0 +1,66 @@
+/* trap.S - the boundary between simulated programs and the emulated kernel.
+ *
+ * Programs run with the Syscall User Dispatch selector at BLOCK: each `syscall`
+ * they execute raises SIGSYS, which lands in dce_sigsys_entry on the program's
+ * stack with the program's FS base. We switch to the host FS base and the current
+ * fiber's kernel stack, serve the call in C, then return to the program through
+ * rt_sigreturn issued from the exempt range below (the only code that may make a
+ * real system call while the selector says BLOCK). */
+	.text
+	.globl dce_sigsys_entry
+	.type dce_sigsys_entry,@function
+dce_sigsys_entry:
+	movb $0, dce_sud_selector(%rip)
+	movb $0, dce_in_user(%rip)
+	movq dce_host_fs(%rip), %rax
+	wrfsbase %rax
+	movq %rsp, %rbx                 /* signal frame; rbx is callee-saved in C */
+	movq dce_kstack_top(%rip), %rsp
+	movq %rdx, %rdi                 /* ucontext */
+	call dce_trap
+	movq %rbx, %rsp
+	addq $8, %rsp                   /* drop the return address: rsp = &ucontext */
+	jmp dce_return_to_user
+	.size dce_sigsys_entry,.-dce_sigsys_entry
+
+/* Synchronous faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP), on the host
+ * alternate stack. A fault in program code kills that process; one in dce itself
+ * is a bug and is passed to dce_host_fault. */
+	.globl dce_fault_entry
+	.type dce_fault_entry,@function
+dce_fault_entry:
+	cmpb $0, dce_in_user(%rip)
+	je 1f
+	movb $0, dce_sud_selector(%rip)
+	movb $0, dce_in_user(%rip)
+	movq dce_host_fs(%rip), %rax
+	wrfsbase %rax
+	movq dce_kstack_top(%rip), %rsp
+	call dce_user_fault              /* (sig, info, uc): never returns */
+	ud2
+1:	jmp dce_host_fault
+	.size dce_fault_entry,.-dce_fault_entry
+
+/* dce_enter_user(ucontext *uc): start (or restart) user code from a built context. */
+	.globl dce_enter_user
+	.type dce_enter_user,@function
+dce_enter_user:
+	movq %rdi, %rsp
+	jmp dce_return_to_user
+	.size dce_enter_user,.-dce_enter_user
+
+	.type dce_return_to_user,@function
+dce_return_to_user:
+	movq dce_user_fs(%rip), %rax
+	wrfsbase %rax
+	movb $1, dce_in_user(%rip)
+	movb $1, dce_sud_selector(%rip)
+	.globl dce_exempt_start
+dce_exempt_start:
+	movl $15, %eax                  /* rt_sigreturn */
+	syscall
+	.globl dce_exempt_end
+dce_exempt_end:
+	ud2
+	.size dce_return_to_user,.-dce_return_to_user
+	.section .note.GNU-stack,"",@progbits
