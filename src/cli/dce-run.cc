@@ -24,10 +24,11 @@ void
 Usage (FILE *f)
 {
   std::fprintf (f,
-                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] SPEC...\n"
+                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... SPEC...\n"
                 "  SPEC: \"[NODE][@TIME][ key=value...]: program arg...\"\n"
                 "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE\n"
                 "  TIME: a number with unit ns, us, ms, s (default s); SIZE: bytes, K, M\n"
+                "  --map HOSTPATH: make a host file or directory visible read-only in every node\n"
                 "  Outputs: DIR/files-NODE/var/log/PID/{cmdline,stdout,stderr,status}, DIR/exitprocs\n");
 }
 
@@ -211,6 +212,7 @@ main (int argc, char **argv)
   std::string out = ".";
   uint64_t seed = 1, stop = 0, quantum = 1000;
   std::vector<Spec> specs;
+  std::vector<std::string> maps;
   for (int i = 1; i < argc; i++)
     {
       std::string a = argv[i];
@@ -240,6 +242,18 @@ main (int argc, char **argv)
               return 2;
             }
         }
+      else if (a == "--map")
+        {
+          std::string v = need ("--map");
+          char *real = realpath (v.c_str (), nullptr);
+          if (!real)
+            {
+              std::fprintf (stderr, "dce-run: --map %s: %s\n", v.c_str (), std::strerror (errno));
+              return 2;
+            }
+          maps.push_back (real);
+          std::free (real);
+        }
       else if (a == "--quantum")
         quantum = std::strtoull (need ("--quantum").c_str (), nullptr, 10);
       else if (a.size () > 1 && a[0] == '-' && a.find (':') == std::string::npos)
@@ -267,6 +281,8 @@ main (int argc, char **argv)
   if (dce_init (out.c_str (), seed))
     return 1;
   dce_set_clock_quantum (quantum);
+  for (auto &m : maps)
+    dce_map_host_path (m.c_str ());
   for (auto &sp : specs)
     {
       std::vector<char *> av, ev;
@@ -285,9 +301,11 @@ main (int argc, char **argv)
   if (stop)
     ns3::Simulator::Stop (ns3::NanoSeconds (stop));
   ns3::Simulator::Run ();
+  double end = ns3::Simulator::Now ().GetSeconds ();
   int bad = dce_finish ();
   ns3::Simulator::Destroy ();
-  std::printf ("dce-run: simulation ended at %.9f s; outputs in %s/files-*/var/log/*/ and %s/exitprocs\n",
-               0.0, out.c_str (), out.c_str ());
+  std::printf ("dce-run: simulation ended at %.9f s; %d process(es) failed; outputs in %s/files-*/var/log/*/ "
+               "and %s/exitprocs\n",
+               end, bad, out.c_str (), out.c_str ());
   return bad ? 1 : 0;
 }

@@ -253,7 +253,9 @@ static void write_status(struct dce_process *p)
 	fmt_time(t1, sizeof t1, p->end_ns);
 	int n = snprintf(buf, sizeof buf, "cmdline: %s\nnode: %u\npid: %d\nppid: %d\nstart: %s\nend: %s\n",
 	                 p->cmdline ? p->cmdline : "", p->node->id, p->pid, p->ppid, t0, t1);
-	if (p->killed_by)
+	if (p->state != DCE_P_ZOMBIE && p->state != DCE_P_REAPED)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "running: still running when the simulation ended\n");
+	else if (p->killed_by)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "killed: SIG%s (%d)\n", signame(p->killed_by), p->killed_by);
 	else
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "exit: %d\n", p->exit_code);

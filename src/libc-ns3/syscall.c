@@ -179,6 +179,11 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_fork: return sys_fork(t);
 	case SYS_vfork: return sys_vfork(t);
 	case SYS_personality: return 0;
+	case SYS_getxattr: case SYS_lgetxattr: case SYS_fgetxattr:
+	case SYS_listxattr: case SYS_llistxattr: case SYS_flistxattr:
+	case SYS_setxattr: case SYS_lsetxattr: case SYS_fsetxattr:
+	case SYS_removexattr: case SYS_lremovexattr: case SYS_fremovexattr:
+		return -EOPNOTSUPP; /* node filesystems carry no extended attributes */
 	case SYS_ioprio_get: case SYS_ioprio_set: return 0;
 	}
 	dce_report_unknown_syscall(t->proc, nr);
