@@ -21,8 +21,18 @@ CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(BUILD
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run
 
-.PHONY: all install check clean
-all: $(LIB) $(RUN)
+# Small programs of our own that tests run inside the simulation (ordinary PIE
+# binaries against the system glibc, like any Debian program).
+PROG_SRCS := $(wildcard test/programs/*.c)
+PROGS := $(PROG_SRCS:test/programs/%.c=$(BUILDDIR)/test-programs/%)
+
+.PHONY: all install check clean programs
+all: $(LIB) $(RUN) programs
+programs: $(PROGS)
+
+$(BUILDDIR)/test-programs/%: test/programs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -pthread $< -o $@ -lm
 
 $(BUILDDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
