@@ -297,6 +297,22 @@ static void kill_other_threads(struct dce_process *p, struct dce_thread *keep)
 	}
 }
 
+/* ld.so reports a missing library on stderr and exits with 127: surface that line
+ * as the process's error, like dce's own start-up errors. */
+static void report_loader_error(struct dce_process *p)
+{
+	char path[PATH_MAX], line[512];
+	snprintf(path, sizeof path, "%s/stderr", p->logdir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(line, sizeof line, f) && strstr(line, "error while loading shared libraries")) {
+		line[strcspn(line, "\n")] = 0;
+		dce_process_fatal(p, "%s", line);
+	}
+	fclose(f);
+}
+
 /* Everything but the calling thread's own fiber. */
 static void teardown(struct dce_process *p, int code, int sig)
 {
@@ -315,6 +331,8 @@ static void teardown(struct dce_process *p, int code, int sig)
 		p->fds = NULL;
 	}
 	dce_mm_release_all(p);
+	if (code == 127 && !sig && !p->fatal)
+		report_loader_error(p);
 	write_status(p);
 	/* children are adopted by nobody: they are reaped when they exit */
 	for (struct dce_process *c = dce_world.procs; c; c = c->next_all)
@@ -387,6 +405,8 @@ static char **dup_vec(char *const v[])
 	return o;
 }
 
+static char **script_argv(int fd, const char *path, char *const argv[]);
+
 static void free_vec(char **v)
 {
 	for (int i = 0; v && v[i]; i++)
@@ -440,6 +460,14 @@ static int load_image(struct dce_process *p, struct dce_thread *t, int fd, const
 	return 0;
 }
 
+static int dce_path_open_program(struct dce_process *p, const char *path, char *vpath, char *err, size_t errlen)
+{
+	int fd = dce_fs_open_host(p, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0, vpath);
+	if (fd < 0)
+		snprintf(err, errlen, "not found: %s (%s)", path, strerror(-fd));
+	return fd;
+}
+
 static void start_event(void *arg)
 {
 	struct start_req *rq = arg;
@@ -453,6 +481,23 @@ static void start_event(void *arg)
 		fd = dce_fs_find_program(p, rq->binary, rq->envp, vpath, err, sizeof err);
 		if (fd < 0)
 			dce_process_fatal(p, "%s", err);
+	}
+	for (int depth = 0; fd >= 0; depth++) { /* "#!" scripts, up to 4 levels like Linux */
+		char **sargv = script_argv(fd, vpath, rq->argv);
+		if (!sargv)
+			break;
+		close(fd);
+		fd = -1;
+		if (!sargv[0] || depth == 4) {
+			dce_process_fatal(p, "%s: malformed or too deeply nested \"#!\" line", vpath);
+			free_vec(sargv);
+			break;
+		}
+		free_vec(rq->argv);
+		rq->argv = sargv;
+		fd = dce_path_open_program(p, sargv[0], vpath, err, sizeof err);
+		if (fd < 0)
+			dce_process_fatal(p, "interpreter of the script: %s", err);
 	}
 	if (fd >= 0 && load_image(p, t, fd, vpath, rq->argv, rq->envp, rq->stack_size) == 0) {
 		close(fd);
@@ -497,6 +542,52 @@ int dce_process_schedule(struct dce_node *node, const struct dce_process_spec *s
 	return p->pid;
 }
 
+/* For a "#!" script, the argv that runs its interpreter (argv[0] NULL if the line
+ * is malformed); NULL if fd is not a script. */
+static char **script_argv(int fd, const char *path, char *const argv[])
+{
+	char head[256] = "";
+	ssize_t hn = pread(fd, head, sizeof head - 1, 0);
+	if (hn < 2 || head[0] != '#' || head[1] != '!')
+		return NULL;
+	head[hn] = 0;
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	char **nargv = calloc((size_t)argc + 4, sizeof *nargv);
+	char *nl = strchr(head, '\n');
+	if (!nl)
+		return nargv; /* no end of line within 255 bytes */
+	*nl = 0;
+	char *s = head + 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *interp = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	char *opt = NULL;
+	if (*s) {
+		*s++ = 0;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t ol = strlen(s);
+		while (ol && (s[ol - 1] == ' ' || s[ol - 1] == '\t' || s[ol - 1] == '\r'))
+			s[--ol] = 0;
+		if (*s)
+			opt = s;
+	}
+	if (!*interp)
+		return nargv;
+	int k = 0;
+	nargv[k++] = strdup(interp);
+	if (opt)
+		nargv[k++] = strdup(opt);
+	nargv[k++] = strdup(path);
+	for (int i = 1; i < argc; i++)
+		nargv[k++] = strdup(argv[i]);
+	return nargv;
+}
+
 int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[], char *const envp[])
 {
 	struct dce_process *p = t->proc;
@@ -509,48 +600,11 @@ int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[],
 		close(fd);
 		return -EACCES;
 	}
-	/* #! scripts: run the interpreter with the script as its argument */
-	char head[256] = "";
-	ssize_t hn = pread(fd, head, sizeof head - 1, 0);
-	if (hn > 2 && head[0] == '#' && head[1] == '!') {
-		head[hn] = 0;
-		char *nl = strchr(head, '\n');
-		if (!nl) {
-			close(fd);
-			return -ENOEXEC;
-		}
-		*nl = 0;
-		char *s = head + 2;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		char *interp = s;
-		while (*s && *s != ' ' && *s != '\t')
-			s++;
-		char *opt = NULL;
-		if (*s) {
-			*s++ = 0;
-			while (*s == ' ' || *s == '\t')
-				s++;
-			if (*s)
-				opt = s;
-			size_t ol = opt ? strlen(opt) : 0;
-			while (ol && (opt[ol - 1] == ' ' || opt[ol - 1] == '\t' || opt[ol - 1] == '\r'))
-				opt[--ol] = 0;
-		}
+	char **sargv = script_argv(fd, path, argv);
+	if (sargv) {
 		close(fd);
-		int argc = 0;
-		while (argv[argc])
-			argc++;
-		char **nargv = calloc((size_t)argc + 4, sizeof *nargv);
-		int k = 0;
-		nargv[k++] = interp;
-		if (opt)
-			nargv[k++] = opt;
-		nargv[k++] = (char *)path;
-		for (int i = 1; i < argc; i++)
-			nargv[k++] = argv[i];
-		int r = dce_process_exec(t, interp, nargv, envp);
-		free(nargv);
+		int r = sargv[0] ? dce_process_exec(t, sargv[0], sargv, envp) : -ENOEXEC;
+		free_vec(sargv);
 		return r;
 	}
 	if (dce_loader_check(fd, vpath, err, sizeof err)) {

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Core suite: stock programs in simulated time, the loader's errors, outputs and
+# determinism. Each case names the behaviour a user relies on.
+. "$(dirname "$0")/../lib.sh"
+build_once
+
+# --- stock programs ------------------------------------------------------------
+mkdir -p "$SCRATCH/basic/files-0/home"
+printf 'pear\napple\nfig\n' >"$SCRATCH/basic/files-0/home/fruit.txt"
+cat >"$SCRATCH/basic/files-0/home/script.sh" <<'SH'
+#!/bin/bash
+echo "start $(date -u +%s)"
+for i in 1 2 3; do ( echo "subshell $i" ); done
+up=$(echo abc | tr a-z A-Z)
+echo "upper $up"
+sleep 2 &
+wait
+echo "end $(date -u +%s)"
+SH
+chmod +x "$SCRATCH/basic/files-0/home/script.sh"
+printf 'zeta\nalpha\n' >"$SCRATCH/stdin.txt"
+OUT=$SCRATCH/basic
+"$DCE_RUN" --out "$OUT" --map "$PROGS" \
+	"0@1s: date" \
+	"0: sleep 5" \
+	"0@2s: sh -c 'seq 1 1000 | sort -rn | head -3'" \
+	"0: sort /home/fruit.txt" \
+	"0@3s: /home/script.sh" \
+	"0: python3 -c 'import os,time; print(os.getpid(), time.time())'" \
+	"1 stdin=$SCRATCH/stdin.txt: sort" \
+	"1@0.5s: sh -c 'echo \$PPID \$\$; exit 3'" >"$SCRATCH/basic.log" 2>&1
+RC=$?
+check "dce-run reports failure when a process exits non-zero" [ "$RC" = 1 ]
+check "date prints the simulated date" grep -qx 'Fri Jan  1 00:00:01 UTC 2010' "$OUT/files-0/var/log/1000/stdout"
+check "sleep 5 ends 5 simulated seconds later" grep -Eq '^0 +1001 +0 +0\.000000000 +5\.000000000 +sleep 5$' "$OUT/exitprocs"
+check "sh pipeline output" diff <(printf '1000\n999\n998\n') "$OUT/files-0/var/log/1002/stdout"
+check "sort of a file in files-0" diff <(printf 'apple\nfig\npear\n') "$OUT/files-0/var/log/1003/stdout"
+check "bash script with subshells, command substitution and a background job" \
+	diff <(printf 'start 1262304003\nsubshell 1\nsubshell 2\nsubshell 3\nupper ABC\nend 1262304005\n') "$OUT/files-0/var/log/1004/stdout"
+check "python3 sees its virtual pid and the simulated clock" grep -Eq '^1005 1262304000\.[0-9]+$' "$OUT/files-0/var/log/1005/stdout"
+check "stdin file" diff <(printf 'alpha\nzeta\n') "$OUT/files-1/var/log/1000/stdout"
+check "exit code recorded in status" grep -qx 'exit: 3' "$OUT/files-1/var/log/1001/status"
+check "virtual pid and ppid" grep -qx '1 1001' "$OUT/files-1/var/log/1001/stdout"
+check "cmdline file" grep -qx 'sleep 5' "$OUT/files-0/var/log/1001/cmdline"
+check "status has start and end" grep -q '^end: 5.000000000$' "$OUT/files-0/var/log/1001/status"
+check "exitprocs lists every process" [ "$(grep -c . "$OUT/exitprocs")" -ge 9 ]
+
+# --- bad input: one clear line each, the run goes on ------------------------------
+mkdir -p "$SCRATCH/bad"
+echo "not an elf" >"$SCRATCH/bad/notelf"
+printf '\177ELF\001\001\001\000' >"$SCRATCH/bad/elf32"
+printf 'int f(void);int main(void){return f();}' >"$SCRATCH/bad/m.c"
+printf 'int f(void){return 3;}' >"$SCRATCH/bad/f.c"
+gcc -shared -fPIC -o "$SCRATCH/bad/libf.so" "$SCRATCH/bad/f.c"
+gcc -o "$SCRATCH/bad/needs-lib" "$SCRATCH/bad/m.c" -L"$SCRATCH/bad" -lf
+gcc -static -o "$SCRATCH/bad/static-hello" "$TOP/test/programs/hello.c"
+chmod +x "$SCRATCH/bad/notelf" "$SCRATCH/bad/elf32"
+B=$SCRATCH/bad
+"$DCE_RUN" --out "$SCRATCH/badrun" --map "$B" \
+	"0: no-such-program" "0: $B/notelf" "0: $B/elf32" "0: $B/needs-lib" \
+	"0: $B/static-hello" "0@1s: date" "0: $B/missing-file" >"$SCRATCH/bad.log" 2>&1
+OUT=$SCRATCH/badrun
+check "missing program: not found, with the search path" grep -q 'error: not found: no-such-program, searched: /usr/local/bin:/usr/bin' "$OUT/files-0/var/log/1000/status"
+check "missing program reported on the scenario's stderr" grep -q 'node 0 pid 1000 (no-such-program): not found' "$SCRATCH/bad.log"
+check "non-ELF file" grep -q 'not an ELF executable' "$OUT/files-0/var/log/1001/status"
+check "32-bit ELF" grep -q '32-bit ELF file, dce runs x86-64 programs only' "$OUT/files-0/var/log/1002/status"
+check "missing shared library" grep -q 'error: .*libf.so: cannot open shared object file' "$OUT/files-0/var/log/1003/status"
+check "static binary runs" grep -q '^hello from pid 1004' "$OUT/files-0/var/log/1004/stdout"
+check "the run goes on after bad programs" grep -qx 'Fri Jan  1 00:00:01 UTC 2010' "$OUT/files-0/var/log/1005/stdout"
+check "missing absolute path" grep -q "not found: $B/missing-file" "$OUT/files-0/var/log/1006/status"
+check "failed starts exit 127 in exitprocs" [ "$(grep -c ' 127 ' "$OUT/exitprocs")" = 5 ]
+
+# --- the command line refuses bad specs clearly ------------------------------------
+"$DCE_RUN" --out "$SCRATCH/x" "0@soon: date" >"$SCRATCH/cli.log" 2>&1
+check "bad start time: exit 2 and the reason" sh -c "[ $? = 2 ] && grep -q 'bad start time' '$SCRATCH/cli.log'"
+"$DCE_RUN" --out "$SCRATCH/x" "0 colour=red: date" >"$SCRATCH/cli.log" 2>&1
+check "unknown key: exit 2" sh -c "[ $? = 2 ] && grep -q \"unknown key 'colour'\" '$SCRATCH/cli.log'"
+"$DCE_RUN" --out "$SCRATCH/x" "0: sh -c 'unterminated" >"$SCRATCH/cli.log" 2>&1
+check "unterminated quote: exit 2" sh -c "[ $? = 2 ] && grep -q 'unterminated' '$SCRATCH/cli.log'"
+
+# --- many instances -------------------------------------------------------------------
+specs=()
+for n in $(seq 0 99); do specs+=("$n@${n}ms: $PROGS/hello $n"); done
+run_dce many "${specs[@]}"
+bad=0
+for n in $(seq 0 99); do
+	grep -qx "hello from pid 1000, argc 2, argv\[0\] $PROGS/hello" "$OUT/files-$n/var/log/1000/stdout" || bad=1
+	grep -qx "exit: $((n % 256))" "$OUT/files-$n/var/log/1000/status" || bad=1
+done
+check "100 instances of one program on 100 nodes, each with its own output" [ $bad = 0 ]
+
+# --- determinism: same scenario, same bytes -------------------------------------------
+scenario=("0@1s: date" "0: sh -c 'seq 1 500 | sort -R --random-source=/dev/urandom | head -5'"
+	"1: python3 -c 'import random,os; print(os.urandom(8).hex(), random.random())'"
+	"1@2s: sh -c 'od -An -tx1 -N16 /dev/urandom'")
+run_dce det1 --seed 7 "${scenario[@]}"
+run_dce det2 --seed 7 "${scenario[@]}"
+run_dce det3 --seed 8 "${scenario[@]}"
+same() { (cd "$SCRATCH/$1" && find . -type f \( -name stdout -o -name status -o -name exitprocs \) | sort | xargs cat) >"$SCRATCH/$1.all"; }
+same det1; same det2; same det3
+check "same scenario and seed: identical stdout, status and exitprocs" cmp -s "$SCRATCH/det1.all" "$SCRATCH/det2.all"
+check "another seed: different random bytes" sh -c "! cmp -s '$SCRATCH/det1/files-1/var/log/1000/stdout' '$SCRATCH/det3/files-1/var/log/1000/stdout'"
+
+finish
