@@ -26,9 +26,19 @@ RUN := $(BUILDDIR)/dce-run
 PROG_SRCS := $(wildcard test/programs/*.c)
 PROGS := $(PROG_SRCS:test/programs/%.c=$(BUILDDIR)/test-programs/%)
 
-.PHONY: all install check clean programs
+BENCH_BINS := $(BUILDDIR)/bench/fiber-switch $(BUILDDIR)/bench/syscall-loop
+
+.PHONY: all install check clean programs bench-bins
 all: $(LIB) $(RUN) programs
 programs: $(PROGS)
+bench-bins: $(BENCH_BINS)
+
+$(BUILDDIR)/bench/fiber-switch: bench/fiber-switch.c $(BUILDDIR)/src/core/fiber.o $(BUILDDIR)/src/core/fiber_switch.o
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g $(WARN) $^ -o $@ -pthread
+$(BUILDDIR)/bench/syscall-loop: bench/syscall-loop.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g $(WARN) $< -o $@
 
 $(BUILDDIR)/test-programs/%: test/programs/%.c
 	@mkdir -p $(dir $@)

@@ -119,6 +119,7 @@ struct dce_process {
 	uint64_t unknown_reported[8]; /* bitmap of syscall numbers already reported */
 	int itimer_real_event;
 	uint64_t alarm_event;
+	unsigned long private_kb;  /* with DCE_MEMSTAT: private dirty memory at exit */
 	struct dce_process *fork_parent; /* runs on this parent's memory until exec/exit */
 	struct dce_process *next_all;
 };
@@ -156,6 +157,7 @@ struct dce_world {
 	int live;                     /* processes not yet exited */
 	FILE *err;                    /* the scenario's stderr */
 	int trace;                    /* DCE_TRACE=1: log every system call */
+	int memstat;                  /* DCE_MEMSTAT=1: private memory of each process at exit */
 };
 extern struct dce_world dce_world;
 extern struct dce_thread *dce_current;
@@ -202,6 +204,9 @@ int dce_fd_close(struct dce_process *p, int fd);
 void dce_fd_close_on_exec(struct dce_process *p);
 void dce_file_notify(struct dce_file *f); /* readiness changed: wake pollers */
 extern const struct dce_file_ops dce_hostfile_ops;
+
+/* mm.c */
+unsigned long dce_mm_private_kb(struct dce_process *p);
 
 /* time.c */
 uint64_t dce_time_realtime_ns(void);

@@ -64,6 +64,7 @@ int dce_init(const char *out_dir, uint64_t seed)
 	memset(&dce_world, 0, sizeof dce_world);
 	dce_world.err = stderr;
 	dce_world.trace = getenv("DCE_TRACE") && atoi(getenv("DCE_TRACE"));
+	dce_world.memstat = getenv("DCE_MEMSTAT") && atoi(getenv("DCE_MEMSTAT"));
 	dce_world.seed = seed;
 	dce_world.clock_quantum = 1000; /* 1 us per 100 reads in a row */
 	dce_world.epoch_ns = 1262304000ULL * 1000000000ULL; /* 2010-01-01 00:00:00 UTC */
@@ -261,6 +262,8 @@ static void write_status(struct dce_process *p)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "exit: %d\n", p->exit_code);
 	if (p->fatal)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "error: %s\n", p->fatal);
+	if (dce_world.memstat)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "private-memory-kb: %lu\n", p->private_kb);
 	for (int nr = 0; nr < 512 && n < (int)sizeof buf - 100; nr++)
 		if (p->unknown_reported[nr / 64] & (1ULL << (nr % 64)))
 			n += snprintf(buf + n, sizeof buf - (size_t)n, "unknown-syscall: %d (returned ENOSYS)\n", nr);
@@ -330,6 +333,8 @@ static void teardown(struct dce_process *p, int code, int sig)
 		dce_fdtable_put(p->fds);
 		p->fds = NULL;
 	}
+	if (dce_world.memstat)
+		p->private_kb = dce_mm_private_kb(p);
 	dce_mm_release_all(p);
 	if (code == 127 && !sig && !p->fatal)
 		report_loader_error(p);
