@@ -19,8 +19,8 @@
 #include <asm/prctl.h>
 
 void dce_futex_wake_addr(struct dce_process *p, uint64_t addr, int n);
-int dce_fork_snapshot(struct dce_process *p, void **snap);
-void dce_fork_restore(void *snap);
+int dce_fork_child(struct dce_process *p, struct dce_process *c);
+void dce_fork_alias(struct dce_process *p, struct dce_process *c);
 
 long sys_exit(T *t, long code)
 {
@@ -368,6 +368,23 @@ static long clone_thread(T *t, struct clone_req *rq)
 	return c->tid;
 }
 
+/* Wait until a vfork child execs or exits. A CLONE_VM child without a stack of its
+ * own runs on ours, below our stack pointer, where our trap frame is: keep a copy. */
+static void vfork_wait(T *t, struct dce_process *c)
+{
+	uintptr_t lo = (uintptr_t)t->uc - 8, hi = (uintptr_t)t->uc->uc_mcontext.gregs[REG_RSP];
+	size_t len = hi > lo && hi - lo < (1 << 20) ? hi - lo : 0;
+	void *frame = len ? malloc(len) : NULL;
+	if (frame)
+		memcpy(frame, (void *)lo, len);
+	while (!c->vfork_done)
+		dce_thread_block_uninterruptible(t, &c->vfork_wait);
+	if (frame) {
+		memcpy((void *)lo, frame, len);
+		free(frame);
+	}
+}
+
 static long clone_process(T *t, struct clone_req *rq)
 {
 	struct dce_process *p = t->proc;
@@ -392,25 +409,20 @@ static long clone_process(T *t, struct clone_req *rq)
 		*(int *)DCE_USER(rq->ctid) = c->pid;
 	if (rq->flags & CLONE_CHILD_CLEARTID)
 		ct->clear_child_tid = rq->ctid;
-	void *snap = NULL;
-	if (!(rq->flags & CLONE_VM)) {
-		/* fork in one address space: the child runs on the parent's memory while
-		 * the parent waits; the parent's writable memory is restored when the
-		 * child execs or exits (docs/design.md, "fork"). */
+	if (rq->flags & CLONE_VM) {
+		dce_fork_alias(p, c);
+	} else {
+		/* fork in one address space: the child gets a copy of the parent's image
+		 * and both run on, their images swapped as they take turns (fork.c) */
 		c->fork_parent = p;
-		if (dce_fork_snapshot(c, &snap)) {
+		if (dce_fork_child(p, c))
 			return -ENOMEM;
-		}
 	}
 	int pid = c->pid;
 	ct->state = DCE_T_BLOCKED;
 	dce_thread_wake(ct, 0);
-	if (snap || (rq->flags & CLONE_VFORK)) {
-		while (!c->vfork_done)
-			dce_thread_block_uninterruptible(t, &c->vfork_wait);
-		if (snap)
-			dce_fork_restore(snap);
-	}
+	if (rq->flags & CLONE_VFORK)
+		vfork_wait(t, c);
 	return pid;
 }
 
