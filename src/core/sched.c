@@ -13,6 +13,7 @@ struct dce_thread *dce_current;
 static struct dce_fiber host_fiber;
 static struct dce_thread *dead_threads; /* stacks freed once off them */
 extern uint64_t dce_kstack_top;
+void dce_fork_activate(struct dce_process *p); /* libc-ns3/fork.c: its image in memory */
 
 static void reap_dead(void)
 {
@@ -28,6 +29,7 @@ void dce_thread_run(struct dce_thread *t)
 {
 	if (t->state == DCE_T_DEAD)
 		return;
+	dce_fork_activate(t->proc);
 	t->state = DCE_T_RUNNING;
 	dce_current = t;
 	dce_kstack_top = (uint64_t)dce_fiber_stack_top(&t->fiber);

@@ -48,8 +48,11 @@ static void untrack(struct dce_process *p, uintptr_t start, size_t len)
 	}
 }
 
+void dce_fork_release(struct dce_process *p);
+
 void dce_mm_release_all(struct dce_process *p)
 {
+	dce_fork_release(p); /* fork.c: mappings still used by a fork child stay */
 	while (p->maps) {
 		struct dce_mapping *m = p->maps;
 		p->maps = m->next;
