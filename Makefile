@@ -6,7 +6,7 @@ BUILDDIR ?= build/dce
 PREFIX   ?= build/install
 CC       ?= gcc
 CXX      ?= g++
-NS3_MODULES := ns3-core
+NS3_MODULES := ns3-core ns3-network ns3-internet ns3-point-to-point ns3-csma ns3-applications
 NS3_CFLAGS := $(filter-out -I/usr%;,$(shell pkg-config --cflags $(NS3_MODULES) 2>/dev/null))
 NS3_LIBS   := $(shell pkg-config --libs $(NS3_MODULES) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror
@@ -17,7 +17,8 @@ ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAG
 
 C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c)
 S_SRCS := $(wildcard src/core/*.S src/libc-ns3/*.S)
-CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(BUILDDIR)/src/ns3/sim-ns3.o
+CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc)
+CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run
 
@@ -28,8 +29,24 @@ PROGS := $(PROG_SRCS:test/programs/%.c=$(BUILDDIR)/test-programs/%)
 
 BENCH_BINS := $(BUILDDIR)/bench/fiber-switch $(BUILDDIR)/bench/syscall-loop
 
-.PHONY: all install check clean programs bench-bins
-all: $(LIB) $(RUN) programs
+# ns-3 scenarios under examples/, built against the in-tree headers:
+# "ns3/dce-module.h" as in ns-3-dce.
+EX_SRCS := $(wildcard examples/*.cc)
+EXAMPLES := $(EX_SRCS:examples/%.cc=$(BUILDDIR)/examples/%)
+INC := $(BUILDDIR)/include
+
+.PHONY: all install check clean programs bench-bins examples
+all: $(LIB) $(RUN) programs examples
+examples: $(EXAMPLES)
+
+$(INC)/ns3/dce-module.h: src/ns3/dce-module.h
+	@mkdir -p $(INC)/ns3
+	ln -sfn $(CURDIR)/src/ns3 $(INC)/ns3/dce
+	cp $< $@
+
+$(BUILDDIR)/examples/%: examples/%.cc $(LIB) $(INC)/ns3/dce-module.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -I$(INC) $< -o $@ $(LIB) $(NS3_LIBS)
 programs: $(PROGS)
 bench-bins: $(BENCH_BINS)
 
@@ -66,6 +83,11 @@ install: all
 	cp $(RUN) $(PREFIX)/bin/
 	cp $(LIB) $(PREFIX)/lib/
 	cp src/core/dce.h $(PREFIX)/include/dce/
+	mkdir -p $(PREFIX)/include/ns3/dce/helper $(PREFIX)/include/ns3/dce/model $(PREFIX)/share/dce/examples
+	cp src/ns3/dce-module.h $(PREFIX)/include/ns3/
+	cp src/ns3/helper/*.h $(PREFIX)/include/ns3/dce/helper/
+	cp src/ns3/model/*.h $(PREFIX)/include/ns3/dce/model/
+	cp $(EXAMPLES) $(PREFIX)/bin/ 2>/dev/null || true
 
 check: all
 	test/run

@@ -13,7 +13,7 @@ struct dce_process_spec {
 	char *const *envp;         /* NULL-terminated; NULL = a small default environment */
 	const char *stdin_file;    /* host path read as stdin, NULL = empty stdin */
 	size_t stack_size;         /* main thread's stack; 0 = 8 MiB */
-	uint64_t start_ns;         /* simulated start time */
+	uint64_t start_ns;         /* start this long after now (ns) */
 	uint64_t stop_ns;          /* 0 = run until it exits; else SIGKILL at that time */
 };
 
@@ -26,6 +26,12 @@ struct dce_node *dce_node_get(uint32_t id);
 int dce_map_host_path(const char *prefix);
 /* Schedule a process; returns its future virtual pid (>0) or -errno. */
 int dce_process_schedule(struct dce_node *node, const struct dce_process_spec *spec);
+/* Send a signal to a process from outside (e.g. SIGKILL when an application stops).
+ * Returns 0, or -ESRCH if it is not running. */
+int dce_process_signal(struct dce_node *node, int pid, int sig);
+/* The process's state: 1 running or not yet started, 0 exited (status in *code and
+ * *signal), -ESRCH unknown. */
+int dce_process_state(struct dce_node *node, int pid, int *code, int *signal);
 /* After the simulation ran: write exitprocs, report; returns the number of processes
  * that did not exit with status 0. */
 int dce_finish(void);

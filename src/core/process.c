@@ -477,6 +477,14 @@ static void start_event(void *arg)
 {
 	struct start_req *rq = arg;
 	struct dce_process *p = rq->p;
+	if (p->state != DCE_P_LOADING) { /* killed before it started */
+		free(rq->binary);
+		free(rq->stdin_file);
+		free_vec(rq->argv);
+		free_vec(rq->envp);
+		free(rq);
+		return;
+	}
 	p->start_ns = dce_sim_now();
 	p->fds = dce_fdtable_new();
 	char vpath[PATH_MAX], err[PATH_MAX + 200];
@@ -542,7 +550,7 @@ int dce_process_schedule(struct dce_node *node, const struct dce_process_spec *s
 	rq->stop_ns = spec->stop_ns;
 	p->cmdline = join_argv(rq->argv);
 	write_file(p->logdir, "cmdline", p->cmdline, 1);
-	p->start_ns = spec->start_ns;
+	p->start_ns = dce_sim_now() + spec->start_ns;
 	dce_sim_schedule(spec->start_ns, node->id, start_event, rq);
 	return p->pid;
 }
@@ -591,6 +599,31 @@ static char **script_argv(int fd, const char *path, char *const argv[])
 	for (int i = 1; i < argc; i++)
 		nargv[k++] = strdup(argv[i]);
 	return nargv;
+}
+
+int dce_process_signal(struct dce_node *node, int pid, int sig)
+{
+	struct dce_process *p = dce_process_find(node, pid);
+	if (!p || (p->state != DCE_P_RUNNING && p->state != DCE_P_LOADING))
+		return -ESRCH;
+	if (p->state == DCE_P_LOADING) /* not started yet: it never will */
+		return sig == SIGKILL ? (teardown(p, 0, SIGKILL), 0) : -ESRCH;
+	dce_signal_send_proc(p, sig);
+	return 0;
+}
+
+int dce_process_state(struct dce_node *node, int pid, int *code, int *sig)
+{
+	for (struct dce_process *p = dce_world.procs; p; p = p->next_all) {
+		if (p->node != node || p->pid != pid)
+			continue;
+		if (p->state == DCE_P_RUNNING || p->state == DCE_P_LOADING)
+			return 1;
+		*code = p->exit_code;
+		*sig = p->killed_by;
+		return 0;
+	}
+	return -ESRCH;
 }
 
 int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[], char *const envp[])

@@ -1,0 +1,8 @@
+// dce-module.h - everything an ns-3 scenario needs to run real programs with dce,
+// as "ns3/dce-module.h" in ns-3-dce.
+#ifndef DCE_MODULE_H
+#define DCE_MODULE_H
+#include "dce/helper/dce-application-helper.h"
+#include "dce/helper/dce-manager-helper.h"
+#include "dce/model/dce-application.h"
+#endif

@@ -1,0 +1,41 @@
+// dce-manager-helper.h - gives ns-3 nodes what they need to run real programs.
+#ifndef DCE_MANAGER_HELPER_H
+#define DCE_MANAGER_HELPER_H
+
+#include "ns3/node-container.h"
+#include "ns3/object-factory.h"
+#include <string>
+
+namespace ns3 {
+
+/**
+ * Installs dce on nodes, as in ns-3-dce: each node gets its root filesystem
+ * files-<node id>/ under the output directory (default: the current directory).
+ * The scenario's seed comes from ns-3's RngSeedManager (--RngSeed/--RngRun), so
+ * the same seed and run give identical outputs. After Simulator::Destroy the
+ * exitprocs table is written.
+ */
+class DceManagerHelper
+{
+public:
+  DceManagerHelper ();
+  /** Attributes: "OutputDirectory" (string, default "."), "ClockQuantum" (ns a
+   * busy-waiting program advances time by per 100 clock reads, default 1000). */
+  void SetAttribute (std::string name, const AttributeValue &value);
+  /** Select the socket layer: "ns3::Ns3SocketFdFactory" (ns-3's own stack). The
+   * Linux kernel library ("ns3::LinuxSocketFdFactory") is not available yet. */
+  void SetNetworkStack (std::string type);
+  void SetNetworkStack (std::string type, std::string n1, const AttributeValue &v1);
+  void Install (NodeContainer nodes);
+  void Install (Ptr<Node> node);
+
+private:
+  void Init ();
+  std::string m_outputDirectory;
+  uint64_t m_clockQuantum;
+  std::string m_stack;
+};
+
+} // namespace ns3
+
+#endif

@@ -1,0 +1,101 @@
+// dce-application.cc - see dce-application.h.
+#include "dce-application.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/uinteger.h"
+#include <csignal>
+
+extern "C" {
+#include "../../core/dce.h"
+}
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE ("DceApplication");
+NS_OBJECT_ENSURE_REGISTERED (DceApplication);
+
+TypeId
+DceApplication::GetTypeId ()
+{
+  static TypeId tid = TypeId ("ns3::DceApplication")
+                          .SetParent<Application> ()
+                          .SetGroupName ("Dce")
+                          .AddConstructor<DceApplication> ()
+                          .AddAttribute ("StackSize", "Main thread stack size in bytes (0: 8 MiB)",
+                                         UintegerValue (0),
+                                         MakeUintegerAccessor (&DceApplication::m_stackSize),
+                                         MakeUintegerChecker<uint32_t> ());
+  return tid;
+}
+
+DceApplication::DceApplication () : m_stackSize (0), m_pid (0)
+{
+}
+
+DceApplication::~DceApplication () = default;
+
+void
+DceApplication::SetBinary (std::string binary)
+{
+  m_binary = binary;
+}
+void
+DceApplication::SetArguments (std::vector<std::string> args)
+{
+  m_args = args;
+}
+void
+DceApplication::SetEnvironment (std::vector<std::string> env)
+{
+  m_env = env;
+}
+void
+DceApplication::SetStdinFile (std::string file)
+{
+  m_stdinFile = file;
+}
+void
+DceApplication::SetStackSize (uint32_t bytes)
+{
+  m_stackSize = bytes;
+}
+int
+DceApplication::GetPid () const
+{
+  return m_pid;
+}
+
+void
+DceApplication::StartApplication ()
+{
+  struct dce_node *node = dce_node_get (GetNode ()->GetId ());
+  NS_ABORT_MSG_IF (!node, "node " << GetNode ()->GetId ()
+                                  << " has no dce: call DceManagerHelper::Install on it first");
+  std::vector<char *> argv, envp;
+  std::string argv0 = m_binary;
+  argv.push_back (const_cast<char *> (argv0.c_str ()));
+  for (auto &a : m_args)
+    argv.push_back (const_cast<char *> (a.c_str ()));
+  argv.push_back (nullptr);
+  for (auto &e : m_env)
+    envp.push_back (const_cast<char *> (e.c_str ()));
+  envp.push_back (nullptr);
+  dce_process_spec spec{};
+  spec.binary = m_binary.c_str ();
+  spec.argv = argv.data ();
+  spec.envp = m_env.empty () ? nullptr : envp.data ();
+  spec.stdin_file = m_stdinFile.empty () ? nullptr : m_stdinFile.c_str ();
+  spec.stack_size = m_stackSize;
+  m_pid = dce_process_schedule (node, &spec);
+  NS_LOG_INFO ("node " << GetNode ()->GetId () << " pid " << m_pid << ": " << m_binary);
+}
+
+void
+DceApplication::StopApplication ()
+{
+  struct dce_node *node = dce_node_get (GetNode ()->GetId ());
+  if (node && m_pid > 0)
+    dce_process_signal (node, m_pid, SIGKILL);
+}
+
+} // namespace ns3
