@@ -54,20 +54,20 @@ static size_t bake_recipe(const struct bake_module *mod, bool configured,
 	size_t n = 0;
 	switch (b->type) {
 	case BAKE_BUILD_MAKE:
-		bake_add_step(steps, &n, "build", "src", "make -C $SRCDIR -j$JOBS %s %s%s",
+		bake_add_step(steps, &n, "build", "src", "make -C \"$SRCDIR\" -j$JOBS %s %s%s",
 			      b->build_arguments, b->targets, NULL);
 		if (b->install_target && *b->install_target)
-			bake_add_step(steps, &n, "install", "src", "make -C $SRCDIR %s %s %s",
+			bake_add_step(steps, &n, "install", "src", "make -C \"$SRCDIR\" %s %s %s",
 				      b->build_arguments, b->install_arguments, b->install_target);
 		break;
 	case BAKE_BUILD_CMAKE:
 		if (!configured)
 			bake_add_step(steps, &n, "configure", "obj",
-				      "cmake -S $SRCDIR -B $OBJDIR -DCMAKE_INSTALL_PREFIX=$INSTALLDIR %s%s%s",
+				      "cmake -S \"$SRCDIR\" -B \"$OBJDIR\" -DCMAKE_INSTALL_PREFIX=\"$INSTALLDIR\" %s%s%s",
 				      b->configure_arguments, NULL, NULL);
-		bake_add_step(steps, &n, "build", "obj", "cmake --build $OBJDIR -j $JOBS %s%s%s",
+		bake_add_step(steps, &n, "build", "obj", "cmake --build \"$OBJDIR\" -j $JOBS %s%s%s",
 			      b->build_arguments, NULL, NULL);
-		bake_add_step(steps, &n, "install", "obj", "cmake --install $OBJDIR %s%s%s",
+		bake_add_step(steps, &n, "install", "obj", "cmake --install \"$OBJDIR\" %s%s%s",
 			      b->install_arguments, NULL, NULL);
 		break;
 	case BAKE_BUILD_AUTOTOOLS: {
@@ -77,7 +77,7 @@ static size_t bake_recipe(const struct bake_module *mod, bool configured,
 				bake_add_step(steps, &n, "bootstrap", "src", "%s%s%s", b->bootstrap,
 					      NULL, NULL);
 			bake_add_step(steps, &n, "configure", dir,
-				      "$SRCDIR/configure --prefix=$INSTALLDIR %s%s%s",
+				      "\"$SRCDIR/configure\" --prefix=\"$INSTALLDIR\" %s%s%s",
 				      b->configure_arguments, NULL, NULL);
 		}
 		bake_add_step(steps, &n, "build", dir, "make -j$JOBS %s%s%s", b->build_arguments, NULL,
@@ -172,9 +172,10 @@ int bake_build_module(struct bake_ctx *x, int m, int i, int n, const char *log)
 			free(steps[k].command);
 			continue;
 		}
+		/* $SRCDIR and friends are exported: the shell expands them,
+		 * so they work inside the user's own quoting too. */
 		struct bake_buf cmd = {0};
-		char err[256];
-		bake_vars_expand(&v, steps[k].command, true, &cmd, err, sizeof err);
+		bake_buf_puts(&cmd, steps[k].command);
 		double t0 = bake_now();
 		bake_progress_begin(i, n, mod->name, steps[k].step);
 		bake_log_note(log, "\n== %s: %s", mod->name, steps[k].step);

@@ -261,7 +261,15 @@ int bake_plan_resolve(const struct bake_config *c, char **enable, size_t nenable
 		p->disable[p->ndisable++] = bake_xstrdup(disable[i]);
 
 	struct bake_stack work = {0};
-	int r = bake_resolve_deps(c, err, errlen);
+	int r = 0;
+	/* The user's own typo first: it is what they are looking at. */
+	for (size_t i = 0; i < nenable && !r; i++)
+		if (bake_config_find_module(c, enable[i]) < 0 && bake_config_find_set(c, enable[i]) < 0) {
+			bake_unknown(c, "-e: unknown module or set", enable[i], err, errlen);
+			r = -1;
+		}
+	if (!r)
+		r = bake_resolve_deps(c, err, errlen);
 	for (size_t i = 0; i < ndisable && !r; i++) {
 		if (bake_config_find_module(c, disable[i]) >= 0)
 			continue;

@@ -194,11 +194,13 @@ int bake_cmd_show(struct bake_ctx *x, int argc, char **argv)
 		printf("note: %s\n", x->plan->notes[i]);
 	if (missing.data) {
 		/* One line that fixes everything. */
-		printf("\nmissing system packages:%s\nfix with:\n  %sapt-get install -y", missing.data,
-		       geteuid() == 0 ? "" : "sudo ");
+		struct bake_buf list = {0};
 		for (char *t = strtok(missing.data, " "); t; t = strtok(NULL, " "))
-			printf(" %s", t);
-		printf("\n  or: bake build --install-missing (as root)\n");
+			bake_buf_printf(&list, " %s", t);
+		printf("\nmissing system packages:%s\nfix with:\n  %sapt-get install -y%s\n"
+		       "  or: bake build --install-missing (as root)\n",
+		       list.data, geteuid() == 0 ? "" : "sudo ", list.data);
+		bake_buf_free(&list);
 	} else {
 		printf("\nnothing missing\n");
 	}
