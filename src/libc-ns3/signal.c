@@ -37,6 +37,53 @@ static int ignored(struct dce_process *p, int sig)
 	return h == (uint64_t)SIG_IGN || (h == (uint64_t)SIG_DFL && default_action(sig) == ACT_IGN);
 }
 
+/* The siginfo of a pending signal when it is more than SI_USER from ourselves
+ * (timers: SI_TIMER with the timer's value; kill: the sender's pid). Kept beside
+ * the pending bits, keyed by process and tid (0: directed to the process). */
+struct sig_info {
+	struct dce_process *p;
+	int tid, sig;
+	siginfo_t si;
+	struct sig_info *next;
+};
+static struct sig_info *sig_infos;
+
+static struct sig_info **info_find(struct dce_process *p, int tid, int sig)
+{
+	struct sig_info **pp = &sig_infos;
+	while (*pp && !((*pp)->p == p && (*pp)->tid == tid && (*pp)->sig == sig))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Dequeue the info of sig (pending on the thread if from_thread, else the process). */
+static void info_take(struct dce_thread *t, int sig, int from_thread, siginfo_t *out)
+{
+	struct sig_info **pp = info_find(t->proc, from_thread ? t->tid : 0, sig);
+	memset(out, 0, sizeof *out);
+	out->si_signo = sig;
+	out->si_code = SI_USER;
+	out->si_pid = t->proc->pid;
+	if (*pp) {
+		struct sig_info *i = *pp;
+		*out = i->si;
+		*pp = i->next;
+		free(i);
+	}
+}
+
+static void info_forget_proc(struct dce_process *p)
+{
+	for (struct sig_info **pp = &sig_infos; *pp;) {
+		if ((*pp)->p == p) {
+			struct sig_info *i = *pp;
+			*pp = i->next;
+			free(i);
+		} else
+			pp = &(*pp)->next;
+	}
+}
+
 static uint64_t deliverable(struct dce_thread *t)
 {
 	return (t->sigpending | t->proc->sigpending) & ~t->sigmask;
@@ -79,6 +126,36 @@ void dce_signal_send_proc(struct dce_process *p, int sig)
 		}
 }
 
+/* Send sig with its siginfo to thread t, or to process p when t is NULL. A timer
+ * signal still pending counts an overrun instead. */
+void dce_signal_send_info(struct dce_process *p, struct dce_thread *t, const siginfo_t *si)
+{
+	int sig = si->si_signo;
+	if (p->state != DCE_P_RUNNING || sig == SIGKILL || ignored(p, sig)) {
+		if (sig == SIGKILL)
+			dce_signal_send_proc(p, sig);
+		return;
+	}
+	uint64_t pending = t ? t->sigpending : p->sigpending;
+	struct sig_info **pp = info_find(p, t ? t->tid : 0, sig);
+	if (pending & BIT(sig)) {
+		if (*pp && (*pp)->si.si_code == SI_TIMER)
+			(*pp)->si.si_overrun++;
+		return;
+	}
+	if (!*pp) {
+		*pp = calloc(1, sizeof **pp);
+		(*pp)->p = p;
+		(*pp)->tid = t ? t->tid : 0;
+		(*pp)->sig = sig;
+	}
+	(*pp)->si = *si;
+	if (t)
+		dce_signal_send_thread(t, sig);
+	else
+		dce_signal_send_proc(p, sig);
+}
+
 /* What the program's handler sees as its third argument, and what rt_sigreturn
  * restores: the interrupted registers, the mask to restore, the legacy FPU area. */
 struct sigframe {
@@ -106,10 +183,13 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 	if (!ready)
 		return;
 	int sig = __builtin_ctzll(ready) + 1;
-	if (t->sigpending & BIT(sig))
+	int from_thread = (t->sigpending & BIT(sig)) != 0;
+	if (from_thread)
 		t->sigpending &= ~BIT(sig);
 	else
 		p->sigpending &= ~BIT(sig);
+	siginfo_t info;
+	info_take(t, sig, from_thread, &info);
 	struct dce_sigaction *sa = &p->sigact[sig];
 	if (sa->handler == (uint64_t)SIG_IGN)
 		return;
@@ -143,9 +223,7 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 		memcpy(f->fxsave, uc->uc_mcontext.fpregs, 512);
 		f->uc.uc_mcontext.fpregs = (fpregset_t)f->fxsave;
 	}
-	f->info.si_signo = sig;
-	f->info.si_code = SI_USER;
-	f->info.si_pid = p->pid;
+	f->info = info;
 	t->restore_sigmask = 0;
 	uint64_t newmask = t->sigmask | sa->mask;
 	if (!(sa->flags & SA_NODEFER))
@@ -256,16 +334,15 @@ long sys_rt_sigtimedwait(struct dce_thread *t, uint64_t setp, uint64_t infop, ui
 		uint64_t have = (t->sigpending | t->proc->sigpending) & set;
 		if (have) {
 			int sig = __builtin_ctzll(have) + 1;
-			if (t->sigpending & BIT(sig))
+			int from_thread = (t->sigpending & BIT(sig)) != 0;
+			if (from_thread)
 				t->sigpending &= ~BIT(sig);
 			else
 				t->proc->sigpending &= ~BIT(sig);
-			if (infop) {
-				siginfo_t *si = DCE_USER(infop);
-				memset(si, 0, sizeof *si);
-				si->si_signo = sig;
-				si->si_code = SI_USER;
-			}
+			siginfo_t info;
+			info_take(t, sig, from_thread, &info);
+			if (infop)
+				*(siginfo_t *)DCE_USER(infop) = info;
 			return sig;
 		}
 		if (dce_signal_pending(t))
@@ -311,6 +388,16 @@ static struct dce_thread *find_thread(struct dce_process *p, long tid)
 	return NULL;
 }
 
+static void send_user(struct dce_thread *t, struct dce_process *p, int sig)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof si);
+	si.si_signo = sig;
+	si.si_code = SI_USER;
+	si.si_pid = t->proc->pid;
+	dce_signal_send_info(p, NULL, &si);
+}
+
 long sys_kill(struct dce_thread *t, long pid, long sig)
 {
 	if (sig < 0 || sig >= DCE_NSIG)
@@ -321,7 +408,7 @@ long sys_kill(struct dce_thread *t, long pid, long sig)
 		if (!p || p->state == DCE_P_ZOMBIE)
 			return p ? 0 : -ESRCH;
 		if (sig)
-			dce_signal_send_proc(p, (int)sig);
+			send_user(t, p, (int)sig);
 		return 0;
 	}
 	int pgid = pid == 0 ? t->proc->pgid : (int)-pid;
@@ -333,7 +420,7 @@ long sys_kill(struct dce_thread *t, long pid, long sig)
 			continue;
 		found = 1;
 		if (sig && p != t->proc)
-			dce_signal_send_proc(p, (int)sig);
+			send_user(t, p, (int)sig);
 	}
 	if (sig && (pid == 0 || (pid < -1 && t->proc->pgid == pgid)))
 		dce_signal_send_proc(t->proc, (int)sig);
@@ -400,8 +487,12 @@ static struct itimer *itimer_of(struct dce_process *p)
 	return &s->it;
 }
 
+void dce_posix_timers_release(struct dce_process *p);
+
 void dce_timers_release(struct dce_process *p)
 {
+	dce_posix_timers_release(p);
+	info_forget_proc(p);
 	if (p->alarm_event)
 		dce_sim_cancel(p->alarm_event);
 	p->alarm_event = 0;
