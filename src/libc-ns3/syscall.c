@@ -112,6 +112,11 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_alarm: return sys_alarm(t, I(a1));
 	case SYS_setitimer: return sys_setitimer(t, I(a1), (U)a2, (U)a3);
 	case SYS_getitimer: return sys_getitimer(t, I(a1), (U)a2);
+	case SYS_timer_create: return sys_timer_create(t, I(a1), (U)a2, (U)a3);
+	case SYS_timer_settime: return sys_timer_settime(t, I(a1), I(a2), (U)a3, (U)a4);
+	case SYS_timer_gettime: return sys_timer_gettime(t, I(a1), (U)a2);
+	case SYS_timer_getoverrun: return sys_timer_getoverrun(t, I(a1));
+	case SYS_timer_delete: return sys_timer_delete(t, I(a1));
 	case SYS_settimeofday: case SYS_clock_settime: case SYS_adjtimex: return -EPERM;
 	/* threads */
 	case SYS_futex: return sys_futex(t, (U)a1, I(a2), I(a3), (U)a4, (U)a5, I(a6));

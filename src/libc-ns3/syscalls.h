@@ -123,6 +123,12 @@ long sys_pselect6(T *, long, U, U, U, U, U);
 long sys_epoll_create1(T *, long);
 long sys_epoll_ctl(T *, long, long, long, U);
 long sys_epoll_pwait(T *, long, U, long, long, U, U);
+/* timer.c */
+long sys_timer_create(T *, long, U, U);
+long sys_timer_settime(T *, long, long, U, U);
+long sys_timer_gettime(T *, long, U);
+long sys_timer_getoverrun(T *, long);
+long sys_timer_delete(T *, long);
 /* timerfd.c */
 long sys_timerfd_create(T *, long, long);
 long sys_timerfd_settime(T *, long, long, U, U);
