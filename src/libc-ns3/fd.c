@@ -1,5 +1,6 @@
 /* fd.c - per-process file descriptor tables and open file descriptions. */
 #include "../core/kernel.h"
+#include "fsmeta.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -163,9 +164,12 @@ static ssize_t host_read(struct dce_thread *t, struct dce_file *f, void *buf, si
 
 static ssize_t host_write(struct dce_thread *t, struct dce_file *f, const void *buf, size_t len)
 {
-	(void)t;
 	ssize_t r = write(f->hostfd, buf, len);
-	return r < 0 ? -errno : r;
+	if (r < 0)
+		return -errno;
+	if (dce_fs_kind(t->proc, f) == DCE_FS_NODE)
+		dce_fs_touch_fd(f->hostfd);
+	return r;
 }
 
 static int host_poll(struct dce_file *f)
@@ -174,6 +178,12 @@ static int host_poll(struct dce_file *f)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* files are always ready */
 }
 
+static void host_release(struct dce_file *f)
+{
+	dce_fs_info_free(f);
+}
+
 const struct dce_file_ops dce_hostfile_ops = {
 	.name = "file", .read = host_read, .write = host_write, .poll = host_poll,
+	.release = host_release,
 };

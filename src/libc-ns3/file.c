@@ -2,6 +2,10 @@
 #include "../core/kernel.h"
 #include "path.h"
 #include "syscalls.h"
+#include "fs-extra.h"
+#include "fsmeta.h"
+#include "uaccess.h"
+#include <limits.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -45,16 +49,27 @@ long sys_write(struct dce_thread *t, long fd, uint64_t buf, uint64_t len)
 	return f->ops->write(t, f, DCE_USER(buf), len);
 }
 
+/* The program's iovec array, copied: at most IOV_MAX entries. */
+static long iov_from_user(struct iovec *iov, uint64_t iovp, long cnt)
+{
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	if (dce_copy_from_user(iov, iovp, sizeof *iov * (size_t)cnt))
+		return -EFAULT;
+	return 0;
+}
+
 long sys_readv(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
 {
-	struct iovec *iov = DCE_USER(iovp);
-	if (cnt < 0 || cnt > 1024)
-		return -EINVAL;
+	struct iovec iov[IOV_MAX];
+	long r = iov_from_user(iov, iovp, cnt);
+	if (r)
+		return r;
 	long total = 0;
 	for (long i = 0; i < cnt; i++) {
 		if (!iov[i].iov_len)
 			continue;
-		long r = sys_read(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
+		r = sys_read(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -64,21 +79,31 @@ long sys_readv(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
 	return total;
 }
 
+static int is_node_file(struct dce_thread *t, struct dce_file *f)
+{
+	return f->ops == &dce_hostfile_ops && dce_fs_kind(t->proc, f) == DCE_FS_NODE;
+}
+
 long sys_writev(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
 {
-	struct iovec *iov = DCE_USER(iovp);
-	if (cnt < 0 || cnt > 1024)
-		return -EINVAL;
+	struct iovec iov[IOV_MAX];
+	long r = iov_from_user(iov, iovp, cnt);
+	if (r)
+		return r;
 	struct dce_file *f = lookup(t, fd);
-	if (f && f->ops == &dce_hostfile_ops && (f->flags & O_ACCMODE) != O_RDONLY) {
-		ssize_t r = writev(f->hostfd, iov, (int)cnt); /* one atomic write, as on Linux */
-		return r < 0 ? -errno : r;
+	if (f && f->ops == &dce_hostfile_ops && (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH)) {
+		ssize_t w = writev(f->hostfd, iov, (int)cnt); /* one atomic write, as on Linux */
+		if (w < 0)
+			return -errno;
+		if (is_node_file(t, f))
+			dce_fs_touch_fd(f->hostfd);
+		return w;
 	}
 	long total = 0;
 	for (long i = 0; i < cnt; i++) {
 		if (!iov[i].iov_len)
 			continue;
-		long r = sys_write(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
+		r = sys_write(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -100,9 +125,22 @@ static int host_fd_of(struct dce_thread *t, long fd, struct dce_file **fp)
 	return f->hostfd;
 }
 
+/* A positioned transfer on fd: the file must be open for it (O_PATH is not). */
+static int pos_fd(struct dce_thread *t, long fd, int write, struct dce_file **fp)
+{
+	int h = host_fd_of(t, fd, fp);
+	if (h < 0)
+		return h;
+	int acc = (*fp)->flags & O_ACCMODE;
+	if (((*fp)->flags & O_PATH) || acc == (write ? O_RDONLY : O_WRONLY))
+		return -EBADF;
+	return h;
+}
+
 long sys_pread64(struct dce_thread *t, long fd, uint64_t buf, uint64_t len, long off)
 {
-	int h = host_fd_of(t, fd, NULL);
+	struct dce_file *f;
+	int h = pos_fd(t, fd, 0, &f);
 	if (h < 0)
 		return h;
 	ssize_t r = pread(h, DCE_USER(buf), len, off);
@@ -111,38 +149,134 @@ long sys_pread64(struct dce_thread *t, long fd, uint64_t buf, uint64_t len, long
 
 long sys_pwrite64(struct dce_thread *t, long fd, uint64_t buf, uint64_t len, long off)
 {
-	int h = host_fd_of(t, fd, NULL);
+	struct dce_file *f;
+	int h = pos_fd(t, fd, 1, &f);
 	if (h < 0)
 		return h;
 	ssize_t r = pwrite(h, DCE_USER(buf), len, off);
-	return r < 0 ? -errno : r;
+	if (r < 0)
+		return -errno;
+	if (is_node_file(t, f))
+		dce_fs_touch_fd(h);
+	return r;
+}
+
+long sys_preadv2(struct dce_thread *t, long fd, uint64_t iovp, long cnt, long off, long flags)
+{
+	struct iovec iov[IOV_MAX];
+	long r = iov_from_user(iov, iovp, cnt);
+	if (r)
+		return r;
+	if (off == -1) /* preadv2: the current position */
+		return sys_readv(t, fd, iovp, cnt);
+	struct dce_file *f;
+	int h = pos_fd(t, fd, 0, &f);
+	if (h < 0)
+		return h;
+	ssize_t n = preadv2(h, iov, (int)cnt, off, (int)flags & ~RWF_NOWAIT);
+	return n < 0 ? -errno : n;
+}
+
+long sys_pwritev2(struct dce_thread *t, long fd, uint64_t iovp, long cnt, long off, long flags)
+{
+	struct iovec iov[IOV_MAX];
+	long r = iov_from_user(iov, iovp, cnt);
+	if (r)
+		return r;
+	if (off == -1)
+		return sys_writev(t, fd, iovp, cnt);
+	struct dce_file *f;
+	int h = pos_fd(t, fd, 1, &f);
+	if (h < 0)
+		return h;
+	ssize_t n = pwritev2(h, iov, (int)cnt, off, (int)flags & ~RWF_NOWAIT);
+	if (n < 0)
+		return -errno;
+	if (is_node_file(t, f))
+		dce_fs_touch_fd(h);
+	return n;
 }
 
 long sys_lseek(struct dce_thread *t, long fd, long off, long whence)
 {
-	int h = host_fd_of(t, fd, NULL);
+	struct dce_file *f;
+	int h = host_fd_of(t, fd, &f);
 	if (h < 0)
 		return h;
+	long res;
+	if (dce_fs_dir_seek(f, off, (int)whence, &res))
+		return res;
 	off_t r = lseek(h, off, (int)whence);
 	return r < 0 ? -errno : r;
 }
 
+/* A directory entry appeared or went in the directory containing vpath. */
+static void touch_parent(struct dce_process *p, const char *vpath)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", vpath);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	if (slash == dir)
+		slash[1] = 0;
+	else
+		*slash = 0;
+	int d = dce_path_open(p, AT_FDCWD, dir, O_PATH | O_DIRECTORY, 0, NULL, NULL);
+	if (d >= 0) {
+		dce_fs_touch_dir(d);
+		close(d);
+	}
+}
+
+/* Open a node or mapped file; new files get simulated times. */
+static int open_file(struct dce_thread *t, int dirfd, const char *path, int flags, mode_t mode,
+                     char *vpath, int *is_host)
+{
+	struct dce_process *p = t->proc;
+	int created = 0, h;
+	if ((flags & O_CREAT) && !(flags & O_EXCL)) {
+		h = dce_path_open(p, dirfd, path, flags & ~O_CREAT, mode, vpath, is_host);
+		if (h == -ENOENT) {
+			h = dce_path_open(p, dirfd, path, flags, mode, vpath, is_host);
+			created = h >= 0;
+		}
+	} else {
+		h = dce_path_open(p, dirfd, path, flags, mode, vpath, is_host);
+		created = h >= 0 && (flags & O_CREAT);
+	}
+	if (h < 0 || *is_host || (flags & O_PATH))
+		return h;
+	if (created) {
+		dce_fs_touch_new(h);
+		touch_parent(p, vpath);
+	} else if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY) {
+		struct stat st;
+		if (fstat(h, &st) == 0 && S_ISREG(st.st_mode))
+			dce_fs_touch_fd(h);
+	}
+	return h;
+}
+
 long sys_openat(struct dce_thread *t, long dirfd, uint64_t pathp, long flags, long mode)
 {
-	const char *path = DCE_USER(pathp);
-	if (!path)
-		return -EFAULT;
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
 	struct dce_file *f = NULL;
-	int r = dce_special_open(t, (int)dirfd, path, (int)flags, &f);
+	r = dce_special_open(t, (int)dirfd, path, (int)flags, &f);
 	if (r < 0)
 		return r;
 	if (r == 0) {
 		char vpath[PATH_MAX];
-		int h = dce_path_open(t->proc, (int)dirfd, path, (int)flags, (mode_t)mode, vpath, NULL);
+		int is_host = 0;
+		int h = open_file(t, (int)dirfd, path, (int)flags, (mode_t)mode, vpath, &is_host);
 		if (h < 0)
 			return h;
 		f = dce_file_new(&dce_hostfile_ops, h, (int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY));
 		f->vpath = strdup(vpath);
+		dce_fs_set_kind(f, is_host ? DCE_FS_HOST : DCE_FS_NODE);
 	}
 	return dce_fd_install(t->proc, f, 0, flags & O_CLOEXEC);
 }
@@ -176,102 +310,137 @@ static void anon_stat(struct dce_file *f, struct stat *st)
 	st->st_ino = (ino_t)(uintptr_t)f % 100000;
 }
 
+/* stat of an open file as the program sees it. */
+static long file_stat(struct dce_thread *t, struct dce_file *f, struct stat *st)
+{
+	if (f->hostfd < 0) {
+		anon_stat(f, st);
+		return 0;
+	}
+	if (fstat(f->hostfd, st))
+		return -errno;
+	dce_fs_fix_stat(t->proc->node, st, dce_fs_kind(t->proc, f), f->vpath);
+	return 0;
+}
+
+static long stat_out(uint64_t stp, const struct stat *st)
+{
+	return dce_copy_to_user(stp, st, sizeof *st);
+}
+
 long sys_fstat(struct dce_thread *t, long fd, uint64_t stp)
 {
 	struct dce_file *f = lookup(t, fd);
 	if (!f)
 		return -EBADF;
-	if (f->hostfd < 0) {
-		anon_stat(f, DCE_USER(stp));
-		return 0;
+	struct stat st;
+	long r = file_stat(t, f, &st);
+	return r ? r : stat_out(stp, &st);
+}
+
+/* Resolve a stat-family path: an open special file (*sf), or a host fd h with
+ * name ("" or the last component under h when the last link is not followed). */
+struct stat_target {
+	struct dce_file *sf;
+	int h, kind;
+	char name[NAME_MAX + 1];
+};
+
+static long stat_resolve(struct dce_thread *t, long dirfd, const char *path, long flags, struct stat_target *st)
+{
+	st->sf = NULL;
+	st->h = -1;
+	st->name[0] = 0;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		if (dirfd == AT_FDCWD)
+			path = ".";
+		else {
+			struct dce_file *f = lookup(t, dirfd);
+			if (!f)
+				return -EBADF;
+			st->sf = dce_file_get(f);
+			return 0;
+		}
 	}
-	return fstat(f->hostfd, DCE_USER(stp)) ? -errno : 0;
+	if (!path[0])
+		return -ENOENT;
+	int r = dce_special_open(t, (int)dirfd, path, O_RDONLY, &st->sf);
+	if (r)
+		return r < 0 ? r : 0;
+	int is_host = 0;
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		st->h = dce_path_parent(t->proc, (int)dirfd, path, st->name, &is_host);
+	else
+		st->h = dce_path_open(t->proc, (int)dirfd, path, O_PATH, 0, NULL, &is_host);
+	if (st->h < 0)
+		return st->h;
+	st->kind = is_host ? DCE_FS_HOST : DCE_FS_NODE;
+	return 0;
+}
+
+static void stat_release(struct stat_target *st)
+{
+	if (st->sf)
+		dce_file_put(st->sf);
+	if (st->h >= 0)
+		close(st->h);
 }
 
 long sys_newfstatat(struct dce_thread *t, long dirfd, uint64_t pathp, uint64_t stp, long flags)
 {
-	const char *path = DCE_USER(pathp);
-	if (!path)
-		return -EFAULT;
-	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		if (dirfd == AT_FDCWD)
-			path = ".";
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	struct stat_target tg;
+	struct stat st;
+	r = stat_resolve(t, dirfd, path, flags, &tg);
+	if (r == 0) {
+		if (tg.sf)
+			r = file_stat(t, tg.sf, &st);
+		else if (fstatat(tg.h, tg.name, &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+			r = -errno;
 		else
-			return sys_fstat(t, dirfd, stp);
+			dce_fs_fix_stat(t->proc->node, &st, tg.kind, NULL);
 	}
-	struct dce_file *sf = NULL;
-	int r = dce_special_open(t, (int)dirfd, path, O_RDONLY, &sf);
-	if (r < 0)
-		return r;
-	if (r > 0) {
-		int fd = sf->hostfd;
-		long ret = fd >= 0 ? (fstat(fd, DCE_USER(stp)) ? -errno : 0) : (anon_stat(sf, DCE_USER(stp)), 0);
-		dce_file_put(sf);
-		return ret;
-	}
-	if (flags & AT_SYMLINK_NOFOLLOW) {
-		char base[NAME_MAX + 1];
-		int pfd = dce_path_parent(t->proc, (int)dirfd, path, base, NULL);
-		if (pfd < 0)
-			return pfd;
-		r = fstatat(pfd, base, DCE_USER(stp), AT_SYMLINK_NOFOLLOW) ? -errno : 0;
-		close(pfd);
-		return r;
-	}
-	int h = dce_path_open(t->proc, (int)dirfd, path, O_PATH, 0, NULL, NULL);
-	if (h < 0)
-		return h;
-	r = fstat(h, DCE_USER(stp)) ? -errno : 0;
-	close(h);
-	return r;
+	stat_release(&tg);
+	return r ? r : stat_out(stp, &st);
 }
 
 long sys_statx(struct dce_thread *t, long dirfd, uint64_t pathp, long flags, long mask, uint64_t bufp)
 {
-	const char *path = DCE_USER(pathp);
-	if (!path)
-		return -EFAULT;
-	int h;
-	const char *name = "";
-	int own = 1, pfd = -1;
-	char base[NAME_MAX + 1];
-	if (!path[0] && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
-		struct dce_file *f = lookup(t, dirfd);
-		if (!f)
-			return -EBADF;
-		if (f->hostfd < 0)
-			return -ENOSYS; /* glibc falls back to fstat */
-		h = f->hostfd;
-		own = 0;
-	} else if (flags & AT_SYMLINK_NOFOLLOW) {
-		pfd = dce_path_parent(t->proc, (int)dirfd, path[0] ? path : ".", base, NULL);
-		if (pfd < 0)
-			return pfd;
-		h = pfd;
-		name = base;
-		own = 0;
-	} else {
-		h = dce_path_open(t->proc, (int)dirfd, path[0] ? path : ".", O_PATH, 0, NULL, NULL);
-		if (h < 0)
-			return h;
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	struct stat_target tg;
+	struct statx sx;
+	r = stat_resolve(t, dirfd, path, flags, &tg);
+	if (r == 0 && tg.sf && tg.sf->hostfd < 0)
+		r = -ENOSYS; /* glibc falls back to fstat */
+	else if (r == 0) {
+		int h = tg.sf ? tg.sf->hostfd : tg.h;
+		int kind = tg.sf ? dce_fs_kind(t->proc, tg.sf) : tg.kind;
+		int sflags = ((int)flags & AT_STATX_SYNC_TYPE) | AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW;
+		if (syscall(SYS_statx, h, tg.name, sflags, (unsigned)mask, &sx))
+			r = -errno;
+		else
+			dce_fs_fix_statx(t->proc->node, &sx, kind, tg.sf ? tg.sf->vpath : NULL);
 	}
-	long r = syscall(SYS_statx, h, name, (int)((flags & ~AT_SYMLINK_NOFOLLOW & ~AT_EMPTY_PATH) |
-	                 (name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH)), (unsigned)mask, DCE_USER(bufp));
-	r = r < 0 ? -errno : 0;
-	if (own)
-		close(h);
-	if (pfd >= 0)
-		close(pfd);
-	return r;
+	stat_release(&tg);
+	return r ? r : dce_copy_to_user(bufp, &sx, sizeof sx);
 }
 
 long sys_faccessat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode, long flags)
 {
-	const char *path = DCE_USER(pathp);
-	if (!path)
-		return -EFAULT;
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	if (mode & ~(long)(R_OK | W_OK | X_OK))
+		return -EINVAL;
 	struct dce_file *sf = NULL;
-	int r = dce_special_open(t, (int)dirfd, path, O_RDONLY, &sf);
+	r = dce_special_open(t, (int)dirfd, path, O_RDONLY, &sf);
 	if (r < 0)
 		return r;
 	if (r > 0) {
@@ -299,21 +468,25 @@ long sys_faccessat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode, 
 
 long sys_readlinkat(struct dce_thread *t, long dirfd, uint64_t pathp, uint64_t buf, long len)
 {
-	const char *path = DCE_USER(pathp);
-	if (!path)
-		return -EFAULT;
+	char path[PATH_MAX], out[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
 	if (len <= 0)
 		return -EINVAL;
-	long r = dce_special_readlink(t, (int)dirfd, path, DCE_USER(buf), (size_t)len);
-	if (r != -ENOSYS)
-		return r;
-	char base[NAME_MAX + 1];
-	int pfd = dce_path_parent(t->proc, (int)dirfd, path, base, NULL);
-	if (pfd < 0)
-		return pfd;
-	r = readlinkat(pfd, base, DCE_USER(buf), (size_t)len);
-	r = r < 0 ? -errno : r;
-	close(pfd);
+	size_t n = len > PATH_MAX ? PATH_MAX : (size_t)len;
+	r = dce_special_readlink(t, (int)dirfd, path, out, n);
+	if (r == -ENOSYS) {
+		char base[NAME_MAX + 1];
+		int pfd = dce_path_parent(t->proc, (int)dirfd, path, base, NULL);
+		if (pfd < 0)
+			return pfd;
+		r = readlinkat(pfd, base, out, n);
+		r = r < 0 ? -errno : r;
+		close(pfd);
+	}
+	if (r > 0 && dce_copy_to_user(buf, out, (size_t)r))
+		return -EFAULT;
 	return r;
 }
 
@@ -322,7 +495,8 @@ long sys_getcwd(struct dce_thread *t, uint64_t buf, uint64_t size)
 	size_t n = strlen(t->proc->cwd) + 1;
 	if (size < n)
 		return -ERANGE;
-	memcpy(DCE_USER(buf), t->proc->cwd, n);
+	if (dce_copy_to_user(buf, t->proc->cwd, n))
+		return -EFAULT;
 	return (long)n;
 }
 
@@ -342,13 +516,14 @@ static long chdir_to(struct dce_thread *t, int h)
 
 long sys_chdir(struct dce_thread *t, uint64_t pathp)
 {
-	const char *path = DCE_USER(pathp);
-	if (!path)
-		return -EFAULT;
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
 	int h = dce_path_open(t->proc, AT_FDCWD, path, O_PATH | O_DIRECTORY, 0, NULL, NULL);
 	if (h < 0)
 		return h;
-	long r = chdir_to(t, h);
+	r = chdir_to(t, h);
 	close(h);
 	return r;
 }
@@ -366,12 +541,18 @@ long sys_fchdir(struct dce_thread *t, long fd)
 long sys_getdents64(struct dce_thread *t, long fd, uint64_t buf, long len)
 {
 	struct dce_file *f = lookup(t, fd);
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if (f->hostfd < 0)
+	if (f->hostfd < 0 || f->ops != &dce_hostfile_ops)
 		return -ENOTDIR;
-	long r = syscall(SYS_getdents64, f->hostfd, DCE_USER(buf), len);
-	return r < 0 ? -errno : r;
+	struct stat st;
+	if (fstat(f->hostfd, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (len < 0)
+		return -EINVAL;
+	return dce_fs_getdents(t->proc, f, buf, (size_t)len);
 }
 
 long sys_dup(struct dce_thread *t, long fd)
@@ -434,13 +615,19 @@ long sys_fcntl(struct dce_thread *t, long fd, long cmd, long arg)
 	case F_SETLKW:
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
-	case F_OFD_SETLKW:
+	case F_OFD_SETLKW: {
 		if (f->hostfd < 0)
 			return -EBADF;
+		struct flock fl;
+		if (dce_copy_from_user(&fl, (uint64_t)arg, sizeof fl))
+			return -EFAULT;
 		if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-			((struct flock *)DCE_USER(arg))->l_type = F_UNLCK;
+			fl.l_type = F_UNLCK;
+			if (dce_copy_to_user((uint64_t)arg, &fl, sizeof fl))
+				return -EFAULT;
 		}
 		return 0; /* one writer per node file in practice; locks always granted */
+	}
 	case F_GETPIPE_SZ:
 		return 65536;
 	case F_SETPIPE_SZ:
@@ -458,9 +645,12 @@ long sys_ioctl(struct dce_thread *t, long fd, long req, uint64_t arg)
 	struct dce_file *f = lookup(t, fd);
 	if (!f)
 		return -EBADF;
+	int v = 0;
 	switch (req) {
 	case FIONBIO:
-		if (*(int *)DCE_USER(arg))
+		if (dce_copy_from_user(&v, arg, sizeof v))
+			return -EFAULT;
+		if (v)
 			f->flags |= O_NONBLOCK;
 		else
 			f->flags &= ~O_NONBLOCK;
@@ -471,22 +661,25 @@ long sys_ioctl(struct dce_thread *t, long fd, long req, uint64_t arg)
 	case FIONCLEX:
 		t->proc->fds->cloexec[fd] = 0;
 		return 0;
-	case FIONREAD:
-		if (f->hostfd >= 0) {
-			long r = ioctl(f->hostfd, FIONREAD, DCE_USER(arg));
-			return r < 0 ? -errno : r;
-		}
-		return dce_file_fionread(f, DCE_USER(arg));
+	case FIONREAD: {
+		long r;
+		if (f->hostfd >= 0)
+			r = ioctl(f->hostfd, FIONREAD, &v) < 0 ? -errno : 0;
+		else
+			r = dce_file_fionread(f, &v);
+		if (r < 0)
+			return r;
+		return dce_copy_to_user(arg, &v, sizeof v) ? -EFAULT : r;
+	}
 	default:
 		return -ENOTTY; /* no terminals in a simulation */
 	}
 }
 
-static long at_parent(struct dce_thread *t, long dirfd, uint64_t pathp, char *base, int *pfd)
+/* The directory holding path's last component, which must be in the node (a mapped
+ * host path is read-only); *pfd is an O_PATH fd of it, base the component. */
+static long at_parent_path(struct dce_thread *t, long dirfd, const char *path, char *base, int *pfd)
 {
-	const char *path = DCE_USER(pathp);
-	if (!path)
-		return -EFAULT;
 	int is_host = 0;
 	*pfd = dce_path_parent(t->proc, (int)dirfd, path, base, &is_host);
 	if (*pfd < 0)
@@ -494,6 +687,58 @@ static long at_parent(struct dce_thread *t, long dirfd, uint64_t pathp, char *ba
 	if (is_host) {
 		close(*pfd);
 		return -EROFS;
+	}
+	return 0;
+}
+
+static long at_parent(struct dce_thread *t, long dirfd, uint64_t pathp, char *base, int *pfd)
+{
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	return at_parent_path(t, dirfd, path, base, pfd);
+}
+
+/* Before an entry is removed or replaced: its host inode, if this was its last name. */
+struct dying {
+	int set;
+	dev_t dev;
+	ino_t ino;
+};
+
+static void dying_check(int pfd, const char *base, struct dying *d)
+{
+	struct stat st;
+	d->set = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_nlink <= 1 || S_ISDIR(st.st_mode));
+	if (d->set) {
+		d->dev = st.st_dev;
+		d->ino = st.st_ino;
+	}
+}
+
+static void dying_done(struct dce_thread *t, struct dying *d)
+{
+	if (d->set)
+		dce_fs_forget_inode(t->proc->node, d->dev, d->ino);
+}
+
+/* The times a program asks for, with "now" meaning the simulated now. */
+static long sim_utimes(uint64_t times, struct timespec ts[2])
+{
+	uint64_t now = dce_time_realtime_ns();
+	struct timespec n = { .tv_sec = (time_t)(now / 1000000000ULL), .tv_nsec = (long)(now % 1000000000ULL) };
+	if (!times) {
+		ts[0] = ts[1] = n;
+		return 0;
+	}
+	if (dce_copy_from_user(ts, times, sizeof(struct timespec) * 2))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		if (ts[i].tv_nsec == UTIME_NOW)
+			ts[i] = n;
+		else if (ts[i].tv_nsec != UTIME_OMIT && (ts[i].tv_nsec < 0 || ts[i].tv_nsec > 999999999))
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -506,6 +751,32 @@ long sys_mkdirat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode)
 	if (r)
 		return r;
 	r = mkdirat(pfd, base, (mode_t)mode & 07777 & ~t->proc->umask) ? -errno : 0;
+	if (r == 0) {
+		int d = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d >= 0) {
+			dce_fs_touch_new(d);
+			close(d);
+		}
+		dce_fs_touch_dir(pfd);
+	}
+	close(pfd);
+	return r;
+}
+
+long sys_mknodat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode, uint64_t dev)
+{
+	char base[NAME_MAX + 1];
+	int pfd;
+	long r = at_parent(t, dirfd, pathp, base, &pfd);
+	if (r)
+		return r;
+	mode_t type = (mode_t)mode & S_IFMT;
+	if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
+		r = -EPERM; /* no device nodes in a node's root */
+	else
+		r = mknodat(pfd, base, (mode_t)mode & ~t->proc->umask, (dev_t)dev) ? -errno : 0;
+	if (r == 0)
+		dce_fs_touch_dir(pfd);
 	close(pfd);
 	return r;
 }
@@ -514,24 +785,39 @@ long sys_unlinkat(struct dce_thread *t, long dirfd, uint64_t pathp, long flags)
 {
 	char base[NAME_MAX + 1];
 	int pfd;
+	if (flags & ~(long)AT_REMOVEDIR)
+		return -EINVAL;
 	long r = at_parent(t, dirfd, pathp, base, &pfd);
 	if (r)
 		return r;
+	struct dying d;
+	dying_check(pfd, base, &d);
 	r = unlinkat(pfd, base, (int)flags) ? -errno : 0;
+	if (r == 0) {
+		dying_done(t, &d);
+		dce_fs_touch_dir(pfd);
+	}
 	close(pfd);
 	return r;
 }
 
 long sys_symlinkat(struct dce_thread *t, uint64_t targetp, long dirfd, uint64_t pathp)
 {
-	char base[NAME_MAX + 1];
+	char target[PATH_MAX], base[NAME_MAX + 1];
 	int pfd;
-	if (!targetp)
-		return -EFAULT;
-	long r = at_parent(t, dirfd, pathp, base, &pfd);
+	long r = dce_path_from_user(target, targetp);
 	if (r)
 		return r;
-	r = symlinkat(DCE_USER(targetp), pfd, base) ? -errno : 0;
+	r = at_parent(t, dirfd, pathp, base, &pfd);
+	if (r)
+		return r;
+	r = symlinkat(target, pfd, base) ? -errno : 0;
+	if (r == 0) {
+		struct timespec ts[2];
+		sim_utimes(0, ts);
+		utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW);
+		dce_fs_touch_dir(pfd);
+	}
 	close(pfd);
 	return r;
 }
@@ -548,7 +834,19 @@ long sys_renameat2(struct dce_thread *t, long olddir, uint64_t oldp, long newdir
 		close(opfd);
 		return r;
 	}
+	struct dying d = { 0 };
+	struct stat os;
+	if (!(flags & RENAME_EXCHANGE)) {
+		dying_check(npfd, nb, &d);
+		if (d.set && fstatat(opfd, ob, &os, AT_SYMLINK_NOFOLLOW) == 0 && os.st_ino == d.ino && os.st_dev == d.dev)
+			d.set = 0; /* renaming a file onto itself */
+	}
 	r = syscall(SYS_renameat2, opfd, ob, npfd, nb, (unsigned)flags) ? -errno : 0;
+	if (r == 0) {
+		dying_done(t, &d);
+		dce_fs_touch_dir(opfd);
+		dce_fs_touch_dir(npfd);
+	}
 	close(opfd);
 	close(npfd);
 	return r;
@@ -556,9 +854,26 @@ long sys_renameat2(struct dce_thread *t, long olddir, uint64_t oldp, long newdir
 
 long sys_linkat(struct dce_thread *t, long olddir, uint64_t oldp, long newdir, uint64_t newp, long flags)
 {
-	char ob[NAME_MAX + 1], nb[NAME_MAX + 1];
+	char ob[NAME_MAX + 1], nb[NAME_MAX + 1], old[PATH_MAX];
 	int opfd, npfd;
-	long r = at_parent(t, olddir, oldp, ob, &opfd);
+	if (flags & ~(long)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	long r = dce_path_from_user(old, oldp);
+	if (r)
+		return r;
+	if (flags & AT_SYMLINK_FOLLOW) {
+		/* resolve the link inside the node, never on the host */
+		int is_host = 0;
+		opfd = dce_path_open(t->proc, (int)olddir, old, O_PATH, 0, NULL, &is_host);
+		if (opfd >= 0 && is_host) {
+			close(opfd);
+			opfd = -EXDEV;
+		}
+		snprintf(ob, sizeof ob, "%s", "");
+	} else
+		r = at_parent_path(t, olddir, old, ob, &opfd);
+	if (opfd < 0)
+		return opfd;
 	if (r)
 		return r;
 	r = at_parent(t, newdir, newp, nb, &npfd);
@@ -566,7 +881,15 @@ long sys_linkat(struct dce_thread *t, long olddir, uint64_t oldp, long newdir, u
 		close(opfd);
 		return r;
 	}
-	r = linkat(opfd, ob, npfd, nb, (int)flags & AT_SYMLINK_FOLLOW) ? -errno : 0;
+	if (ob[0])
+		r = linkat(opfd, ob, npfd, nb, 0) ? -errno : 0;
+	else {
+		char proc[64];
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", opfd);
+		r = linkat(AT_FDCWD, proc, npfd, nb, AT_SYMLINK_FOLLOW) ? -errno : 0;
+	}
+	if (r == 0)
+		dce_fs_touch_dir(npfd);
 	close(opfd);
 	close(npfd);
 	return r;
@@ -574,20 +897,45 @@ long sys_linkat(struct dce_thread *t, long olddir, uint64_t oldp, long newdir, u
 
 long sys_ftruncate(struct dce_thread *t, long fd, long len)
 {
-	int h = host_fd_of(t, fd, NULL);
+	struct dce_file *f;
+	int h = host_fd_of(t, fd, &f);
 	if (h < 0)
 		return h == -ESPIPE ? -EINVAL : h;
-	return ftruncate(h, len) ? -errno : 0;
+	if (ftruncate(h, len))
+		return -errno;
+	if (is_node_file(t, f))
+		dce_fs_touch_fd(h);
+	return 0;
 }
 
 long sys_truncate(struct dce_thread *t, uint64_t pathp, long len)
 {
-	int h = dce_path_open(t->proc, AT_FDCWD, DCE_USER(pathp), O_WRONLY, 0, NULL, NULL);
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	int is_host = 0;
+	int h = dce_path_open(t->proc, AT_FDCWD, path, O_WRONLY, 0, NULL, &is_host);
 	if (h < 0)
 		return h;
-	long r = ftruncate(h, len) ? -errno : 0;
+	r = ftruncate(h, len) ? -errno : 0;
+	if (r == 0)
+		dce_fs_touch_fd(h);
 	close(h);
 	return r;
+}
+
+long sys_fallocate(struct dce_thread *t, long fd, long mode, long off, long len)
+{
+	struct dce_file *f;
+	int h = pos_fd(t, fd, 1, &f);
+	if (h < 0)
+		return h == -ESPIPE ? -ESPIPE : h;
+	if (fallocate(h, (int)mode, off, len))
+		return -errno;
+	if (is_node_file(t, f))
+		dce_fs_touch_fd(h);
+	return 0;
 }
 
 long sys_fsync(struct dce_thread *t, long fd)
@@ -602,58 +950,150 @@ long sys_umask(struct dce_thread *t, long mask)
 	return old;
 }
 
+/* A node file for a metadata change, following the last link inside the node. */
+static int meta_target(struct dce_thread *t, long dirfd, uint64_t pathp)
+{
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return (int)r;
+	struct dce_file *sf = NULL;
+	r = dce_special_open(t, (int)dirfd, path, O_RDONLY, &sf);
+	if (r < 0)
+		return (int)r;
+	if (r > 0) {
+		dce_file_put(sf);
+		return -EPERM;
+	}
+	int is_host = 0;
+	int h = dce_path_open(t->proc, (int)dirfd, path, O_PATH, 0, NULL, &is_host);
+	if (h >= 0 && is_host) {
+		close(h);
+		return -EROFS;
+	}
+	return h;
+}
+
+static long chmod_fd(int h, long mode)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", h);
+	return fchmodat(AT_FDCWD, proc, (mode_t)mode & 07777, 0) ? -errno : 0;
+}
+
 long sys_fchmodat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode)
 {
-	char base[NAME_MAX + 1];
-	int pfd;
-	long r = at_parent(t, dirfd, pathp, base, &pfd);
-	if (r)
-		return r;
-	r = fchmodat(pfd, base, (mode_t)mode, 0) ? -errno : 0;
-	close(pfd);
+	int h = meta_target(t, dirfd, pathp);
+	if (h < 0)
+		return h;
+	long r = chmod_fd(h, mode);
+	close(h);
 	return r;
 }
 
 long sys_fchmod(struct dce_thread *t, long fd, long mode)
 {
-	int h = host_fd_of(t, fd, NULL);
+	struct dce_file *f;
+	int h = host_fd_of(t, fd, &f);
 	if (h < 0)
 		return h == -ESPIPE ? 0 : h;
-	return fchmod(h, (mode_t)mode) ? -errno : 0;
+	switch (dce_fs_kind(t->proc, f)) {
+	case DCE_FS_NODE:
+		return chmod_fd(h, mode);
+	case DCE_FS_HOST:
+		return -EROFS;
+	default:
+		return 0; /* /dev and /proc: accepted, nothing changes */
+	}
 }
 
 long sys_utimensat(struct dce_thread *t, long dirfd, uint64_t pathp, uint64_t times, long flags)
 {
-	if (!pathp) {
-		int h = host_fd_of(t, dirfd, NULL);
-		if (h < 0)
-			return h;
-		return futimens(h, DCE_USER(times)) ? -errno : 0;
-	}
-	char base[NAME_MAX + 1];
-	int pfd;
-	long r = at_parent(t, dirfd, pathp, base, &pfd);
+	struct timespec ts[2];
+	long r = sim_utimes(times, ts);
 	if (r)
 		return r;
-	r = utimensat(pfd, base, DCE_USER(times), (int)flags & AT_SYMLINK_NOFOLLOW) ? -errno : 0;
-	close(pfd);
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!pathp) { /* futimens */
+		struct dce_file *f;
+		int h = host_fd_of(t, dirfd, &f);
+		if (h < 0)
+			return h == -ESPIPE ? 0 : h;
+		int kind = dce_fs_kind(t->proc, f);
+		if (kind == DCE_FS_HOST)
+			return -EROFS;
+		if (kind != DCE_FS_NODE)
+			return 0;
+		return utimensat(h, "", ts, AT_EMPTY_PATH) ? -errno : 0;
+	}
+	if (flags & AT_SYMLINK_NOFOLLOW) {
+		char base[NAME_MAX + 1];
+		int pfd;
+		r = at_parent(t, dirfd, pathp, base, &pfd);
+		if (r)
+			return r;
+		r = utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+		close(pfd);
+		return r;
+	}
+	int h = meta_target(t, dirfd, pathp);
+	if (h == -EPERM)
+		return 0; /* /dev/null and friends */
+	if (h < 0)
+		return h;
+	r = utimensat(h, "", ts, AT_EMPTY_PATH) ? -errno : 0;
+	close(h);
+	return r;
+}
+
+long sys_futimesat(struct dce_thread *t, long dirfd, uint64_t pathp, uint64_t tvp)
+{
+	struct timeval tv[2];
+	struct timespec ts[2];
+	if (!tvp)
+		return sys_utimensat(t, dirfd, pathp, 0, 0);
+	if (dce_copy_from_user(tv, tvp, sizeof tv))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return -EINVAL;
+		ts[i].tv_sec = tv[i].tv_sec;
+		ts[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	int h = meta_target(t, dirfd, pathp);
+	if (h == -EPERM)
+		return 0;
+	if (h < 0)
+		return h;
+	long r = utimensat(h, "", ts, AT_EMPTY_PATH) ? -errno : 0;
+	close(h);
 	return r;
 }
 
 long sys_fstatfs(struct dce_thread *t, long fd, uint64_t bufp)
 {
+	struct statfs sb;
+	memset(&sb, 0, sizeof sb);
 	int h = host_fd_of(t, fd, NULL);
-	if (h < 0)
-		return h == -ESPIPE ? (memset(DCE_USER(bufp), 0, sizeof(struct statfs)), 0) : h;
-	return fstatfs(h, DCE_USER(bufp)) ? -errno : 0;
+	if (h < 0 && h != -ESPIPE)
+		return h;
+	if (h >= 0 && fstatfs(h, &sb))
+		return -errno;
+	return dce_copy_to_user(bufp, &sb, sizeof sb);
 }
 
 long sys_statfs(struct dce_thread *t, uint64_t pathp, uint64_t bufp)
 {
-	int h = dce_path_open(t->proc, AT_FDCWD, DCE_USER(pathp), O_PATH, 0, NULL, NULL);
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	int h = dce_path_open(t->proc, AT_FDCWD, path, O_PATH, 0, NULL, NULL);
 	if (h < 0)
 		return h;
-	long r = fstatfs(h, DCE_USER(bufp)) ? -errno : 0;
+	struct statfs sb;
+	r = fstatfs(h, &sb) ? -errno : 0;
 	close(h);
-	return r;
+	return r ? r : dce_copy_to_user(bufp, &sb, sizeof sb);
 }

@@ -54,6 +54,36 @@ void dce_path_normalize(const char *in, char *out)
 		strcpy(out, "/");
 }
 
+/* /proc/self/root and /proc/self/cwd are the node's root and the cwd: rewritten
+ * here, so the magic links are never followed on the host. */
+static int proc_self_alias(struct dce_process *p, char *abs)
+{
+	static const char *const pre[] = { "/proc/self/", "/proc/thread-self/" };
+	char pidpre[32], tmp[PATH_MAX];
+	snprintf(pidpre, sizeof pidpre, "/proc/%d/", p->pid);
+	const char *s = NULL;
+	for (int i = 0; i < 3 && !s; i++) {
+		const char *x = i < 2 ? pre[i] : pidpre;
+		if (!strncmp(abs, x, strlen(x)))
+			s = abs + strlen(x);
+	}
+	while (s && *s == '/')
+		s++;
+	if (!s)
+		return 0;
+	const char *base;
+	if (!strncmp(s, "root", 4) && (s[4] == '/' || !s[4]))
+		base = "", s += 4;
+	else if (!strncmp(s, "cwd", 3) && (s[3] == '/' || !s[3]))
+		base = strcmp(p->cwd, "/") ? p->cwd : "", s += 3;
+	else
+		return 0;
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/%s", base, *s == '/' ? s + 1 : s) >= sizeof tmp)
+		return -ENAMETOOLONG;
+	memcpy(abs, tmp, strlen(tmp) + 1);
+	return 0;
+}
+
 int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *out)
 {
 	if (!path)
@@ -63,7 +93,7 @@ int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *
 		return -ENAMETOOLONG;
 	if (path[0] == '/') {
 		memcpy(out, path, len + 1);
-		return 0;
+		return proc_self_alias(p, out);
 	}
 	const char *base = p->cwd;
 	if (dirfd != AT_FDCWD) {
@@ -77,7 +107,7 @@ int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *
 	if (strlen(base) + 1 + len >= PATH_MAX)
 		return -ENAMETOOLONG;
 	snprintf(out, PATH_MAX, "%s/%s", strcmp(base, "/") ? base : "", path);
-	return 0;
+	return proc_self_alias(p, out);
 }
 
 static int under_prefix(const char *path, const char *prefix)
@@ -127,6 +157,8 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 	if (!path[0])
 		return -ENOENT;
 	flags |= O_CLOEXEC;
+	if (!(flags & (O_CREAT | __O_TMPFILE)))
+		mode = 0; /* openat2 refuses a mode it would not use */
 	int fd = sys_openat2(p->node->rootfd, abs, (uint64_t)flags, mode & 07777 & ~p->umask,
 	                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (is_host)
@@ -169,6 +201,13 @@ int dce_path_parent(struct dce_process *p, int dirfd, const char *path, char *ba
 	while (len > 1 && abs[len - 1] == '/')
 		abs[--len] = 0;
 	char *slash = strrchr(abs, '/');
+	if (strlen(slash + 1) > NAME_MAX)
+		return -ENAMETOOLONG;
+	if (!strcmp(slash + 1, "..") || !strcmp(slash + 1, ".") || !slash[1]) {
+		/* never hand ".." of the root to the host: name the directory itself */
+		strcpy(base, ".");
+		return dce_path_open(p, AT_FDCWD, abs, O_PATH | O_DIRECTORY, 0, NULL, is_host);
+	}
 	snprintf(base, NAME_MAX + 1, "%s", slash + 1);
 	if (slash == abs)
 		strcpy(dir, "/");

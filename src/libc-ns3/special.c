@@ -7,6 +7,7 @@
 #include "../core/sim.h"
 #include "path.h"
 #include "syscalls.h"
+#include "uaccess.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -17,7 +18,15 @@
 static ssize_t urandom_read(struct dce_thread *t, struct dce_file *f, void *buf, size_t len)
 {
 	(void)f;
-	dce_random_fill(t->proc->node, buf, len);
+	unsigned char tmp[4096];
+	size_t done = 0;
+	while (done < len) { /* through a copy: buf is the program's, maybe bad */
+		size_t n = len - done < sizeof tmp ? len - done : sizeof tmp;
+		dce_random_fill(t->proc->node, tmp, n);
+		if (dce_copy_to_user((uint64_t)(uintptr_t)buf + done, tmp, n))
+			return done ? (ssize_t)done : -EFAULT;
+		done += n;
+	}
 	return (ssize_t)len;
 }
 
