@@ -2,6 +2,7 @@
  * ENOSYS and are reported once per number in the process's status file. */
 #include "../core/kernel.h"
 #include "syscalls.h"
+#include "fs-extra.h"
 #include <errno.h>
 #include <string.h>
 #include <fcntl.h>
@@ -22,7 +23,15 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_writev: return sys_writev(t, I(a1), (U)a2, I(a3));
 	case SYS_pread64: return sys_pread64(t, I(a1), (U)a2, (U)a3, a4);
 	case SYS_pwrite64: return sys_pwrite64(t, I(a1), (U)a2, (U)a3, a4);
-	case SYS_preadv: case SYS_preadv2: case SYS_pwritev: case SYS_pwritev2: break;
+	case SYS_preadv: return sys_preadv2(t, I(a1), (U)a2, I(a3), a4, 0);
+	case SYS_preadv2: return sys_preadv2(t, I(a1), (U)a2, I(a3), a4, I(a6));
+	case SYS_pwritev: return sys_pwritev2(t, I(a1), (U)a2, I(a3), a4, 0);
+	case SYS_pwritev2: return sys_pwritev2(t, I(a1), (U)a2, I(a3), a4, I(a6));
+	case SYS_fallocate: return sys_fallocate(t, I(a1), I(a2), a3, a4);
+	case SYS_mknod: return sys_mknodat(t, AT_FDCWD, (U)a1, I(a2), (U)a3);
+	case SYS_mknodat: return sys_mknodat(t, I(a1), (U)a2, I(a3), (U)a4);
+	case SYS_utimes: return sys_futimesat(t, AT_FDCWD, (U)a1, (U)a2);
+	case SYS_futimesat: return sys_futimesat(t, I(a1), (U)a2, (U)a3);
 	case SYS_lseek: return sys_lseek(t, I(a1), a2, I(a3));
 	case SYS_open: return sys_openat(t, AT_FDCWD, (U)a1, I(a2), I(a3));
 	case SYS_creat: return sys_openat(t, AT_FDCWD, (U)a1, O_CREAT | O_WRONLY | O_TRUNC, I(a2));
