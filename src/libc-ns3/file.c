@@ -961,9 +961,11 @@ static int meta_target(struct dce_thread *t, long dirfd, uint64_t pathp)
 	r = dce_special_open(t, (int)dirfd, path, O_RDONLY, &sf);
 	if (r < 0)
 		return (int)r;
-	if (r > 0) {
+	if (r > 0) { /* /proc/self/fd/N (glibc's fchmodat AT_SYMLINK_NOFOLLOW) or /dev */
+		int kind = dce_fs_kind(t->proc, sf);
+		int h = kind == DCE_FS_NODE ? fcntl(sf->hostfd, F_DUPFD_CLOEXEC, 0) : -1;
 		dce_file_put(sf);
-		return -EPERM;
+		return kind == DCE_FS_NODE ? (h < 0 ? -errno : h) : kind == DCE_FS_HOST ? -EROFS : -EPERM;
 	}
 	int is_host = 0;
 	int h = dce_path_open(t->proc, (int)dirfd, path, O_PATH, 0, NULL, &is_host);

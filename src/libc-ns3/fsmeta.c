@@ -341,6 +341,7 @@ long dce_fs_getdents(struct dce_process *p, struct dce_file *f, uint64_t ubuf, s
 		len = 65536;
 	char out[65536];
 	size_t used = 0;
+	int start = d->pos;
 	while (d->pos < d->n) {
 		struct dce_fsent *e = &d->e[d->pos];
 		size_t nl = strlen(e->name);
@@ -365,8 +366,10 @@ long dce_fs_getdents(struct dce_process *p, struct dce_file *f, uint64_t ubuf, s
 	}
 	if (!used && d->pos < d->n)
 		return -EINVAL;
-	if (dce_copy_to_user(ubuf, out, used))
+	if (dce_copy_to_user(ubuf, out, used)) {
+		d->pos = start;
 		return -EFAULT;
+	}
 	return (long)used;
 }
 

@@ -84,7 +84,19 @@ static int proc_self_alias(struct dce_process *p, char *abs)
 	return 0;
 }
 
+static int path_absolute(struct dce_process *p, int dirfd, const char *path, char *out, int alias);
+
 int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *out)
+{
+	return path_absolute(p, dirfd, path, out, 1);
+}
+
+int dce_path_absolute_nofollow(struct dce_process *p, int dirfd, const char *path, char *out)
+{
+	return path_absolute(p, dirfd, path, out, 0);
+}
+
+static int path_absolute(struct dce_process *p, int dirfd, const char *path, char *out, int alias)
 {
 	if (!path)
 		return -EFAULT;
@@ -93,7 +105,7 @@ int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *
 		return -ENAMETOOLONG;
 	if (path[0] == '/') {
 		memcpy(out, path, len + 1);
-		return proc_self_alias(p, out);
+		return alias ? proc_self_alias(p, out) : 0;
 	}
 	const char *base = p->cwd;
 	if (dirfd != AT_FDCWD) {
@@ -107,7 +119,7 @@ int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *
 	if (strlen(base) + 1 + len >= PATH_MAX)
 		return -ENAMETOOLONG;
 	snprintf(out, PATH_MAX, "%s/%s", strcmp(base, "/") ? base : "", path);
-	return proc_self_alias(p, out);
+	return alias ? proc_self_alias(p, out) : 0;
 }
 
 static int under_prefix(const char *path, const char *prefix)

@@ -5,6 +5,8 @@
 
 void dce_path_normalize(const char *in, char *out);
 int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *out);
+/* The same without rewriting /proc/self/{root,cwd} (for readlink of those links). */
+int dce_path_absolute_nofollow(struct dce_process *p, int dirfd, const char *path, char *out);
 int dce_path_is_mapped(const char *norm);
 int dce_path_of_fd(struct dce_node *n, int hostfd, char *out);
 /* Open path (relative to dirfd) as the program would; returns a host fd or -errno.

@@ -255,7 +255,10 @@ int dce_special_open(struct dce_thread *t, int dirfd, const char *path, int flag
 		free(content);
 		return -EACCES;
 	}
-	*out = memfile(content, strlen(content), norm);
+	size_t len = strlen(content);
+	if (target && !strcmp(rest, "cmdline")) /* NUL-separated, NUL-terminated */
+		len = strlen(target->cmdline ? target->cmdline : "") + 1;
+	*out = memfile(content, len, norm);
 	free(content);
 	return *out ? 1 : -ENOMEM;
 }
@@ -265,7 +268,7 @@ long dce_special_readlink(struct dce_thread *t, int dirfd, const char *path, cha
 	char abs[PATH_MAX], norm[PATH_MAX];
 	if (!path[0])
 		return -ENOENT;
-	int r = dce_path_absolute(t->proc, dirfd, path, abs);
+	int r = dce_path_absolute_nofollow(t->proc, dirfd, path, abs);
 	if (r)
 		return r;
 	dce_path_normalize(abs, norm);
@@ -287,8 +290,11 @@ long dce_special_readlink(struct dce_thread *t, int dirfd, const char *path, cha
 			return -ENOENT;
 		if (f->vpath)
 			v = f->vpath;
+		else if (f->hostfd >= 0 && dce_path_of_fd(p->node, f->hostfd, tmp) >= 0)
+			v = tmp; /* the standard streams dce opened itself */
 		else {
-			snprintf(tmp, sizeof tmp, "%s:[%lu]", f->ops->name, (unsigned long)(uintptr_t)f % 100000);
+			/* no address in it: the same run twice must read the same */
+			snprintf(tmp, sizeof tmp, "%s:[%d]", f->ops->name, 4026531840u + p->pid * 1024 + atoi(rest + 3));
 			v = tmp;
 		}
 	} else
