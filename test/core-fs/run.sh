@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# core-fs: the node file system - containment, read-only mapped paths, malformed
+# arguments, EMFILE, stock tools (coreutils, tar, find, python3) and determinism.
+set -u
+cd "$(dirname "$0")/../.."
+make -j2 >/dev/null || { echo "not ok - build"; exit 1; }
+RUN=$PWD/build/dce/dce-run
+PROGS=$PWD/build/dce/test-programs
+HERE=$PWD/test/core-fs
+W=$(mktemp -d /tmp/dce-core-fs.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+failed=0
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; failed=1; }
+# check NAME CMD...: ok if CMD succeeds
+check() { local n=$1; shift; if "$@"; then ok "$n"; else notok "$n"; fi; }
+# cases OUTFILE: one result line per "ok X"/"FAIL X" line a program printed
+cases() {
+  local prefix=$1 file=$2
+  [ -f "$file" ] || { notok "$prefix: no output"; return; }
+  while IFS= read -r line; do
+    case "$line" in
+      "ok "*) ok "$prefix: ${line#ok }" ;;
+      "FAIL "*) notok "$prefix: ${line#FAIL }" ;;
+    esac
+  done < "$file"
+}
+log() { echo "$1/files-${3:-0}/var/log/$2/stdout"; }
+
+# 1. escapes: a host secret two levels above files-0
+mkdir -p "$W/esc"
+echo SECRET > "$W/esc/secret"; chmod 600 "$W/esc/secret"; touch -d '2001-01-01' "$W/esc/secret"
+before=$(stat -c '%a %s %Y' "$W/esc/secret"); outmode=$(stat -c %a "$W/esc")
+nullmode=$(stat -c %a /dev/null)
+$RUN -o "$W/esc/out" --map "$PROGS" "0: $PROGS/fs-escape" "0@1s: $PROGS/hello" >/dev/null 2>&1
+cases escape "$(log "$W/esc/out" 1000)"
+check "escape: program finished" grep -q ESCAPE-TEST-PASSED "$(log "$W/esc/out" 1000)"
+check "escape: host secret untouched" test "$(stat -c '%a %s %Y' "$W/esc/secret")" = "$before"
+check "escape: host secret content" grep -qx SECRET "$W/esc/secret"
+check "escape: nothing written beside the root" test ! -e "$W/esc/escaped" -a ! -e "$W/escaped" -a ! -e /escaped
+check "escape: out dir mode unchanged" test "$(stat -c %a "$W/esc")" = "$outmode"
+check "escape: host /dev/null mode unchanged" test "$(stat -c %a /dev/null)" = "$nullmode"
+check "escape: renamed file stayed in files-0" test -f "$W/esc/out/files-0/escaped"
+
+# 2. malformed arguments
+$RUN -o "$W/bad" --map "$PROGS" "0: $PROGS/fs-badargs" "0@1s: $PROGS/hello" >/dev/null 2>&1
+cases badargs "$(log "$W/bad" 1000)"
+check "badargs: simulation went on" grep -q "hello from" "$(log "$W/bad" 1001)"
+
+# 3. EMFILE
+$RUN -o "$W/emf" --map "$PROGS" "0: $PROGS/fs-emfile" "0@1s: $PROGS/fs-emfile /dev/null" "0@2s: $PROGS/hello" >/dev/null 2>&1
+for pid in 1000 1001; do
+  f=$(log "$W/emf" $pid)
+  check "emfile $pid: 1021 files then EMFILE" grep -qx "opened 1021 last 1023 errno EMFILE" "$f"
+  check "emfile $pid: dup gets EMFILE too" grep -qx "dup EMFILE" "$f"
+  check "emfile $pid: a closed slot is reused" grep -qx "after close: fd 1023" "$f"
+  check "emfile $pid: works after closing" grep -q "after closing all: fd 3" "$f"
+done
+check "emfile: simulation went on" grep -q "hello from" "$(log "$W/emf" 1002)"
+
+# 4. stock tools and python3, twice with the same seed: identical outputs
+scenario() {
+  $RUN -o "$1" --seed 7 --map "$HERE" "0@1s: sh $HERE/tools.sh" "0@2s: python3 $HERE/io.py" \
+    "1@1s: sh -c 'mkdir -p /srv/d && cd /srv/d && for i in 3 1 2; do echo \$i > f\$i; sleep 1; done; ls -la --full-time . /; stat f1 f3; ls -i'" \
+    "1@5s: sh -c 'touch /srv/d/f1; ls -lt --full-time /srv/d; find / -xdev -newer /srv/d/f2 -path /var -prune -o -print | sort'" >/dev/null 2>&1
+}
+scenario "$W/d1"
+scenario "$W/d2"
+cases tools "$(log "$W/d1" 1000)"
+check "tools: script finished" grep -q TOOLS-TEST-PASSED "$(log "$W/d1" 1000)"
+io=$(ls -d "$W"/d1/files-0/var/log/* | while read -r d; do grep -l IO-TEST "$d/stdout" 2>/dev/null; done | head -1)
+cases io "${io:-/nonexistent}"
+check "io: script finished" grep -q IO-TEST-PASSED "${io:-/nonexistent}"
+check "node 1: ls shows simulated times" grep -q "2010-01-01 00:00:0[1-4]" "$(log "$W/d1" 1000 1)"
+check "ls -la / shows no host times" sh -c "! grep -h ' 20[12][0-9] \| 20[2-9][0-9]-' $W/d1/files-*/var/log/*/stdout | grep -v '2010-\|2009-\| 2010 \| 2009 ' | grep -q ."
+diffs=$(cd "$W/d1" && find . -path '*/var/log/*' -type f | sort | while read -r f; do cmp -s "$f" "$W/d2/$f" || echo "$f"; done)
+check "determinism: every log file identical over two runs${diffs:+ (differ: $diffs)}" test -z "$diffs"
+check "determinism: same processes" cmp -s "$W/d1/exitprocs" "$W/d2/exitprocs"
+n=$(cd "$W/d1" && find . -path '*/var/log/*' -type f | wc -l)
+check "determinism: compared $n log files" test "$n" -gt 50
+check "determinism: same file trees" diff <(cd "$W/d1" && find . | sort) <(cd "$W/d2" && find . | sort)
+
+[ $failed = 0 ]
