@@ -154,6 +154,65 @@ int dce_path_of_fd(struct dce_node *n, int hostfd, char *out)
 	return 0;
 }
 
+/* The virtual path abs names once the node's own symlinks are expanded (a node link
+ * may point into a mapped host path: ln -s /usr/bin/ls /tmp/ls). Components after
+ * the first one missing in the node are kept as they are, for the mapped fallback. */
+static int node_resolve(struct dce_process *p, const char *abs, char *out)
+{
+	char rest[PATH_MAX], res[PATH_MAX] = "", tgt[PATH_MAX], tmp[PATH_MAX];
+	snprintf(rest, sizeof rest, "%s", abs);
+	int links = 0, missing = 0;
+	char *s = rest;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		char *e = s;
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - s);
+		if (n == 0 || (n == 1 && s[0] == '.')) {
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			char *slash = strrchr(res, '/');
+			if (slash)
+				*slash = 0;
+			missing = 0;
+		} else {
+			if (strlen(res) + n + 2 > sizeof res)
+				return -ENAMETOOLONG;
+			size_t rl = strlen(res);
+			res[rl] = '/';
+			memcpy(res + rl + 1, s, n);
+			res[rl + 1 + n] = 0;
+			int fd = missing ? -1 : sys_openat2(p->node->rootfd, res, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0,
+			                                    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+			missing = fd < 0;
+			struct stat st;
+			if (fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+				ssize_t l = readlinkat(fd, "", tgt, sizeof tgt - 1);
+				close(fd);
+				if (l < 0)
+					return -errno;
+				tgt[l] = 0;
+				if (++links > 40)
+					return -ELOOP;
+				res[rl] = 0; /* drop the link itself */
+				if (tgt[0] == '/')
+					res[0] = 0;
+				if ((size_t)snprintf(tmp, sizeof tmp, "%s/%s", tgt, e) >= sizeof tmp)
+					return -ENAMETOOLONG;
+				snprintf(rest, sizeof rest, "%s", tmp);
+				s = rest;
+				continue;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		s = e;
+	}
+	snprintf(out, PATH_MAX, "%s", res[0] ? res : "/");
+	return 0;
+}
+
 static int wants_write(int flags)
 {
 	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC));
@@ -182,7 +241,17 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 	}
 	if (fd != -ENOENT && fd != -ENOTDIR)
 		return fd;
-	dce_path_normalize(abs, norm);
+	if (node_resolve(p, abs, norm))
+		return fd;
+	if (strcmp(norm, abs)) { /* "..": after a link into a mapped path, back into the node */
+		int nfd = sys_openat2(p->node->rootfd, norm, (uint64_t)flags, mode & 07777 & ~p->umask,
+		                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+		if (nfd >= 0) {
+			if (vpath_out && dce_path_of_fd(p->node, nfd, vpath_out) < 0)
+				snprintf(vpath_out, PATH_MAX, "%s", norm);
+			return nfd;
+		}
+	}
 	if (!dce_path_is_mapped(norm))
 		return fd;
 	if (wants_write(flags) && !(flags & O_PATH))

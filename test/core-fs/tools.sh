@@ -43,6 +43,12 @@ t touch-mapped-refused sh -c '! touch /usr/bin/ls 2>/dev/null'
 t chmod-mapped-refused sh -c '! chmod 777 /usr/bin/ls 2>/dev/null'
 t du du -s work
 t wc sh -c 'test "$(wc -l < work/a/nums)" = 2000'
+t link-to-mapped-bin sh -c 'ln -s /usr/bin/ls /tmp/myls && /tmp/myls /etc/hostname'
+t link-to-mapped-dir sh -c 'ln -s /usr/lib /opt && test -f /opt/x86_64-linux-gnu/libc.so.6'
+t link-relative-to-mapped sh -c 'ln -s ../usr/bin /tmp/bin2 && /tmp/bin2/ls -d /tmp'
+t dotdot-after-link sh -c 'ls /opt/../../etc | grep -q hostname'
+t link-via-mapped-out sh -c 'ln -s /usr/lib/../../../../etc/shadow /tmp/sh && ! cat /tmp/sh 2>/dev/null'
+t proc-self-root-cat sh -c 'cat /proc/self/root/etc/hostname | grep -q node'
 # what the determinism check compares
 ls -la --full-time / /root/work /root/work/a /var/log/1000 2>&1
 ls -lai /root/work/a
