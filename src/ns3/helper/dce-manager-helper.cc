@@ -1,19 +1,33 @@
 // dce-manager-helper.cc - see dce-manager-helper.h.
 #include "dce-manager-helper.h"
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
+#include "ns3/global-value.h"
+#include "ns3/node-list.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
+#include <arpa/inet.h>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+#include <sys/stat.h>
+
 extern "C" {
 #include "../../core/dce.h"
+#include "../../libc-ns3/net/ns3-socket.h"
 }
 
 namespace ns3 {
 
 namespace {
 bool g_initialised = false;
+std::string g_outputDirectory;
+std::map<uint32_t, std::string> g_names;
+std::vector<uint32_t> g_dceNodes;
 
 void
 FinishRun ()
@@ -64,6 +78,11 @@ DceManagerHelper::Init ()
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
   Simulator::ScheduleDestroy (&FinishRun);
+  // before the first program starts, once the scenario has assigned addresses
+  Simulator::ScheduleWithContext (0xffffffff, Seconds (0), &DceManagerHelper::WriteNameFiles);
+  // real checksums: ping verifies ICMP ones, and pcaps read cleanly in tshark
+  GlobalValue::Bind ("ChecksumEnabled", BooleanValue (true));
+  g_outputDirectory = m_outputDirectory;
   g_initialised = true;
 }
 
@@ -72,6 +91,80 @@ DceManagerHelper::Install (Ptr<Node> node)
 {
   Init ();
   dce_node_create (node->GetId ());
+  g_dceNodes.push_back (node->GetId ());
+}
+
+void
+DceManagerHelper::MapHostPath (std::string hostPath)
+{
+  Init ();
+  dce_map_host_path (hostPath.c_str ());
+}
+
+void
+DceManagerHelper::SetNodeName (Ptr<Node> node, std::string name)
+{
+  g_names[node->GetId ()] = name;
+}
+
+namespace {
+std::string
+NodeName (uint32_t id)
+{
+  auto it = g_names.find (id);
+  return it != g_names.end () ? it->second : "node" + std::to_string (id);
+}
+
+bool
+Exists (const std::string &path)
+{
+  struct stat st;
+  return stat (path.c_str (), &st) == 0;
+}
+} // namespace
+
+void
+DceManagerHelper::WriteNameFiles ()
+{
+  std::ostringstream all;
+  for (uint32_t id : g_dceNodes)
+    {
+      std::vector<dce_ns3_iface> ifs (16);
+      int n = std::min (dce_ns3_ifaces (id, ifs.data (), 16), 16);
+      for (int i = 0; i < n; i++)
+        {
+          if (ifs[i].flags & 0x8) // IFF_LOOPBACK
+            continue;
+          for (int j = 0; j < ifs[i].n4; j++)
+            {
+              char a[INET_ADDRSTRLEN];
+              inet_ntop (AF_INET, &ifs[i].a4[j].addr, a, sizeof a);
+              all << a << "\t" << NodeName (id) << "\n";
+            }
+          for (int j = 0; j < ifs[i].n6; j++)
+            {
+              if (ifs[i].a6[j].scope != 0) // RT_SCOPE_UNIVERSE only
+                continue;
+              char a[INET6_ADDRSTRLEN];
+              inet_ntop (AF_INET6, ifs[i].a6[j].addr, a, sizeof a);
+              all << a << "\t" << NodeName (id) << "\n";
+            }
+        }
+    }
+  for (uint32_t id : g_dceNodes)
+    {
+      std::string etc = g_outputDirectory + "/files-" + std::to_string (id) + "/etc/";
+      std::ofstream hosts (etc + "hosts");
+      hosts << "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+            << all.str ();
+      if (!Exists (etc + "resolv.conf"))
+        std::ofstream (etc + "resolv.conf") << "# dce: every node is in /etc/hosts; add a "
+                                               "nameserver line to use a DNS server node\n"
+                                               "options timeout:1 attempts:1\n";
+      if (!Exists (etc + "nsswitch.conf"))
+        std::ofstream (etc + "nsswitch.conf") << "passwd: files\ngroup: files\nhosts: files dns\n"
+                                                 "networks: files\nprotocols: files\nservices: files\n";
+    }
 }
 
 void

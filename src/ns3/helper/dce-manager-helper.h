@@ -28,9 +28,19 @@ public:
   void SetNetworkStack (std::string type, std::string n1, const AttributeValue &v1);
   void Install (NodeContainer nodes);
   void Install (Ptr<Node> node);
+  /** Make a host directory (e.g. where your own programs are built) visible,
+   * read-only, inside every node: SetBinary can then name a program in it by its
+   * absolute host path. */
+  void MapHostPath (std::string hostPath);
+  /** Name resolution: at simulation start every node's files-N/etc/hosts lists every
+   * dce node ("node<id>", or the name given here) with its IPv4 and global IPv6
+   * addresses, and /etc/resolv.conf and /etc/nsswitch.conf are written if the
+   * scenario did not provide them. */
+  void SetNodeName (Ptr<Node> node, std::string name);
 
 private:
   void Init ();
+  static void WriteNameFiles ();
   std::string m_outputDirectory;
   uint64_t m_clockQuantum;
   std::string m_stack;

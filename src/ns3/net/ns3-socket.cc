@@ -1,0 +1,928 @@
+// ns3-socket.cc - ns-3's sockets behind the C interface of
+// src/libc-ns3/net/ns3-socket.h: one DceSock per emulated socket, holding the ns-3
+// socket(s), the accept queue, a one-packet receive stash (MSG_PEEK, datagram
+// truncation) and the state the ns-3 callbacks report.
+#include "ns3/boolean.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
+#include "ns3/ipv4-global-routing.h"
+#include "ns3/ipv4-list-routing.h"
+#include "ns3/ipv4-raw-socket-factory.h"
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/ipv4-routing-table-entry.h"
+#include "ns3/ipv4-static-routing.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6-raw-socket-factory.h"
+#include "ns3/ipv6.h"
+#include "ns3/loopback-net-device.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device.h"
+#include "ns3/node-list.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/point-to-point-net-device.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/tcp-socket-base.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/tcp-socket.h"
+#include "ns3/udp-socket-factory.h"
+#include "ns3/udp-socket.h"
+#include "ns3/uinteger.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <linux/rtnetlink.h>
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+
+extern "C" {
+#include "../../libc-ns3/net/ns3-socket.h"
+}
+
+using namespace ns3;
+
+struct dce_ns3_sock
+{
+  Ptr<Socket> sock;
+  Ptr<Socket> sock4;            // IPv4 companion of a dual-stack IPv6 listener
+  void *ctx = nullptr;
+  int family = 0, type = 0, protocol = 0;
+  bool v6only = false;
+  bool listening = false, connecting = false, connected = false;
+  bool peerClosed = false, closed = false, rstSeen = false;
+  int error = 0;
+  int backlog = 128;
+  std::deque<dce_ns3_sock *> acceptq;
+  Ptr<Packet> stash;            // received, not yet consumed (peek, partial reads)
+  Address stashFrom;
+  // TCP_INFO, from the socket's trace sources
+  int tcpState = 0;
+  uint32_t cwnd = 0, ssthresh = 0;
+  int64_t rttUs = 0;
+  int64_t rtoUs = 0;
+  uint64_t bytesReceived = 0;
+  uint32_t keepalive = 0;
+};
+
+namespace {
+
+int
+Errno (Socket::SocketErrno e)
+{
+  switch (e)
+    {
+    case Socket::ERROR_NOTERROR: return 0;
+    case Socket::ERROR_ISCONN: return EISCONN;
+    case Socket::ERROR_NOTCONN: return ENOTCONN;
+    case Socket::ERROR_MSGSIZE: return EMSGSIZE;
+    case Socket::ERROR_AGAIN: return EAGAIN;
+    case Socket::ERROR_SHUTDOWN: return EPIPE;
+    case Socket::ERROR_OPNOTSUPP: return EOPNOTSUPP;
+    case Socket::ERROR_AFNOSUPPORT: return EAFNOSUPPORT;
+    case Socket::ERROR_INVAL: return EINVAL;
+    case Socket::ERROR_BADF: return EBADF;
+    case Socket::ERROR_NOROUTETOHOST: return ENETUNREACH;
+    case Socket::ERROR_NODEV: return ENODEV;
+    case Socket::ERROR_ADDRNOTAVAIL: return EADDRNOTAVAIL;
+    case Socket::ERROR_ADDRINUSE: return EADDRINUSE;
+    default: return EINVAL;
+    }
+}
+
+int
+Fail (Ptr<Socket> s)
+{
+  int e = Errno (s->GetErrno ());
+  return -(e ? e : EINVAL);
+}
+
+bool
+IsMapped (const struct in6_addr &a)
+{
+  return IN6_IS_ADDR_V4MAPPED (&a);
+}
+
+// A sockaddr (validated by the caller) as an ns-3 address.
+Address
+ToNs3 (const struct sockaddr *sa)
+{
+  if (sa->sa_family == AF_INET)
+    {
+      auto *in = (const struct sockaddr_in *)sa;
+      return InetSocketAddress (Ipv4Address (ntohl (in->sin_addr.s_addr)), ntohs (in->sin_port));
+    }
+  auto *in6 = (const struct sockaddr_in6 *)sa;
+  if (IsMapped (in6->sin6_addr))
+    {
+      uint32_t v4;
+      memcpy (&v4, &in6->sin6_addr.s6_addr[12], 4);
+      return InetSocketAddress (Ipv4Address (ntohl (v4)), ntohs (in6->sin6_port));
+    }
+  return Inet6SocketAddress (Ipv6Address ((uint8_t *)in6->sin6_addr.s6_addr), ntohs (in6->sin6_port));
+}
+
+// An ns-3 address as a sockaddr of `family` (IPv4 in an IPv6 socket: v4-mapped).
+void
+FromNs3 (const Address &a, int family, struct sockaddr_storage *ss, socklen_t *len)
+{
+  memset (ss, 0, sizeof *ss);
+  uint32_t v4 = 0;
+  uint16_t port = 0;
+  bool isV4 = false;
+  uint8_t v6[16] = {0};
+  if (InetSocketAddress::IsMatchingType (a))
+    {
+      InetSocketAddress in = InetSocketAddress::ConvertFrom (a);
+      v4 = htonl (in.GetIpv4 ().Get ());
+      port = in.GetPort ();
+      isV4 = true;
+    }
+  else if (Inet6SocketAddress::IsMatchingType (a))
+    {
+      Inet6SocketAddress in6 = Inet6SocketAddress::ConvertFrom (a);
+      in6.GetIpv6 ().GetBytes (v6);
+      port = in6.GetPort ();
+    }
+  if (family == AF_INET)
+    {
+      auto *in = (struct sockaddr_in *)ss;
+      in->sin_family = AF_INET;
+      in->sin_port = htons (port);
+      in->sin_addr.s_addr = v4;
+      *len = sizeof *in;
+      return;
+    }
+  auto *in6 = (struct sockaddr_in6 *)ss;
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = htons (port);
+  if (isV4)
+    {
+      in6->sin6_addr.s6_addr[10] = in6->sin6_addr.s6_addr[11] = 0xff;
+      memcpy (&in6->sin6_addr.s6_addr[12], &v4, 4);
+    }
+  else
+    memcpy (in6->sin6_addr.s6_addr, v6, 16);
+  *len = sizeof *in6;
+}
+
+void
+Notify (dce_ns3_sock *s)
+{
+  if (s->ctx)
+    dce_ns3_sock_event (s->ctx);
+}
+
+// ---- callbacks from ns-3 (inside simulator events) ----
+void OnRecv (dce_ns3_sock *s, Ptr<Socket>) { Notify (s); }
+void OnSend (dce_ns3_sock *s, Ptr<Socket>, uint32_t) { Notify (s); }
+void
+OnConnected (dce_ns3_sock *s, Ptr<Socket>)
+{
+  s->connecting = false;
+  s->connected = true;
+  Notify (s);
+}
+void
+OnConnectFailed (dce_ns3_sock *s, Ptr<Socket>)
+{
+  s->connecting = false;
+  s->closed = true;
+  s->error = s->rstSeen ? ECONNREFUSED : ETIMEDOUT;
+  Notify (s);
+}
+void
+OnNormalClose (dce_ns3_sock *s, Ptr<Socket>)
+{
+  s->peerClosed = true;
+  Notify (s);
+}
+void
+OnErrorClose (dce_ns3_sock *s, Ptr<Socket>)
+{
+  if (s->connecting)
+    s->error = s->rstSeen ? ECONNREFUSED : ETIMEDOUT;
+  else if (!s->peerClosed || s->rstSeen)
+    s->error = s->rstSeen ? ECONNRESET : ETIMEDOUT;
+  s->connecting = false;
+  s->peerClosed = true;
+  s->closed = true;
+  Notify (s);
+}
+void
+OnTcpRx (dce_ns3_sock *s, Ptr<const Packet>, const TcpHeader &h, Ptr<const TcpSocketBase>)
+{
+  if (h.GetFlags () & TcpHeader::RST)
+    s->rstSeen = true;
+}
+void OnCwnd (dce_ns3_sock *s, uint32_t, uint32_t v) { s->cwnd = v; }
+void OnSsth (dce_ns3_sock *s, uint32_t, uint32_t v) { s->ssthresh = v; }
+void OnRtt (dce_ns3_sock *s, Time, Time v) { s->rttUs = v.GetMicroSeconds (); }
+void OnRto (dce_ns3_sock *s, Time, Time v) { s->rtoUs = v.GetMicroSeconds (); }
+void
+OnState (dce_ns3_sock *s, TcpSocket::TcpStates_t, TcpSocket::TcpStates_t v)
+{
+  // Linux numbering (include/net/tcp_states.h)
+  static const int linux_state[] = {
+      7 /*CLOSED*/, 10 /*LISTEN*/, 2 /*SYN_SENT*/, 3 /*SYN_RCVD*/, 1 /*ESTABLISHED*/,
+      8 /*CLOSE_WAIT*/, 9 /*LAST_ACK*/, 4 /*FIN_WAIT_1*/, 5 /*FIN_WAIT_2*/, 11 /*CLOSING*/,
+      6 /*TIME_WAIT*/};
+  if ((unsigned)v < sizeof linux_state / sizeof linux_state[0])
+    s->tcpState = linux_state[v];
+}
+
+void Attach (dce_ns3_sock *s, Ptr<Socket> sock);
+
+bool
+OnConnectionRequest (dce_ns3_sock *s, Ptr<Socket>, const Address &)
+{
+  return (int)s->acceptq.size () < s->backlog + 1;
+}
+
+void
+OnNewConnection (dce_ns3_sock *s, Ptr<Socket> sock, const Address &)
+{
+  auto *c = new dce_ns3_sock;
+  c->family = s->family;
+  c->type = s->type;
+  c->protocol = s->protocol;
+  c->connected = true;
+  c->tcpState = 1;
+  Attach (c, sock);
+  s->acceptq.push_back (c);
+  Notify (s);
+}
+
+void
+Attach (dce_ns3_sock *s, Ptr<Socket> sock)
+{
+  sock->SetRecvCallback (MakeBoundCallback (&OnRecv, s));
+  sock->SetSendCallback (MakeBoundCallback (&OnSend, s));
+  sock->SetConnectCallback (MakeBoundCallback (&OnConnected, s), MakeBoundCallback (&OnConnectFailed, s));
+  sock->SetCloseCallbacks (MakeBoundCallback (&OnNormalClose, s), MakeBoundCallback (&OnErrorClose, s));
+  sock->SetAcceptCallback (MakeBoundCallback (&OnConnectionRequest, s),
+                           MakeBoundCallback (&OnNewConnection, s));
+  if (s->type == SOCK_STREAM)
+    {
+      sock->TraceConnectWithoutContext ("Rx", MakeBoundCallback (&OnTcpRx, s));
+      sock->TraceConnectWithoutContext ("CongestionWindow", MakeBoundCallback (&OnCwnd, s));
+      sock->TraceConnectWithoutContext ("SlowStartThreshold", MakeBoundCallback (&OnSsth, s));
+      sock->TraceConnectWithoutContext ("RTT", MakeBoundCallback (&OnRtt, s));
+      sock->TraceConnectWithoutContext ("RTO", MakeBoundCallback (&OnRto, s));
+      sock->TraceConnectWithoutContext ("State", MakeBoundCallback (&OnState, s));
+    }
+  else
+    {
+      sock->SetIpRecvTtl (true);
+      sock->SetIpRecvTos (true);
+      sock->SetIpv6RecvHopLimit (true);
+    }
+  if (!s->sock)
+    s->sock = sock;
+}
+
+void
+Detach (Ptr<Socket> sock)
+{
+  sock->SetRecvCallback (MakeNullCallback<void, Ptr<Socket>> ());
+  sock->SetSendCallback (MakeNullCallback<void, Ptr<Socket>, uint32_t> ());
+  sock->SetConnectCallback (MakeNullCallback<void, Ptr<Socket>> (), MakeNullCallback<void, Ptr<Socket>> ());
+  sock->SetCloseCallbacks (MakeNullCallback<void, Ptr<Socket>> (), MakeNullCallback<void, Ptr<Socket>> ());
+  sock->SetAcceptCallback (MakeNullCallback<bool, Ptr<Socket>, const Address &> (),
+                           MakeNullCallback<void, Ptr<Socket>, const Address &> ());
+}
+
+Ptr<Socket>
+NewNs3Socket (Ptr<Node> node, int family, int type, int protocol)
+{
+  if (type == SOCK_STREAM)
+    {
+      Ptr<Socket> s = Socket::CreateSocket (node, TcpSocketFactory::GetTypeId ());
+      UintegerValue seg;
+      s->GetAttribute ("SegmentSize", seg);
+      if (seg.Get () == 536) // ns-3's default: use Linux's MSS on Ethernet
+        s->SetAttribute ("SegmentSize", UintegerValue (1448));
+      return s;
+    }
+  if (type == SOCK_DGRAM)
+    return Socket::CreateSocket (node, UdpSocketFactory::GetTypeId ());
+  Ptr<Socket> s =
+      Socket::CreateSocket (node, family == AF_INET ? Ipv4RawSocketFactory::GetTypeId ()
+                                                    : Ipv6RawSocketFactory::GetTypeId ());
+  s->SetAttribute ("Protocol", UintegerValue (protocol));
+  return s;
+}
+
+Ptr<Node>
+FindNode (uint32_t id)
+{
+  if (id >= NodeList::GetNNodes ())
+    return nullptr;
+  return NodeList::GetNode (id);
+}
+
+} // namespace
+
+extern "C" struct dce_ns3_sock *
+dce_ns3_sock_create (uint32_t node, int family, int type, int protocol, int *err)
+{
+  Ptr<Node> n = FindNode (node);
+  if (!n || !n->GetObject<Ipv4> () || (family == AF_INET6 && !n->GetObject<Ipv6> ()))
+    {
+      *err = -EAFNOSUPPORT;
+      return nullptr;
+    }
+  auto *s = new dce_ns3_sock;
+  s->family = family;
+  s->type = type;
+  s->protocol = protocol;
+  Attach (s, NewNs3Socket (n, family, type, protocol));
+  return s;
+}
+
+extern "C" void
+dce_ns3_sock_set_ctx (struct dce_ns3_sock *s, void *ctx)
+{
+  s->ctx = ctx;
+}
+
+extern "C" int
+dce_ns3_sock_bind (struct dce_ns3_sock *s, const struct sockaddr *sa, socklen_t)
+{
+  Address a = ToNs3 (sa);
+  if (s->sock->Bind (a) < 0)
+    return Fail (s->sock);
+  return 0;
+}
+
+extern "C" int
+dce_ns3_sock_connect (struct dce_ns3_sock *s, const struct sockaddr *sa, socklen_t)
+{
+  if (s->type == SOCK_STREAM)
+    {
+      if (s->connected)
+        return -EISCONN;
+      if (s->connecting)
+        return -EALREADY;
+      if (s->listening || s->closed)
+        return -EINVAL;
+    }
+  Address a = ToNs3 (sa);
+  if (s->sock->Connect (a) < 0)
+    return Fail (s->sock);
+  if (s->type == SOCK_STREAM)
+    s->connecting = true;
+  else
+    s->connected = true;
+  return 0;
+}
+
+extern "C" int
+dce_ns3_sock_listen (struct dce_ns3_sock *s, int backlog)
+{
+  if (s->type != SOCK_STREAM)
+    return -EOPNOTSUPP;
+  s->backlog = backlog < 1 ? 1 : backlog > 4096 ? 4096 : backlog;
+  if (s->listening)
+    return 0;
+  if (s->connected || s->connecting)
+    return -EINVAL;
+  Address local;
+  s->sock->GetSockName (local);
+  if (s->family == AF_INET6 && !s->v6only && Inet6SocketAddress::IsMatchingType (local))
+    {
+      Inet6SocketAddress l6 = Inet6SocketAddress::ConvertFrom (local);
+      if (l6.GetIpv6 () == Ipv6Address::GetAny ())
+        {
+          // Linux's dual-stack listener: IPv4 clients reach an IPv6 socket on ::
+          Ptr<Socket> s4 = NewNs3Socket (s->sock->GetNode (), AF_INET, SOCK_STREAM, 0);
+          if (s4->Bind (InetSocketAddress (Ipv4Address::GetAny (), l6.GetPort ())) == 0)
+            {
+              Attach (s, s4);
+              s->sock4 = s4;
+              s4->Listen ();
+            }
+        }
+    }
+  if (s->sock->Listen () < 0)
+    return Fail (s->sock);
+  s->listening = true;
+  return 0;
+}
+
+extern "C" struct dce_ns3_sock *
+dce_ns3_sock_accept (struct dce_ns3_sock *s)
+{
+  if (s->acceptq.empty ())
+    return nullptr;
+  dce_ns3_sock *c = s->acceptq.front ();
+  s->acceptq.pop_front ();
+  return c;
+}
+
+extern "C" long
+dce_ns3_sock_send (struct dce_ns3_sock *s, const void *buf, size_t len, const struct sockaddr *to,
+                   socklen_t)
+{
+  Ptr<Packet> p = Create<Packet> ((const uint8_t *)buf, (uint32_t)len);
+  int r;
+  if (to && s->type != SOCK_STREAM)
+    r = s->sock->SendTo (p, 0, ToNs3 (to));
+  else
+    r = s->sock->Send (p, 0);
+  if (r < 0)
+    return Fail (s->sock);
+  return r;
+}
+
+// Fill the stash: stream sockets take up to `want` more bytes, others one datagram.
+static void
+Fill (dce_ns3_sock *s, size_t want)
+{
+  if (s->type == SOCK_STREAM)
+    {
+      size_t have = s->stash ? s->stash->GetSize () : 0;
+      if (have >= want)
+        return;
+      Ptr<Packet> p = s->sock->Recv ((uint32_t)std::min<size_t> (want - have, UINT32_MAX), 0);
+      if (!p || p->GetSize () == 0)
+        return;
+      s->bytesReceived += p->GetSize ();
+      if (s->stash)
+        s->stash->AddAtEnd (p);
+      else
+        s->stash = p;
+      return;
+    }
+  if (s->stash)
+    return;
+  for (Ptr<Socket> sock : {s->sock, s->sock4})
+    {
+      if (!sock)
+        continue;
+      Address from;
+      Ptr<Packet> p = sock->RecvFrom (UINT32_MAX, 0, from);
+      if (p)
+        {
+          s->stash = p;
+          s->stashFrom = from;
+          return;
+        }
+    }
+}
+
+extern "C" long
+dce_ns3_sock_recv (struct dce_ns3_sock *s, void *buf, size_t len, int peek,
+                   struct sockaddr_storage *from, socklen_t *fromlen, struct dce_ns3_rxinfo *info)
+{
+  Fill (s, len);
+  if (!s->stash)
+    return -EAGAIN;
+  uint32_t size = s->stash->GetSize ();
+  size_t n = std::min<size_t> (len, size);
+  s->stash->CopyData ((uint8_t *)buf, (uint32_t)n);
+  if (info)
+    {
+      info->full_len = size;
+      info->ttl = info->tos = -1;
+      SocketIpTtlTag ttl;
+      SocketIpv6HopLimitTag hl;
+      SocketIpTosTag tos;
+      if (s->stash->PeekPacketTag (ttl))
+        info->ttl = ttl.GetTtl ();
+      else if (s->stash->PeekPacketTag (hl))
+        info->ttl = hl.GetHopLimit ();
+      if (s->stash->PeekPacketTag (tos))
+        info->tos = tos.GetTos ();
+    }
+  if (from && fromlen)
+    {
+      if (s->type == SOCK_STREAM)
+        {
+          Address peer;
+          s->sock->GetPeerName (peer);
+          FromNs3 (peer, s->family, from, fromlen);
+        }
+      else
+        FromNs3 (s->stashFrom, s->family, from, fromlen);
+    }
+  if (!peek)
+    {
+      if (s->type == SOCK_STREAM && n < size)
+        s->stash->RemoveAtStart ((uint32_t)n);
+      else
+        s->stash = nullptr;
+    }
+  return (long)n;
+}
+
+extern "C" void
+dce_ns3_sock_status (struct dce_ns3_sock *s, struct dce_ns3_status *st)
+{
+  memset (st, 0, sizeof *st);
+  if (s->type != SOCK_STREAM)
+    Fill (s, 0);
+  size_t stash = s->stash ? s->stash->GetSize () : 0;
+  st->rx_avail = s->sock->GetRxAvailable () + stash + (s->sock4 ? s->sock4->GetRxAvailable () : 0);
+  st->rx_next = s->type == SOCK_STREAM ? st->rx_avail : stash;
+  st->tx_avail = s->sock->GetTxAvailable ();
+  st->tx_size = st->tx_avail;
+  if (s->type == SOCK_STREAM)
+    {
+      UintegerValue v;
+      s->sock->GetAttribute ("SndBufSize", v);
+      st->tx_size = v.Get ();
+    }
+  st->accept_ready = (int)s->acceptq.size ();
+  st->listening = s->listening;
+  st->connecting = s->connecting;
+  st->connected = s->connected;
+  st->peer_closed = s->peerClosed;
+  st->closed = s->closed;
+  st->error = s->error;
+}
+
+extern "C" int
+dce_ns3_sock_take_error (struct dce_ns3_sock *s)
+{
+  int e = s->error;
+  s->error = 0;
+  return e;
+}
+
+extern "C" int
+dce_ns3_sock_name (struct dce_ns3_sock *s, int peer, struct sockaddr_storage *sa, socklen_t *len)
+{
+  Address a;
+  if (peer)
+    {
+      if (s->type == SOCK_STREAM && !s->connected)
+        return -ENOTCONN;
+      if (s->sock->GetPeerName (a) < 0)
+        return -ENOTCONN;
+      FromNs3 (a, s->family, sa, len);
+      return 0;
+    }
+  if (s->sock->GetSockName (a) < 0)
+    {
+      // unbound: the family's any address, port 0
+      if (s->family == AF_INET)
+        a = InetSocketAddress (Ipv4Address::GetAny (), 0);
+      else
+        a = Inet6SocketAddress (Ipv6Address::GetAny (), 0);
+    }
+  // A socket bound to any address but connected: the source the route chooses.
+  Address p;
+  if (InetSocketAddress::IsMatchingType (a) &&
+      InetSocketAddress::ConvertFrom (a).GetIpv4 () == Ipv4Address::GetAny () &&
+      s->sock->GetPeerName (p) == 0 && InetSocketAddress::IsMatchingType (p))
+    {
+      Ptr<Ipv4> ipv4 = s->sock->GetNode ()->GetObject<Ipv4> ();
+      Ipv4Header h;
+      h.SetDestination (InetSocketAddress::ConvertFrom (p).GetIpv4 ());
+      Socket::SocketErrno err;
+      Ptr<Ipv4Route> r = ipv4->GetRoutingProtocol ()->RouteOutput (nullptr, h, nullptr, err);
+      if (r)
+        a = InetSocketAddress (r->GetSource (), InetSocketAddress::ConvertFrom (a).GetPort ());
+    }
+  FromNs3 (a, s->family, sa, len);
+  return 0;
+}
+
+extern "C" int
+dce_ns3_sock_shutdown (struct dce_ns3_sock *s, int how)
+{
+  if (s->type == SOCK_STREAM && !s->connected && !s->listening)
+    return -ENOTCONN;
+  if (how == SHUT_RD || how == SHUT_RDWR)
+    s->sock->ShutdownRecv ();
+  if (how == SHUT_WR || how == SHUT_RDWR)
+    s->sock->ShutdownSend ();
+  return 0;
+}
+
+// The dce_ns3_sock stays allocated (a few hundred bytes): ns-3 keeps a closing TCP
+// socket alive and its trace sources may still fire into it; only the context is
+// forgotten, so no event reaches the C side any more.
+extern "C" void
+dce_ns3_sock_close (struct dce_ns3_sock *s)
+{
+  for (dce_ns3_sock *c : s->acceptq)
+    dce_ns3_sock_close (c);
+  s->acceptq.clear ();
+  s->ctx = nullptr;
+  s->stash = nullptr;
+  for (Ptr<Socket> sock : {s->sock, s->sock4})
+    {
+      if (!sock)
+        continue;
+      Detach (sock);
+      sock->Close ();
+    }
+  s->sock = nullptr;
+  s->sock4 = nullptr;
+}
+
+extern "C" int
+dce_ns3_sock_setopt (struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t v)
+{
+  bool tcp = s->type == SOCK_STREAM;
+  switch (opt)
+    {
+    case DCE_NS3_SNDBUF:
+      if (tcp)
+        s->sock->SetAttribute ("SndBufSize", UintegerValue (v));
+      return 0;
+    case DCE_NS3_RCVBUF:
+      if (tcp)
+        s->sock->SetAttribute ("RcvBufSize", UintegerValue (v));
+      else if (s->type == SOCK_DGRAM)
+        s->sock->SetAttribute ("RcvBufSize", UintegerValue (v));
+      return 0;
+    case DCE_NS3_NODELAY:
+      if (tcp)
+        s->sock->SetAttribute ("TcpNoDelay", BooleanValue (v != 0));
+      return 0;
+    case DCE_NS3_MAXSEG:
+      if (tcp && v >= 88)
+        s->sock->SetAttribute ("SegmentSize", UintegerValue (v));
+      return 0;
+    case DCE_NS3_TTL:
+      s->sock->SetIpTtl ((uint8_t)v);
+      return 0;
+    case DCE_NS3_HOPLIMIT:
+      s->sock->SetIpv6HopLimit ((uint8_t)v);
+      return 0;
+    case DCE_NS3_TOS:
+      s->sock->SetIpTos ((uint8_t)v);
+      return 0;
+    case DCE_NS3_BROADCAST:
+      s->sock->SetAllowBroadcast (v != 0);
+      return 0;
+    case DCE_NS3_ICMP_FILTER:
+      if (s->type == SOCK_RAW && s->family == AF_INET)
+        s->sock->SetAttribute ("IcmpFilter", UintegerValue (v));
+      return 0;
+    case DCE_NS3_KEEPALIVE:
+      s->keepalive = v;
+      return 0;
+    case DCE_NS3_V6ONLY:
+      s->v6only = v != 0;
+      return 0;
+    }
+  return -ENOPROTOOPT;
+}
+
+extern "C" int
+dce_ns3_sock_getopt (struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t *v)
+{
+  bool tcp = s->type == SOCK_STREAM;
+  UintegerValue u;
+  BooleanValue b;
+  switch (opt)
+    {
+    case DCE_NS3_SNDBUF:
+      if (tcp)
+        {
+          s->sock->GetAttribute ("SndBufSize", u);
+          *v = (uint32_t)u.Get ();
+        }
+      else
+        *v = 212992;
+      return 0;
+    case DCE_NS3_RCVBUF:
+      if (s->type != SOCK_RAW)
+        {
+          s->sock->GetAttribute ("RcvBufSize", u);
+          *v = (uint32_t)u.Get ();
+        }
+      else
+        *v = 212992;
+      return 0;
+    case DCE_NS3_NODELAY:
+      *v = 0;
+      if (tcp)
+        {
+          s->sock->GetAttribute ("TcpNoDelay", b);
+          *v = b.Get ();
+        }
+      return 0;
+    case DCE_NS3_MAXSEG:
+      *v = 536;
+      if (tcp)
+        {
+          s->sock->GetAttribute ("SegmentSize", u);
+          *v = (uint32_t)u.Get ();
+        }
+      return 0;
+    case DCE_NS3_TTL:
+      *v = s->sock->GetIpTtl () ? s->sock->GetIpTtl () : 64;
+      return 0;
+    case DCE_NS3_HOPLIMIT:
+      *v = s->sock->GetIpv6HopLimit () ? s->sock->GetIpv6HopLimit () : 64;
+      return 0;
+    case DCE_NS3_TOS:
+      *v = s->sock->GetIpTos ();
+      return 0;
+    case DCE_NS3_BROADCAST:
+      *v = s->sock->GetAllowBroadcast ();
+      return 0;
+    case DCE_NS3_ICMP_FILTER:
+      *v = 0;
+      if (s->type == SOCK_RAW && s->family == AF_INET)
+        {
+          s->sock->GetAttribute ("IcmpFilter", u);
+          *v = (uint32_t)u.Get ();
+        }
+      return 0;
+    case DCE_NS3_KEEPALIVE:
+      *v = s->keepalive;
+      return 0;
+    case DCE_NS3_V6ONLY:
+      *v = s->v6only;
+      return 0;
+    }
+  return -ENOPROTOOPT;
+}
+
+extern "C" int
+dce_ns3_sock_tcpinfo (struct dce_ns3_sock *s, struct dce_ns3_tcpinfo *ti)
+{
+  memset (ti, 0, sizeof *ti);
+  if (s->type != SOCK_STREAM)
+    return -EOPNOTSUPP;
+  UintegerValue seg;
+  s->sock->GetAttribute ("SegmentSize", seg);
+  ti->state = s->listening ? 10 : s->tcpState ? s->tcpState : 7;
+  ti->mss = (uint32_t)seg.Get ();
+  ti->cwnd_bytes = s->cwnd;
+  ti->ssthresh_bytes = s->ssthresh;
+  ti->rtt_us = (uint32_t)s->rttUs;
+  ti->rttvar_us = (uint32_t)(s->rttUs / 2);
+  ti->rto_us = (uint32_t)s->rtoUs;
+  ti->bytes_received = s->bytesReceived;
+  return 0;
+}
+
+// ---- interfaces and routes ----
+
+extern "C" int
+dce_ns3_ifaces (uint32_t node, struct dce_ns3_iface *out, int max)
+{
+  Ptr<Node> n = FindNode (node);
+  if (!n)
+    return 0;
+  Ptr<Ipv4> ipv4 = n->GetObject<Ipv4> ();
+  Ptr<Ipv6> ipv6 = n->GetObject<Ipv6> ();
+  // the loopback first (index 1, "lo"), then the other devices in order
+  std::vector<Ptr<NetDevice>> devs;
+  for (uint32_t i = 0; i < n->GetNDevices (); i++)
+    if (DynamicCast<LoopbackNetDevice> (n->GetDevice (i)))
+      devs.insert (devs.begin (), n->GetDevice (i));
+    else
+      devs.push_back (n->GetDevice (i));
+  int count = 0, eth = 0;
+  for (Ptr<NetDevice> d : devs)
+    {
+      bool lo = DynamicCast<LoopbackNetDevice> (d) != nullptr;
+      if (count >= max)
+        {
+          count++;
+          continue;
+        }
+      struct dce_ns3_iface *f = &out[count];
+      memset (f, 0, sizeof *f);
+      f->index = count + 1;
+      if (lo)
+        snprintf (f->name, sizeof f->name, "lo");
+      else
+        snprintf (f->name, sizeof f->name, "eth%d", eth++);
+      f->mtu = d->GetMtu ();
+      bool up = d->IsLinkUp () || lo;
+      f->flags = (up ? IFF_UP | IFF_RUNNING | IFF_LOWER_UP : IFF_UP);
+      if (lo)
+        {
+          f->flags |= IFF_LOOPBACK;
+          f->arptype = ARPHRD_LOOPBACK;
+        }
+      else if (DynamicCast<PointToPointNetDevice> (d))
+        {
+          f->flags |= IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
+          f->arptype = ARPHRD_ETHER;
+        }
+      else
+        {
+          f->flags |= IFF_BROADCAST | IFF_MULTICAST;
+          f->arptype = ARPHRD_ETHER;
+        }
+      Address mac = d->GetAddress ();
+      if (Mac48Address::IsMatchingType (mac))
+        {
+          Mac48Address::ConvertFrom (mac).CopyTo (f->mac);
+          f->maclen = 6;
+        }
+      if (ipv4)
+        {
+          int32_t k = ipv4->GetInterfaceForDevice (d);
+          for (uint32_t j = 0; k >= 0 && j < ipv4->GetNAddresses (k) && f->n4 < DCE_NS3_MAX_ADDRS; j++)
+            {
+              Ipv4InterfaceAddress ia = ipv4->GetAddress (k, j);
+              f->a4[f->n4].addr = htonl (ia.GetLocal ().Get ());
+              f->a4[f->n4].mask = htonl (ia.GetMask ().Get ());
+              f->a4[f->n4].bcast = htonl (ia.GetBroadcast ().Get ());
+              f->n4++;
+            }
+        }
+      if (ipv6)
+        {
+          int32_t k = ipv6->GetInterfaceForDevice (d);
+          for (uint32_t j = 0; k >= 0 && j < ipv6->GetNAddresses (k) && f->n6 < DCE_NS3_MAX_ADDRS; j++)
+            {
+              Ipv6InterfaceAddress ia = ipv6->GetAddress (k, j);
+              ia.GetAddress ().GetBytes (f->a6[f->n6].addr);
+              f->a6[f->n6].plen = ia.GetPrefix ().GetPrefixLength ();
+              Ipv6InterfaceAddress::Scope_e sc = ia.GetScope ();
+              f->a6[f->n6].scope = sc == Ipv6InterfaceAddress::HOST ? RT_SCOPE_HOST
+                                   : sc == Ipv6InterfaceAddress::LINKLOCAL ? RT_SCOPE_LINK
+                                                                          : RT_SCOPE_UNIVERSE;
+              f->n6++;
+            }
+        }
+      count++;
+    }
+  return count;
+}
+
+static void
+AddRoute4 (struct dce_ns3_route *out, int max, int &n, const Ipv4RoutingTableEntry &e, Ptr<Ipv4> ipv4,
+           struct dce_ns3_iface *ifs, int nifs)
+{
+  if (n >= max)
+    {
+      n++;
+      return;
+    }
+  struct dce_ns3_route *r = &out[n];
+  memset (r, 0, sizeof *r);
+  r->family = AF_INET;
+  uint32_t d = htonl (e.GetDest ().Get ()), g = htonl (e.GetGateway ().Get ());
+  memcpy (r->dst, &d, 4);
+  memcpy (r->gw, &g, 4);
+  r->plen = e.GetDestNetworkMask ().GetPrefixLength ();
+  Ptr<NetDevice> dev = ipv4->GetNetDevice (e.GetInterface ());
+  r->ifindex = 0;
+  // ifindex: match the interface's first address against the enumerated ones
+  if (ipv4->GetNAddresses (e.GetInterface ()) > 0)
+    {
+      uint32_t a = htonl (ipv4->GetAddress (e.GetInterface (), 0).GetLocal ().Get ());
+      for (int i = 0; i < nifs; i++)
+        for (int j = 0; j < ifs[i].n4; j++)
+          if (ifs[i].a4[j].addr == a)
+            r->ifindex = ifs[i].index;
+    }
+  (void)dev;
+  n++;
+}
+
+extern "C" int
+dce_ns3_routes (uint32_t node, int family, struct dce_ns3_route *out, int max)
+{
+  Ptr<Node> nd = FindNode (node);
+  if (!nd || family != AF_INET)
+    return 0;
+  Ptr<Ipv4> ipv4 = nd->GetObject<Ipv4> ();
+  if (!ipv4)
+    return 0;
+  struct dce_ns3_iface ifs[16];
+  int nifs = std::min (dce_ns3_ifaces (node, ifs, 16), 16);
+  int n = 0;
+  Ptr<Ipv4RoutingProtocol> rp = ipv4->GetRoutingProtocol ();
+  std::vector<Ptr<Ipv4RoutingProtocol>> protos;
+  if (Ptr<Ipv4ListRouting> list = DynamicCast<Ipv4ListRouting> (rp))
+    {
+      for (uint32_t i = 0; i < list->GetNRoutingProtocols (); i++)
+        {
+          int16_t prio;
+          protos.push_back (list->GetRoutingProtocol (i, prio));
+        }
+    }
+  else
+    protos.push_back (rp);
+  for (Ptr<Ipv4RoutingProtocol> p : protos)
+    {
+      if (Ptr<Ipv4StaticRouting> st = DynamicCast<Ipv4StaticRouting> (p))
+        for (uint32_t i = 0; i < st->GetNRoutes (); i++)
+          AddRoute4 (out, max, n, st->GetRoute (i), ipv4, ifs, nifs);
+      if (Ptr<Ipv4GlobalRouting> gl = DynamicCast<Ipv4GlobalRouting> (p))
+        for (uint32_t i = 0; i < gl->GetNRoutes (); i++)
+          AddRoute4 (out, max, n, *gl->GetRoute (i), ipv4, ifs, nifs);
+    }
+  return n;
+}
