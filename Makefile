@@ -6,7 +6,7 @@ BUILDDIR ?= build/dce
 PREFIX   ?= build/install
 CC       ?= gcc
 CXX      ?= g++
-NS3_MODULES := ns3-core ns3-network ns3-internet ns3-point-to-point ns3-csma ns3-applications
+NS3_MODULES := ns3-core ns3-network ns3-internet ns3-point-to-point ns3-csma ns3-applications ns3-wifi ns3-mobility
 NS3_CFLAGS := $(filter-out -I/usr%;,$(shell pkg-config --cflags $(NS3_MODULES) 2>/dev/null))
 NS3_LIBS   := $(shell pkg-config --libs $(NS3_MODULES) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror
@@ -15,9 +15,9 @@ CXXFLAGS ?= -O2 -g
 ALL_CFLAGS   := -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE $(CFLAGS)
 ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAGS)
 
-C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c)
+C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c src/libc-ns3/net/*.c)
 S_SRCS := $(wildcard src/core/*.S src/libc-ns3/*.S)
-CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc)
+CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc)
 CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run
