@@ -2,6 +2,7 @@
  * ENOSYS and are reported once per number in the process's status file. */
 #include "../core/kernel.h"
 #include "syscalls.h"
+#include "net/socket-syscalls.h"
 #include "fs-extra.h"
 #include <errno.h>
 #include <string.h>
@@ -56,7 +57,7 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_dup2: return sys_dup2(t, I(a1), I(a2));
 	case SYS_dup3: return sys_dup3(t, I(a1), I(a2), I(a3));
 	case SYS_fcntl: return sys_fcntl(t, I(a1), I(a2), I(a3));
-	case SYS_ioctl: return sys_ioctl(t, I(a1), I(a2), (U)a3);
+	case SYS_ioctl: return sys_ioctl_any(t, I(a1), I(a2), (U)a3); /* sockets, then sys_ioctl */
 	case SYS_mkdir: return sys_mkdirat(t, AT_FDCWD, (U)a1, I(a2));
 	case SYS_mkdirat: return sys_mkdirat(t, I(a1), (U)a2, I(a3));
 	case SYS_unlink: return sys_unlinkat(t, AT_FDCWD, (U)a1, 0);
@@ -87,6 +88,25 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_eventfd: return sys_eventfd2(t, I(a1), 0);
 	case SYS_eventfd2: return sys_eventfd2(t, I(a1), I(a2));
 	case SYS_copy_file_range: case SYS_sendfile: case SYS_splice: case SYS_tee: return -ENOSYS;
+	/* sockets (net/socket.c) */
+	case SYS_socket: return sys_socket(t, I(a1), I(a2), I(a3));
+	case SYS_socketpair: return sys_socketpair(t, I(a1), I(a2), I(a3), (U)a4);
+	case SYS_bind: return sys_bind(t, I(a1), (U)a2, I(a3));
+	case SYS_connect: return sys_connect(t, I(a1), (U)a2, I(a3));
+	case SYS_listen: return sys_listen(t, I(a1), I(a2));
+	case SYS_accept: return sys_accept4(t, I(a1), (U)a2, (U)a3, 0);
+	case SYS_accept4: return sys_accept4(t, I(a1), (U)a2, (U)a3, I(a4));
+	case SYS_getsockname: return sys_getsockname(t, I(a1), (U)a2, (U)a3);
+	case SYS_getpeername: return sys_getpeername(t, I(a1), (U)a2, (U)a3);
+	case SYS_shutdown: return sys_shutdown(t, I(a1), I(a2));
+	case SYS_sendto: return sys_sendto(t, I(a1), (U)a2, (U)a3, I(a4), (U)a5, I(a6));
+	case SYS_recvfrom: return sys_recvfrom(t, I(a1), (U)a2, (U)a3, I(a4), (U)a5, (U)a6);
+	case SYS_sendmsg: return sys_sendmsg(t, I(a1), (U)a2, I(a3));
+	case SYS_recvmsg: return sys_recvmsg(t, I(a1), (U)a2, I(a3));
+	case SYS_sendmmsg: return sys_sendmmsg(t, I(a1), (U)a2, I(a3), I(a4));
+	case SYS_recvmmsg: return sys_recvmmsg(t, I(a1), (U)a2, I(a3), I(a4), (U)a5);
+	case SYS_setsockopt: return sys_setsockopt(t, I(a1), I(a2), I(a3), (U)a4, I(a5));
+	case SYS_getsockopt: return sys_getsockopt(t, I(a1), I(a2), I(a3), (U)a4, (U)a5);
 	/* readiness */
 	case SYS_poll: return sys_poll(t, (U)a1, I(a2), I(a3));
 	case SYS_ppoll: return sys_ppoll(t, (U)a1, I(a2), (U)a3, (U)a4, (U)a5);
