@@ -17,6 +17,7 @@ ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAG
 
 C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c src/libc-ns3/net/*.c)
 S_SRCS := $(wildcard src/core/*.S src/libc-ns3/*.S)
+VDSO := $(BUILDDIR)/vdso/dce-vdso.so
 CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc)
 CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
@@ -67,6 +68,17 @@ $(BUILDDIR)/%.o: %.c
 $(BUILDDIR)/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) -c $< -o $@
+
+# dce's vDSO: freestanding, no relocations; embedded into libdce by vdso_blob.S.
+$(VDSO): src/libc-ns3/vdso/vdso.c src/libc-ns3/vdso/vdso.lds src/libc-ns3/vdso/vdso-layout.lds
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -fPIC -ffreestanding -fno-stack-protector -fno-builtin -nostdlib -shared \
+	  -Wl,--version-script=src/libc-ns3/vdso/vdso.lds -Wl,--hash-style=both \
+	  -Wl,-T,src/libc-ns3/vdso/vdso-layout.lds \
+	  -Wl,-soname=linux-vdso.so.1 -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack $(WARN) $< -o $@
+$(BUILDDIR)/src/libc-ns3/vdso_blob.o: src/libc-ns3/vdso_blob.S $(VDSO)
+	@mkdir -p $(dir $@)
+	$(CC) -DDCE_VDSO_PATH='"$(VDSO)"' -c $< -o $@
 $(BUILDDIR)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@

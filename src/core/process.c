@@ -1,6 +1,7 @@
 /* process.c - nodes, the process table, process start, exit, exec and reporting. */
 #include "kernel.h"
 #include "sim.h"
+#include "../libc-ns3/vdso.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -75,6 +76,8 @@ int dce_init(const char *out_dir, uint64_t seed)
 	dce_world.out_dir = realpath(out_dir, NULL);
 	for (size_t i = 0; i < sizeof default_host_maps / sizeof default_host_maps[0]; i++)
 		dce_map_host_path(default_host_maps[i]);
+	if (dce_vdso_init(dce_world.epoch_ns))
+		fprintf(stderr, "dce: cannot map the vDSO; time reads will trap\n");
 	if (dce_trap_init(err, sizeof err)) {
 		fprintf(stderr, "dce: %s\n", err);
 		return -1;

@@ -6,6 +6,7 @@
  * order: a pure function of the scenario. */
 #include "kernel.h"
 #include "sim.h"
+#include "../libc-ns3/vdso.h"
 #include <errno.h>
 #include <stdlib.h>
 
@@ -32,6 +33,7 @@ void dce_thread_run(struct dce_thread *t)
 	dce_fork_activate(t->proc);
 	t->state = DCE_T_RUNNING;
 	dce_current = t;
+	dce_vdso_enter(dce_sim_now());
 	dce_kstack_top = (uint64_t)dce_fiber_stack_top(&t->fiber);
 	dce_fiber_switch(&host_fiber, &t->fiber);
 	dce_current = NULL;

@@ -1,6 +1,7 @@
 /* trap.c - arming Syscall User Dispatch and the fault handlers; the C side of trap.S. */
 #include "../core/kernel.h"
 #include "../core/sim.h"
+#include "vdso.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -66,6 +67,8 @@ void dce_trap(ucontext_t *uc)
 	greg_t *g = uc->uc_mcontext.gregs;
 	t->uc = uc;
 	long nr = g[REG_RAX];
+	if (dce_vdso_over_limit())
+		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = dce_syscall(t, nr, g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10],
 	                     g[REG_R8], g[REG_R9]);
 	if (dce_world.trace)

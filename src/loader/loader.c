@@ -7,6 +7,7 @@
  * cache), with complete relocation, TLS, IFUNC, dlopen and unwind support, and no
  * instance limit. See docs/design.md, "Loading programs". */
 #include "../core/kernel.h"
+#include "../libc-ns3/vdso.h"
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -260,10 +261,11 @@ int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *cons
 		{ AT_RANDOM, (uint64_t)random },
 		{ AT_PLATFORM, (uint64_t)platform },
 		{ AT_EXECFN, (uint64_t)execfn },
+		{ dce_vdso_base() ? AT_SYSINFO_EHDR : AT_IGNORE, dce_vdso_base() },
 		{ AT_NULL, 0 },
 	};
-	/* No AT_SYSINFO_EHDR: without a vDSO, glibc's time calls become system calls
-	 * that read the simulated clock. */
+	/* AT_SYSINFO_EHDR is dce's own vDSO, which reads the simulated clock; without
+	 * it (DCE_VDSO=0) glibc's time calls are system calls. */
 	uintptr_t phdr = 0;
 	for (int i = 0; i < prog.eh.e_phnum; i++)
 		if (prog.ph[i].p_type == PT_PHDR)
