@@ -1,0 +1,84 @@
+# dce as a container image: Debian 12 (bookworm), dce built by bake, run as a
+# non-root user; outputs go to /output (mount the host's volumes/output/ there).
+# See docs/packaging.md. Layers, cheapest to invalidate last:
+#   1. system packages   (apt; changes only with this file or EXTRA_PACKAGES)
+#   2. sources           (bake/, bakeconf.xml: bake configure + download)
+#   3. kernel library    (everything but dce-core; empty until dce-linux-dev exists)
+#   4. dce itself        (src/, examples/, test/programs, Makefile)
+#   5. the rest          (test/, bench/, docs/, scripts/: no rebuild)
+# so editing src/ rebuilds layer 4 only.
+#
+# Base image, pinned Debian 12:
+#  - no registry (our machines): `sudo scripts/make-base-image.sh` debootstraps a
+#    minimal bookworm from Debian's archive and imports it as dce-base:bookworm,
+#    the default below.
+#  - with a registry: the official image pinned by digest, e.g.
+#      docker build --build-arg BASE_IMAGE=debian:bookworm-slim@sha256:<digest> .
+#    (ci/env holds the digest CI uses; DCE_BASE_IMAGE in docker-compose.yml).
+# Builds with the classic builder and with BuildKit (no Dockerfile extensions).
+ARG BASE_IMAGE=dce-base:bookworm
+
+# The kernel library's sources (src/kernel/, arch/dce) on their own, so that layer 3
+# depends on them only: a file edited elsewhere in src/ leaves this copy identical.
+# (An empty directory while there is no src/kernel/.)
+FROM ${BASE_IMAGE} AS kernel-src
+COPY src/ /tmp/src/
+RUN mkdir -p /k && if [ -d /tmp/src/kernel ]; then cp -a /tmp/src/kernel /k/; fi
+
+FROM ${BASE_IMAGE}
+
+ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+# 1. System packages: bake's own needs, what bakeconf.xml's dce-ns3-dev set needs
+#    (kept in step with it; step 2 installs anything added to bakeconf.xml since),
+#    and what the tests and benchmarks use. EXTRA_PACKAGES: more (CI adds clang).
+ARG EXTRA_PACKAGES=
+RUN apt-get update -qq \
+ && apt-get install -y -qq --no-install-recommends \
+      ca-certificates gcc g++ make pkg-config patch libxml2-dev \
+      libns3-dev libgsl-dev libsqlite3-dev \
+      iperf3 iputils-ping netcat-openbsd iproute2 curl lighttpd \
+      python3 bc procps less ${EXTRA_PACKAGES} >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
+
+# The user that builds and runs dce (uid 1000 by default: the usual first user of a
+# Linux desktop, so files in volumes/output/ are yours). /dce is the source tree.
+ARG DCE_UID=1000
+RUN groupadd --gid "${DCE_UID}" dce \
+ && useradd --uid "${DCE_UID}" --gid dce --create-home --shell /bin/bash dce \
+ && install -d -o dce -g dce /dce /dce/build /output
+
+# 2. Sources: bake and the module graph. The set: dce-ns3-dev by default,
+#    --build-arg DCE_SET=dce-linux-dev for the kernel library (once it exists).
+ARG DCE_SET=dce-ns3-dev
+ARG DCE_SKIP_PACKAGES=tshark
+ARG JOBS=
+COPY --chown=dce:dce scripts/docker-build-step.sh /usr/local/lib/dce/docker-build-step.sh
+COPY --chown=dce:dce bake/ /dce/bake/
+COPY --chown=dce:dce bakeconf.xml /dce/
+RUN /usr/local/lib/dce/docker-build-step.sh missing-packages "${DCE_SET}"
+USER dce
+WORKDIR /dce
+RUN /usr/local/lib/dce/docker-build-step.sh sources "${DCE_SET}"
+
+# 3. Kernel library: the set's kernel module (linux-kernel-lib) from src/kernel/;
+#    a no-op for dce-ns3-dev and until the module exists (bakeconf.xml: "planned").
+COPY --from=kernel-src --chown=dce:dce /k/ /dce/src/
+RUN /usr/local/lib/dce/docker-build-step.sh kernel "${DCE_SET}"
+
+# 4. dce itself.
+COPY --chown=dce:dce Makefile /dce/
+COPY --chown=dce:dce examples/ /dce/examples/
+COPY --chown=dce:dce test/programs/ /dce/test/programs/
+COPY --chown=dce:dce src/ /dce/src/
+RUN /usr/local/lib/dce/docker-build-step.sh dce "${DCE_SET}"
+
+# 5. Everything else the tests, benchmarks and users read; no rebuild.
+COPY --chown=dce:dce test/ /dce/test/
+COPY --chown=dce:dce bench/ /dce/bench/
+COPY --chown=dce:dce docs/ /dce/docs/
+COPY --chown=dce:dce README.md /dce/
+COPY scripts/docker-entrypoint.sh /usr/local/bin/dce-entrypoint
+ENV PATH=/dce/build/install/bin:$PATH DCE_OUT=/output
+VOLUME ["/output"]
+ENTRYPOINT ["/usr/local/bin/dce-entrypoint"]
+CMD ["example"]

@@ -1,0 +1,64 @@
+#!/bin/sh
+# scripts/docker-build-step.sh - the steps of the Dockerfile's cached layers (run by
+# `docker build`, not by hand). Each step is one layer; see docs/packaging.md.
+#   docker-build-step.sh missing-packages SET   (root) install what bake still misses
+#   docker-build-step.sh sources SET            configure the set, fetch its sources
+#   docker-build-step.sh kernel SET             build the kernel library module
+#                                               (DCE_KERNEL_MODULE) if SET has it
+#   docker-build-step.sh dce SET                build dce itself
+set -eu
+step=$1
+set_name=$2
+cd /dce
+jobs=${JOBS:-$(nproc)}
+case "$step" in
+missing-packages)
+	# System packages the set needs that the Dockerfile's package layer does not
+	# list (bakeconf.xml changed since): ask bake, from a throwaway copy so that
+	# nothing under /dce becomes root's. DCE_SKIP_PACKAGES: optional ones left out.
+	tmp=$(mktemp -d)
+	cp -r /dce/bake /dce/bakeconf.xml "$tmp/"
+	"$tmp/bake/bake" -c "$tmp/bakeconf.xml" configure -e "$set_name" >/dev/null
+	pkgs=$("$tmp/bake/bake" -c "$tmp/bakeconf.xml" show |
+		sed -n 's/^missing system packages://p')
+	rm -rf "$tmp"
+	want=
+	for p in $pkgs; do
+		case " ${DCE_SKIP_PACKAGES:-} " in *" $p "*) continue ;; esac
+		want="$want $p"
+	done
+	if [ -n "$want" ]; then
+		echo "docker-build-step: installing what bakeconf.xml needs beyond the package layer:$want"
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends $want >/dev/null
+		rm -rf /var/lib/apt/lists/*
+	else
+		echo "docker-build-step: no system package missing for $set_name"
+	fi
+	;;
+sources)
+	./bake/bake configure -e "$set_name"
+	./bake/bake download -j "$jobs"
+	;;
+kernel)
+	# With dce-linux-dev this builds the Linux kernel library in its own layer, so
+	# editing src/ does not rebuild it; dce-ns3-dev has none: the layer is empty.
+	# The kernel library module (and what it needs), built on its own.
+	kmod=${DCE_KERNEL_MODULE:-linux-kernel-lib}
+	if grep -q "<module name=\"$kmod\"" bakefile.xml; then
+		./bake/bake configure -e "$kmod"
+		./bake/bake build -j "$jobs"
+	else
+		echo "docker-build-step: $set_name has no $kmod: no kernel library to build"
+	fi
+	;;
+dce)
+	./bake/bake configure -e "$set_name"
+	./bake/bake build -j "$jobs"
+	test -x build/install/bin/dce-run
+	;;
+*)
+	echo "docker-build-step: unknown step $step" >&2
+	exit 2
+	;;
+esac
