@@ -2,6 +2,7 @@
  * ENOSYS and are reported once per number in the process's status file. */
 #include "../core/kernel.h"
 #include "syscalls.h"
+#include "uaccess.h"
 #include "net/socket-syscalls.h"
 #include "fs-extra.h"
 #include <errno.h>
@@ -11,6 +12,13 @@
 
 /* int arguments arrive in 64-bit registers whose upper half is not defined */
 #define I(x) ((long)(int)(x))
+
+/* Store zeros at a program address: 0 or -EFAULT. */
+static long zero_user(uint64_t addr, size_t len)
+{
+	static const unsigned char zeros[16];
+	return dce_copy_to_user(addr, zeros, len);
+}
 
 long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
@@ -159,10 +167,10 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_sched_setaffinity: return 0;
 	case SYS_sched_getscheduler: return 0;
 	case SYS_sched_setscheduler: case SYS_sched_setparam: case SYS_setpriority: return 0;
-	case SYS_sched_getparam: *(int *)DCE_USER(I(a2)) = 0; return 0;
+	case SYS_sched_getparam: return zero_user((U)a2, sizeof(int));
 	case SYS_sched_get_priority_max: case SYS_sched_get_priority_min: return I(a1) == 0 ? 0 : 99 * (nr == SYS_sched_get_priority_max) + 1 * (nr == SYS_sched_get_priority_min);
 	case SYS_getpriority: return 20;
-	case SYS_getcpu: if (I(a1)) *(unsigned *)DCE_USER(I(a1)) = 0; if (I(a2)) *(unsigned *)DCE_USER(I(a2)) = 0; return 0;
+	case SYS_getcpu: return (a1 ? zero_user((U)a1, sizeof(unsigned)) : 0) | (a2 ? zero_user((U)a2, sizeof(unsigned)) : 0);
 	/* signals */
 	case SYS_rt_sigaction: return sys_rt_sigaction(t, I(a1), (U)a2, (U)a3, (U)a4);
 	case SYS_rt_sigprocmask: return sys_rt_sigprocmask(t, I(a1), (U)a2, (U)a3, (U)a4);
@@ -184,11 +192,15 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_setuid: case SYS_setgid: case SYS_setreuid: case SYS_setregid:
 	case SYS_setresuid: case SYS_setresgid: case SYS_setfsuid: case SYS_setfsgid: return 0;
 	case SYS_getresuid: case SYS_getresgid:
-		*(unsigned *)DCE_USER(I(a1)) = *(unsigned *)DCE_USER(I(a2)) = *(unsigned *)DCE_USER(I(a3)) = 0;
-		return 0;
+		return zero_user((U)a1, sizeof(unsigned)) | zero_user((U)a2, sizeof(unsigned)) |
+		       zero_user((U)a3, sizeof(unsigned));
 	case SYS_getgroups: return 0;
 	case SYS_setgroups: return 0;
-	case SYS_capget: if (I(a2)) memset(DCE_USER(I(a2)), 0xff, 24); return 0;
+	case SYS_capget: {
+		unsigned char all[24];
+		memset(all, 0xff, sizeof all);
+		return a2 ? dce_copy_to_user((U)a2, all, sizeof all) : 0;
+	}
 	case SYS_capset: return 0;
 	case SYS_getpgrp: return t->proc->pgid;
 	case SYS_setpgid: return sys_setpgid(t, I(a1), I(a2));
