@@ -444,9 +444,18 @@ static int install_stdio(struct dce_process *p, const char *stdin_file)
 		dce_process_fatal(p, "cannot open stdin file %s: %s", stdin_file, strerror(errno));
 		return -1;
 	}
-	dce_fd_install_at(p, dce_file_new(&dce_hostfile_ops, in, O_RDONLY), 0, 0);
-	dce_fd_install_at(p, dce_file_new(&dce_hostfile_ops, open_log(p, "stdout"), O_WRONLY | O_APPEND), 1, 0);
-	dce_fd_install_at(p, dce_file_new(&dce_hostfile_ops, open_log(p, "stderr"), O_WRONLY | O_APPEND), 2, 0);
+	struct dce_file *fin = dce_file_new(&dce_hostfile_ops, in, O_RDONLY);
+	struct dce_file *fout = dce_file_new(&dce_hostfile_ops, open_log(p, "stdout"), O_WRONLY | O_APPEND);
+	struct dce_file *ferr = dce_file_new(&dce_hostfile_ops, open_log(p, "stderr"), O_WRONLY | O_APPEND);
+	char vp[64];
+	fin->vpath = strdup(stdin_file ? "/dev/stdin" : "/dev/null");
+	snprintf(vp, sizeof vp, "/var/log/%d/stdout", p->pid);
+	fout->vpath = strdup(vp);
+	snprintf(vp, sizeof vp, "/var/log/%d/stderr", p->pid);
+	ferr->vpath = strdup(vp);
+	dce_fd_install_at(p, fin, 0, 0);
+	dce_fd_install_at(p, fout, 1, 0);
+	dce_fd_install_at(p, ferr, 2, 0);
 	return 0;
 }
 
