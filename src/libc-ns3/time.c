@@ -15,13 +15,29 @@ uint64_t dce_time_realtime_ns(void)
 }
 
 /* A program polling the clock in a loop must see time move: after 100 reads in a
- * row without blocking, the reading thread sleeps for the clock quantum. */
+ * row without blocking, the reading thread sleeps for the clock quantum. A thread
+ * that does nothing but poll sleeps twice as long each time (up to 1 ms), so that a
+ * busy-wait of seconds costs thousands of steps, not millions. */
+static struct {
+	struct dce_process *p;
+	int tid;
+	uint64_t woke_at, step;
+} poller;
+
 static void clock_read_cost(struct dce_thread *t)
 {
-	if (++t->clock_reads >= 100 && dce_world.clock_quantum) {
-		t->clock_reads = 0;
-		dce_thread_block(t, (int64_t)dce_world.clock_quantum);
-	}
+	if (++t->clock_reads < 100 || !dce_world.clock_quantum)
+		return;
+	uint64_t now = dce_sim_now();
+	if (poller.p == t->proc && poller.tid == t->tid && poller.woke_at == now)
+		poller.step = poller.step * 2 < 1000000 ? poller.step * 2 : 1000000;
+	else
+		poller.step = dce_world.clock_quantum;
+	poller.p = t->proc;
+	poller.tid = t->tid;
+	dce_thread_block(t, (int64_t)poller.step);
+	poller.woke_at = dce_sim_now();
+	t->clock_reads = 0;
 }
 
 static uint64_t clock_ns(struct dce_thread *t, long clk)
