@@ -33,22 +33,26 @@ dce() { "$B/dce-run" --out "$W/o" --map "$B/bench" "$@"; }
 echo "# fibers (one switch)"
 "$B/bench/fiber-switch" $([ $QUICK = 1 ] && echo 200000) | tee "$W/fiber"
 
-echo "# system calls from a simulated program (per call; native baseline in the same run)"
-nat0=$(best3 "$B/bench/syscall-loop" none 0)
-natg=$(best3 "$B/bench/syscall-loop" getpid $N)
-natc=$(best3 "$B/bench/syscall-loop" clock $N)
-dce0=$(best3 dce "0: $B/bench/syscall-loop none 0")
-dceg=$(best3 dce "0: $B/bench/syscall-loop getpid $N")
-dcec=$(best3 dce "0: $B/bench/syscall-loop clock $N")
-per() { echo "($2 - $1) * 1000000000 / $N" | bc -l | xargs printf '%.1f'; }
-native_syscall=$(per "$nat0" "$natg")
-native_vdso=$(per "$nat0" "$natc")
-trapped_syscall=$(per "$dce0" "$dceg")
-trapped_clock=$(per "$dce0" "$dcec")
+echo "# system calls and clock reads (TSC cycles measured inside the program; native in the same run)"
+cpn=$("$B/bench/syscall-loop" calibrate | awk '{print $3}')
+cyc() { awk '/cycles_per_call/ {print $3}' "$1"; }
+"$B/bench/syscall-loop" getpid $N >"$W/ng"
+"$B/bench/syscall-loop" clock $N >"$W/nc"
+dce "0: $B/bench/syscall-loop getpid $N" >/dev/null && cp "$W/o/files-0/var/log/1000/stdout" "$W/dg"
+dce "0: $B/bench/syscall-loop clock $((N * 10))" >/dev/null && cp "$W/o/files-0/var/log/1000/stdout" "$W/dc"
+DCE_VDSO=0 dce "0: $B/bench/syscall-loop clock $N" >/dev/null && cp "$W/o/files-0/var/log/1000/stdout" "$W/dt"
+ns() { echo "$1 / $cpn" | bc -l | xargs printf '%.1f'; }
+native_syscall=$(ns "$(cyc "$W/ng")")
+native_vdso=$(ns "$(cyc "$W/nc")")
+trapped_syscall=$(ns "$(cyc "$W/dg")")
+dce_vdso_clock=$(ns "$(cyc "$W/dc")")
+trapped_clock=$(ns "$(cyc "$W/dt")")
+echo "tsc_cycles_per_ns $cpn"
 echo "native_syscall_ns $native_syscall"
 echo "native_vdso_clock_gettime_ns $native_vdso"
 echo "dce_trapped_syscall_ns $trapped_syscall"
-echo "dce_clock_gettime_ns $trapped_clock"
+echo "dce_vdso_clock_gettime_ns $dce_vdso_clock (amortises one trapped read per 100)"
+echo "dce_trapped_clock_gettime_ns $trapped_clock (DCE_VDSO=0)"
 echo "ratio_trapped_over_native_syscall $(echo "$trapped_syscall / $native_syscall" | bc -l | xargs printf '%.1f')"
 
 echo "# stock iperf3: start-up and private memory per instance ($INST instances)"
@@ -74,7 +78,7 @@ cat <<MD
 |---|---|---|---|
 | context switch | fiber ${fiber} ns | swapcontext ${uc} ns / thread hand-off ${th} ns | $(echo "$uc / $fiber" | bc -l | xargs printf '%.0f')x / $(echo "$th / $fiber" | bc -l | xargs printf '%.0f')x faster |
 | system call (getpid) | trapped ${trapped_syscall} ns | native ${native_syscall} ns | $(echo "$trapped_syscall / $native_syscall" | bc -l | xargs printf '%.1f')x |
-| clock_gettime | trapped ${trapped_clock} ns | native vDSO ${native_vdso} ns | $(echo "$trapped_clock / $native_vdso" | bc -l | xargs printf '%.0f')x |
+| clock_gettime | dce vDSO ${dce_vdso_clock} ns / trapped ${trapped_clock} ns | native vDSO ${native_vdso} ns | $(echo "$dce_vdso_clock / $native_vdso" | bc -l | xargs printf '%.1f')x / $(echo "$trapped_clock / $native_vdso" | bc -l | xargs printf '%.0f')x |
 | iperf3 --version start-up | ${load_dce} ms | native fork+exec ${load_native} ms | $(echo "$load_dce / $load_native" | bc -l | xargs printf '%.2f')x |
 | iperf3 private memory | ${priv} KiB per instance | | |
 MD
