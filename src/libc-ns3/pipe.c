@@ -16,6 +16,7 @@ struct pipe {
 	size_t head, len;
 	int readers, writers;
 	struct dce_file *rf, *wf; /* for readiness notification */
+	uint64_t in_seq, out_seq;  /* data written, room made: edges for EPOLLET */
 };
 
 static void notify(struct pipe *pp)
@@ -43,6 +44,7 @@ static ssize_t pipe_read(struct dce_thread *t, struct dce_file *f, void *buf, si
 		((unsigned char *)buf)[i] = pp->buf[(pp->head + i) % PIPE_CAP];
 	pp->head = (pp->head + n) % PIPE_CAP;
 	pp->len -= n;
+	pp->out_seq++;
 	notify(pp);
 	return (ssize_t)n;
 }
@@ -71,6 +73,7 @@ static ssize_t pipe_write(struct dce_thread *t, struct dce_file *f, const void *
 			pp->buf[(pp->head + pp->len + i) % PIPE_CAP] = ((const unsigned char *)buf)[done + i];
 		pp->len += n;
 		done += n;
+		pp->in_seq++;
 		notify(pp);
 	}
 	return (ssize_t)done;
@@ -154,6 +157,7 @@ long dce_file_fionread(struct dce_file *f, int *out)
 struct efd {
 	uint64_t count;
 	int semaphore;
+	uint64_t in_seq, out_seq;
 };
 
 static ssize_t efd_read(struct dce_thread *t, struct dce_file *f, void *buf, size_t len)
@@ -170,6 +174,7 @@ static ssize_t efd_read(struct dce_thread *t, struct dce_file *f, void *buf, siz
 	uint64_t v = e->semaphore ? 1 : e->count;
 	e->count -= v;
 	memcpy(buf, &v, 8);
+	e->out_seq++;
 	dce_file_notify(f);
 	return 8;
 }
@@ -190,6 +195,7 @@ static ssize_t efd_write(struct dce_thread *t, struct dce_file *f, const void *b
 			return -EINTR;
 	}
 	e->count += v;
+	e->in_seq++;
 	dce_file_notify(f);
 	return 8;
 }
@@ -225,4 +231,23 @@ long sys_eventfd2(struct dce_thread *t, long initval, long flags)
 	struct dce_file *f = dce_file_new(&efd_ops, -1, O_RDWR | ((int)flags & O_NONBLOCK));
 	f->priv = e;
 	return dce_fd_install(t->proc, f, 0, flags & EFD_CLOEXEC);
+}
+
+/* Counts of the events that make an edge for EPOLLET (data arrived, room made);
+ * 0 if f is not a pipe or an eventfd. */
+int dce_pipe_edges(struct dce_file *f, uint64_t *in, uint64_t *out)
+{
+	if (f->ops == &pipe_ops) {
+		struct pipe *pp = f->priv;
+		*in = pp->in_seq;
+		*out = pp->out_seq;
+		return 1;
+	}
+	if (f->ops == &efd_ops) {
+		struct efd *e = f->priv;
+		*in = e->in_seq;
+		*out = e->out_seq;
+		return 1;
+	}
+	return 0;
 }

@@ -193,9 +193,24 @@ long sys_pselect6(struct dce_thread *t, long nfds, uint64_t r, uint64_t w, uint6
 	uint64_t saved = t->sigmask;
 	if (sd && sd->mask && sd->size == 8)
 		t->sigmask = *sd->mask;
-	long ret = do_select(t, (int)nfds, DCE_USER(r), DCE_USER(w), DCE_USER(e), ts_timeout(DCE_USER(tsp)));
-	if (sd && sd->mask && sd->size == 8)
-		t->sigmask = saved;
+	struct timespec *ts = DCE_USER(tsp);
+	int64_t timeout = ts_timeout(ts);
+	uint64_t start = dce_sim_now();
+	long ret = do_select(t, (int)nfds, DCE_USER(r), DCE_USER(w), DCE_USER(e), timeout);
+	if (sd && sd->mask && sd->size == 8) {
+		if (ret == -EINTR) { /* the handler runs with the caller's mask restored after */
+			t->saved_sigmask = saved;
+			t->restore_sigmask = 1;
+		} else
+			t->sigmask = saved;
+	}
+	if (ts) { /* like Linux (and glibc's select over pselect6): the time left */
+		int64_t left = timeout - (int64_t)(dce_sim_now() - start);
+		if (left < 0)
+			left = 0;
+		ts->tv_sec = left / 1000000000LL;
+		ts->tv_nsec = left % 1000000000LL;
+	}
 	return ret;
 }
 
@@ -207,6 +222,7 @@ struct epitem {
 	uint64_t data;
 	int disabled;          /* EPOLLONESHOT fired */
 	int last;              /* readiness last reported (for EPOLLET) */
+	uint64_t in_seq, out_seq; /* the file's edge counts when last reported */
 	struct epitem *next;
 };
 struct epoll {
@@ -224,6 +240,30 @@ static void ep_release(struct dce_file *f)
 		free(i);
 	}
 	free(ep);
+}
+
+int dce_pipe_edges(struct dce_file *f, uint64_t *in, uint64_t *out);
+int dce_timerfd_edges(struct dce_file *f, uint64_t *in, uint64_t *out);
+
+/* EPOLLET: report when readiness appears, or when an event that wakes waiters
+ * (new data, new room) happened on the file since the last report. */
+static int ep_edge(struct epitem *i, int m)
+{
+	uint64_t in = 0, out = 0;
+	int known = dce_pipe_edges(i->file, &in, &out) || dce_timerfd_edges(i->file, &in, &out);
+	int fresh = m & ~i->last;
+	if (known) {
+		if (in != i->in_seq)
+			fresh |= m & (EPOLLIN | EPOLLRDNORM);
+		if (out != i->out_seq)
+			fresh |= m & (EPOLLOUT | EPOLLWRNORM);
+	}
+	i->last = m;
+	if (fresh) {
+		i->in_seq = in;
+		i->out_seq = out;
+	}
+	return fresh != 0;
 }
 
 static int ep_ready_mask(struct epitem *i)
@@ -321,12 +361,8 @@ static int ep_collect(struct epoll *ep, struct dce_process *p, struct epoll_even
 		if (dce_fd_lookup(p, i->fd) != i->file)
 			continue;
 		int m = ep_ready_mask(i);
-		if (i->events & EPOLLET) {
-			int fresh = m & ~i->last;
-			i->last = m;
-			if (!fresh)
-				continue;
-		}
+		if ((i->events & EPOLLET) && !ep_edge(i, m))
+			continue;
 		if (!m)
 			continue;
 		out[n].events = (uint32_t)m;

@@ -16,6 +16,7 @@ struct tfd {
 	uint64_t event;
 	struct dce_file *file;
 	uint32_t node;
+	uint64_t fired;             /* expiries ever: edges for EPOLLET */
 };
 
 static void tfd_fire(void *arg)
@@ -23,6 +24,7 @@ static void tfd_fire(void *arg)
 	struct tfd *tf = arg;
 	tf->event = 0;
 	tf->expirations++;
+	tf->fired++;
 	if (tf->interval) {
 		tf->expires += tf->interval;
 		tf->event = dce_sim_schedule(tf->expires - dce_sim_now(), tf->node, tfd_fire, tf);
@@ -148,4 +150,13 @@ long sys_timerfd_settime(struct dce_thread *t, long fd, long flags, uint64_t new
 		tf->expires = now + value;
 	tf->event = dce_sim_schedule(tf->expires - now, tf->node, tfd_fire, tf);
 	return 0;
+}
+
+int dce_timerfd_edges(struct dce_file *f, uint64_t *in, uint64_t *out)
+{
+	if (f->ops != &tfd_ops)
+		return 0;
+	*in = ((struct tfd *)f->priv)->fired;
+	*out = 0;
+	return 1;
 }
