@@ -92,8 +92,13 @@ void dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
 {
 	struct dce_thread *t = dce_current;
 	struct dce_process *p = t->proc;
-	dce_process_fatal(p, "killed by SIG%s (fault address %p, instruction %p)", signame(sig),
-	                  info->si_addr, (void *)uc->uc_mcontext.gregs[REG_RIP]);
+	/* host addresses differ from run to run: they go to dce's own log only, so that
+	 * the status file stays the same when the scenario is run again */
+	fprintf(dce_world.err, "dce: node %u pid %d: SIG%s at fault address %p, instruction %p\n",
+	        p->node->id, p->pid, signame(sig), info->si_addr, (void *)uc->uc_mcontext.gregs[REG_RIP]);
+	dce_process_fatal(p, "killed by SIG%s%s", signame(sig),
+	                  (uintptr_t)info->si_addr < 4096 && (sig == SIGSEGV || sig == SIGBUS)
+	                          ? " (null pointer access)" : "");
 	dce_process_exit(p, 0, sig);
 }
 
