@@ -50,6 +50,7 @@ static long do_poll(struct dce_thread *t, struct pollfd *fds, unsigned long n, i
 	uint64_t deadline = timeout >= 0 ? dce_sim_now() + (uint64_t)timeout : 0;
 	struct dce_file **files = calloc(n + 1, sizeof *files);
 	long ready;
+	int waited = 0;
 	for (;;) {
 		int nf = 0;
 		ready = 0;
@@ -79,6 +80,7 @@ static long do_poll(struct dce_thread *t, struct pollfd *fds, unsigned long n, i
 			left = (int64_t)(deadline - now);
 		}
 		int r = wait_files(t, files, nf, left);
+		waited = 1;
 		if (r == -EINTR) {
 			ready = -EINTR;
 			break;
@@ -87,6 +89,8 @@ static long do_poll(struct dce_thread *t, struct pollfd *fds, unsigned long n, i
 			timeout = 0; /* one last look */
 	}
 	free(files);
+	if (ready > 0 && !waited)
+		dce_time_busy_tick(t); /* select/poll in a loop on ready fds costs time, as on a CPU */
 	return ready;
 }
 
@@ -388,10 +392,14 @@ long sys_epoll_pwait(struct dce_thread *t, long epfd, uint64_t evp, long max, lo
 	int64_t timeout = ms < 0 ? -1 : ms * 1000000LL;
 	uint64_t deadline = timeout >= 0 ? dce_sim_now() + (uint64_t)timeout : 0;
 	long r;
+	int waited = 0;
 	for (;;) {
 		r = ep_collect(ep, t->proc, DCE_USER(evp), (int)max);
+		if (r > 0 && !waited)
+			dce_time_busy_tick(t);
 		if (r || timeout == 0)
 			break;
+		waited = 1;
 		int nf = 0;
 		for (struct epitem *i = ep->items; i; i = i->next)
 			nf++;

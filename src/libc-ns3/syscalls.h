@@ -60,6 +60,9 @@ long sys_mremap(T *, U, U, U, long, U);
 long sys_brk(T *, U);
 long sys_madvise(T *, U, U, long);
 /* time.c */
+/* A call that polled without blocking (clock read, ready select/poll): after many in a
+ * row the thread yields for the clock quantum, so busy loops advance time. */
+void dce_time_busy_tick(T *);
 long sys_clock_gettime(T *, long, U);
 long sys_clock_getres(T *, long, U);
 long sys_gettimeofday(T *, U, U);

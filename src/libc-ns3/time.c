@@ -40,6 +40,11 @@ static void clock_read_cost(struct dce_thread *t)
 	t->clock_reads = 0;
 }
 
+void dce_time_busy_tick(struct dce_thread *t)
+{
+	clock_read_cost(t);
+}
+
 static uint64_t clock_ns(struct dce_thread *t, long clk)
 {
 	switch (clk) {
