@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# core-proc: threads, signals, processes, time and readiness, with our own test
+# programs and stock Debian ones (sh, bash, timeout, python3, seq, sort, head).
+set -u
+cd "$(dirname "$0")/../.."
+# (retried once: other builds may share build/ at the same moment)
+make -j2 >/dev/null 2>&1 || { sleep 5; make -j2 >/dev/null 2>&1; } || { echo "not ok - make"; exit 1; }
+RUN=$PWD/build/dce/dce-run
+TP=$PWD/build/dce/test-programs
+W=$(mktemp -d /tmp/dce-core-proc.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+fails=0
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; fails=$((fails + 1)); }
+check() { # name, command...: passes if the command succeeds
+	local name=$1; shift
+	if "$@"; then ok "$name"; else notok "$name"; fi
+}
+# run OUTDIR scenario-args...: dce-run with the test programs mapped, 60 s cap
+run() {
+	local out=$1; shift
+	rm -rf "$out"
+	timeout 60 "$RUN" -o "$out" --map "$TP" "$@" >"$out.log" 2>&1
+	local rc=$?
+	[ $rc -ne 124 ] || echo "# dce-run timed out: $*"
+	return 0
+}
+out() { cat "$1/files-$2/var/log/$3/stdout" 2>/dev/null; }
+status() { cat "$1/files-$2/var/log/$3/status" 2>/dev/null; }
+exitp() { awk -v n="$2" -v p="$3" '$1==n && $2==p {print $3}' "$1/exitprocs"; }
+export -f out status exitp
+# expect-file NAME ACTUAL-FILE <<EOF ...: compare with the expected text
+expect() {
+	local name=$1 actual=$2 exp
+	exp=$(cat)
+	if [ "$(cat "$actual" 2>/dev/null)" == "$exp" ]; then ok "$name"; else
+		notok "$name"; diff <(echo "$exp") "$actual" | sed 's/^/#   /' | head -20
+	fi
+}
+
+# ---- threads ----
+run "$W/thr" "0: $TP/pthread-test"
+expect "pthread-test: mutex, barrier, join, TLS, TSD destructors, timed waits at exact simulated times" \
+	"$W/thr/files-0/var/log/1000/stdout" <<'X'
+0.400 barrier passed counter=40000
+0.400 joined sum=60 tls(main)=7 destructors=10
+1.900 cond_timedwait ETIMEDOUT after 1.500 s
+2.400 cond signalled
+2.600 sem_timedwait Connection timed out after 0.200 s
+2.850 detached thread posted after 0.250 s done=1
+4.850 mutex_timedlock ETIMEDOUT after 2.000 s
+4.850 done
+X
+
+# ---- signals ----
+run "$W/sig" "0: $TP/signal-test"
+expect "signal-test: sigaction, masks, kill/tgkill, altstack, sigtimedwait, EINTR, SA_RESTART, alarm, itimer, POSIX timers, SIGPIPE" \
+	"$W/sig/files-0/var/log/1000/stdout" <<'X'
+pid>1: 1 ppid: 1
+kill self: got=1 sig=10 code=SI_USER pid_ok=1
+blocked: got=1 pending=1
+unblocked: got=2
+tgkill+altstack: sig=12 on_alt=1
+sigtimedwait: r=-1 errno=EAGAIN after 0.300
+sigtimedwait: r=10 signo=10
+read interrupted: n=-1 errno=EINTR after 0.200 sig=14
+read restarted: n=1 c=x handler_ran=1 after 0.300
+alarm+pause: woke after 1.000 sig=14
+setitimer periodic: 3 ticks after 0.300
+timer_create: r=0 left=0.750 fired after 0.750 code=SI_TIMER value=42
+SIGEV_THREAD: r=0 fired=7 after 0.41
+SIGPIPE ignored: n=-1 errno=EPIPE
+SIGPIPE child: signaled=1 sig=13
+kill child: signaled=1 sig=15 after 0.000
+3.360 done
+X
+
+run "$W/to" "0: /usr/bin/timeout 2 sleep 10" "1: /usr/bin/timeout -s INT 1.5 /bin/sh -c 'sleep 5; echo no'" \
+	"2: /usr/bin/timeout 3 sleep 1"
+check "timeout 2 sleep 10: exit 124 at 2 s, sleep killed by SIGTERM, no unknown syscall" \
+	bash -c "[ \"\$(exitp $W/to 0 1000)\" = 124 ] && [ \"\$(exitp $W/to 0 1001)\" = SIGTERM ] &&
+	         grep -q 'end: 2.000000000' $W/to/files-0/var/log/1000/status &&
+	         ! grep -q unknown-syscall $W/to/files-0/var/log/1000/status"
+check "timeout -s INT 1.5 sh -c: the shell and its sleep get SIGINT at 1.5 s" \
+	bash -c "[ \"\$(exitp $W/to 1 1001)\" = SIGINT ] && grep -q 'end: 1.500000000' $W/to/files-1/var/log/1000/status && [ -z \"\$(out $W/to 1 1001)\" ]"
+check "timeout 3 sleep 1: exit 0 at 1 s" \
+	bash -c "[ \"\$(exitp $W/to 2 1000)\" = 0 ] && grep -q 'end: 1.000000000' $W/to/files-2/var/log/1000/status"
+
+# ---- processes ----
+run "$W/sp" "0: $TP/spawn-test"
+expect "spawn-test: fork+exec, wait4, waitid, posix_spawn, system, popen (r and w)" \
+	"$W/sp/files-0/var/log/1000/stdout" <<'X'
+fork+exec: waited=1 exit=7
+waitid: pid_ok=1 code=CLD_EXITED status=12 parent_var=1
+from posix_spawn
+posix_spawn: r=0 exit=0
+from system
+system: exit=3
+popen: '1 2 3 4 5 ' exit=0
+12
+no children: -1
+X
+check "popen(w): the child read what the parent wrote" \
+	bash -c "[ \"\$(cat $W/sp/files-0/tmp/popen-out)\" = 'hello popen' ]"
+
+cat > "$W/script.sh" <<'X'
+#!/bin/bash
+x=$(echo sub | tr a-z A-Z)
+( y=inner; echo "subshell $x $y" )
+echo "after subshell y=${y:-unset}"
+sleep 1 & p1=$!
+(sleep 0.5; echo "bg job done") &
+wait $p1; echo "wait p1 $?"
+wait; echo "all waited"
+for i in 1 2 3; do echo "loop $i"; done | sort -r | head -2
+echo "pid-ok $(( $$ >= 1000 ))"
+X
+chmod +x "$W/script.sh"
+run "$W/bash" --map "$W" "0: $W/script.sh"
+expect "bash script: \$(...), subshell, background jobs, wait, pipeline" "$W/bash/files-0/var/log/1000/stdout" <<'X'
+subshell SUB inner
+after subshell y=unset
+bg job done
+wait p1 0
+all waited
+loop 3
+loop 2
+pid-ok 1
+X
+check "bash script: ends at 1 s" grep -q 'end: 1.000000000' "$W/bash/files-0/var/log/1000/status"
+
+run "$W/pipe" "0: /bin/sh -c 'seq 1 20000 | sort -rn | head -3'" \
+	"1: /bin/sh -c 'i=0; (while [ \$i -lt 20000 ]; do echo \$i; i=\$((i+1)); done) | sort -rn | head -3'" \
+	"2: /bin/sh -c 'x=\$(seq 1 30000 | wc -l); echo \$x'"
+check "sh -c 'seq 1 20000 | sort -rn | head -3'" bash -c "[ \"\$(out $W/pipe 0 1000 | tr '\n' ' ')\" = '20000 19999 19998 ' ]"
+check "forked subshell filling the pipe before the reader is forked (no deadlock)" \
+	bash -c "[ \"\$(out $W/pipe 1 1000 | tr '\n' ' ')\" = '19999 19998 19997 ' ] && [ \"\$(exitp $W/pipe 1 1000)\" = 0 ]"
+check "\$(seq 1 30000 | wc -l)" bash -c "[ \"\$(out $W/pipe 2 1000)\" = 30000 ]"
+
+run "$W/py" "0: /usr/bin/python3 -c 'import subprocess,os; r=subprocess.run([\"sh\",\"-c\",\"echo \$PPID; exit 4\"],capture_output=True); print(r.stdout.decode().strip()==str(os.getpid()), r.returncode); print(subprocess.check_output(\"seq 3 | tail -1\", shell=True).decode().strip())'"
+expect "python3 subprocess.run (vfork child on the parent's stack)" "$W/py/files-0/var/log/1000/stdout" <<'X'
+True 4
+3
+X
+
+# ---- crash containment: every crash on its own node, a long runner beside them ----
+args=("20: $TP/pthread-test")
+modes="segv bus abort assert stack fpe ill"
+n=0
+for m in $modes; do args+=("$n: $TP/crash $m"); n=$((n + 1)); done
+run "$W/crash" "${args[@]}"
+n=0
+for m in $modes; do
+	case $m in segv|stack) s=SIGSEGV ;; bus) s=SIGBUS ;; abort|assert) s=SIGABRT ;; fpe) s=SIGFPE ;; ill) s=SIGILL ;; esac
+	check "crash $m: killed by $s in status and exitprocs, output kept" \
+		bash -c "[ \"\$(exitp $W/crash $n 1000)\" = $s ] && grep -q 'killed: $s' $W/crash/files-$n/var/log/1000/status &&
+		         [ \"\$(out $W/crash $n 1000 | head -1)\" = 'crash $m: before' ]"
+	n=$((n + 1))
+done
+check "crashes: the pthread test on another node ran to the end" \
+	bash -c "[ \"\$(exitp $W/crash 20 1000)\" = 0 ] && out $W/crash 20 1000 | grep -q '4.850 done'"
+
+# ---- time ----
+run "$W/busy" "0: $TP/busy-wait"
+check "busy-wait on the clock finishes and time advances" \
+	bash -c "[ \"\$(exitp $W/busy 0 1000)\" = 0 ] && out $W/busy 0 1000 | grep -q 'busy-wait done' &&
+	         awk '/^end:/ { exit !(\$2 >= 2.0 && \$2 < 2.1) }' $W/busy/files-0/var/log/1000/status"
+
+# ---- readiness ----
+run "$W/poll" "0: $TP/poll-test"
+expect "poll-test: poll, ppoll, select, pselect, epoll (LT, ET, ONESHOT), eventfd, timerfd" \
+	"$W/poll/files-0/var/log/1000/stdout" <<'X'
+poll timeout: r=0 after 0.300
+poll ready: r=1 revents=0x1 after 0.200
+poll writable: r=1 revents=0x4
+ppoll timeout: r=0 after 0.250
+ppoll signal: r=-1 errno=EINTR
+select timeout: r=0 after 0.150 tv_left=0
+pselect ready: r=1 isset=1 after 0.100
+eventfd empty: r=-1 errno=EAGAIN
+eventfd count: 6
+eventfd semaphore: 1
+timerfd first: 1 after 0.500
+timerfd overruns: 3
+epoll timeout: r=0 after 0.200
+epoll timerfd: r=1 data=3 after 0.300
+epoll level: r=1 again=1 data=2
+epoll ET: first=1 second=0 after-new-data=1
+epoll ONESHOT: first=1 disabled=0 rearmed=1
+epoll wake: r=1 data=1 after 0.400
+poll hup: r=1 hup=1
+2.850 done
+X
+
+# ---- randomness ----
+run "$W/r1" --seed 1 "0: $TP/random-test" "1: $TP/random-test"
+run "$W/r1b" --seed 1 "0: $TP/random-test" "1: $TP/random-test"
+run "$W/r2" --seed 2 "0: $TP/random-test"
+check "getrandom and /dev/urandom: same seed same bytes" bash -c "[ -n \"\$(out $W/r1 0 1000)\" ] && [ \"\$(out $W/r1 0 1000)\" = \"\$(out $W/r1b 0 1000)\" ]"
+check "getrandom and /dev/urandom: another seed other bytes" bash -c "[ \"\$(out $W/r1 0 1000)\" != \"\$(out $W/r2 0 1000)\" ]"
+check "getrandom and /dev/urandom: nodes differ, getrandom differs from urandom" \
+	bash -c "[ \"\$(out $W/r1 0 1000)\" != \"\$(out $W/r1 1 1000)\" ] && out $W/r1 0 1000 | awk '{ exit \$1 == \$2 }'"
+
+# ---- scale: 100 nodes at once ----
+args=()
+for i in $(seq 0 49); do args+=("$i: $TP/pthread-test"); done
+for i in $(seq 50 99); do args+=("$i: /bin/sh -c 'seq 1 2000 | sort -rn | head -2 | tr \"\\n\" \" \"; echo \$(echo node $i)'"); done
+run "$W/scale" "${args[@]}"
+bad=0
+for i in $(seq 0 49); do
+	out "$W/scale" $i 1000 | grep -q '^4.850 done$' || bad=$((bad + 1))
+done
+for i in $(seq 50 99); do
+	[ "$(out "$W/scale" $i 1000)" = "2000 1999 node $i" ] || bad=$((bad + 1))
+done
+check "100 nodes at once (50 pthread-test, 50 sh pipelines): all outputs right ($bad wrong)" [ $bad -eq 0 ]
+
+# ---- determinism: the same scenario twice ----
+det=("0: $TP/pthread-test" "1: $TP/signal-test" "2: $TP/spawn-test" "3: $TP/poll-test" "4: $TP/crash segv"
+     "5: /bin/sh -c 'i=0; (while [ \$i -lt 3000 ]; do echo \$i; i=\$((i+1)); done) | sort -rn | head -3'"
+     "6: /usr/bin/timeout 1 sleep 5" "7: $TP/random-test")
+run "$W/d1" --seed 5 "${det[@]}"
+run "$W/d2" --seed 5 "${det[@]}"
+check "determinism: exitprocs identical" cmp -s "$W/d1/exitprocs" "$W/d2/exitprocs"
+same=1
+for f in $(cd "$W/d1" && find . -path '*/var/log/*' -type f | sort); do
+	cmp -s "$W/d1/$f" "$W/d2/$f" || { same=0; echo "#   differs: $f"; }
+done
+check "determinism: every stdout, stderr and status file identical" [ $same -eq 1 ]
+
+[ $fails -eq 0 ] && echo "# core-proc: all passed" || echo "# core-proc: $fails failed"
+exit $((fails != 0))
