@@ -21,6 +21,7 @@
 struct dce_thread;
 struct dce_file;
 struct dce_process;
+struct fixed_share;
 
 /* Threads waiting for something; woken in FIFO order (deterministic). */
 struct dce_waitq {
@@ -119,6 +120,7 @@ struct dce_process {
 	uint64_t unknown_reported[8]; /* bitmap of syscall numbers already reported */
 	int itimer_real_event;
 	uint64_t alarm_event;
+	struct fixed_share *fixed;  /* its share of a non-PIE executable (loader/fixed_image.c) */
 	unsigned long private_kb;  /* with DCE_MEMSTAT: private dirty memory at exit */
 	struct dce_process *fork_parent; /* runs on this parent's memory until exec/exit */
 	struct dce_process *next_all;

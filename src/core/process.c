@@ -2,6 +2,7 @@
 #include "kernel.h"
 #include "sim.h"
 #include "../libc-ns3/vdso.h"
+#include "../loader/fixed_image.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -168,6 +169,8 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	snprintf(dir, sizeof dir, "%s/var/log/%d", node->root, p->pid);
 	mkdirs(dir);
 	p->logdir = strdup(dir);
+	if (parent)
+		dce_fixed_image_fork(parent, p); /* a copy of a non-PIE parent's data */
 	return p;
 }
 
@@ -339,6 +342,7 @@ static void teardown(struct dce_process *p, int code, int sig)
 	if (dce_world.memstat)
 		p->private_kb = dce_mm_private_kb(p);
 	dce_mm_release_all(p);
+	dce_fixed_image_release(p);
 	if (code == 127 && !sig && !p->fatal)
 		report_loader_error(p);
 	write_status(p);
@@ -665,6 +669,7 @@ int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[],
 	/* point of no return: drop the old image */
 	kill_other_threads(p, t);
 	dce_mm_release_all(p);
+	dce_fixed_image_release(p);
 	p->fork_parent = NULL;
 	dce_fd_close_on_exec(p);
 	for (int s = 1; s < DCE_NSIG; s++)

@@ -7,6 +7,7 @@
 #include "kernel.h"
 #include "sim.h"
 #include "../libc-ns3/vdso.h"
+#include "../loader/fixed_image.h"
 #include <errno.h>
 #include <stdlib.h>
 
@@ -31,6 +32,7 @@ void dce_thread_run(struct dce_thread *t)
 	if (t->state == DCE_T_DEAD)
 		return;
 	dce_fork_activate(t->proc);
+	dce_fixed_image_activate(t->proc);
 	t->state = DCE_T_RUNNING;
 	dce_current = t;
 	dce_vdso_enter(dce_sim_now());

@@ -2,6 +2,7 @@
  * tracked per process so that exit (and exec) release everything. */
 #include "../core/kernel.h"
 #include "syscalls.h"
+#include "../loader/fixed_image.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -115,6 +116,10 @@ long sys_munmap(struct dce_thread *t, uint64_t addr, uint64_t len)
 long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 {
 	(void)t;
+	/* a non-PIE image shared by several processes keeps dce's protections: its
+	 * RELRO must stay writable for the next instance's ld.so (fixed_image.c) */
+	if (dce_fixed_image_contains(addr, len))
+		return 0;
 	return mprotect((void *)addr, len, (int)prot) ? -errno : 0;
 }
 

@@ -8,6 +8,7 @@
  * instance limit. See docs/design.md, "Loading programs". */
 #include "../core/kernel.h"
 #include "../libc-ns3/vdso.h"
+#include "fixed_image.h"
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -98,17 +99,20 @@ static int map_image(struct dce_process *p, int fd, const char *what, struct elf
 		snprintf(err, errlen, "%s: no loadable segments", what);
 		return -ENOEXEC;
 	}
-	int fixed = ef->eh.e_type == ET_EXEC;
-	void *span = mmap(fixed ? (void *)lo : NULL, hi - lo, PROT_NONE,
-	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (fixed ? MAP_FIXED_NOREPLACE : 0),
-	                  -1, 0);
+	if (ef->eh.e_type == ET_EXEC) { /* at its link address, shared by its instances */
+		int r = dce_fixed_image_attach(p, fd, &ef->eh, ef->ph, lo, hi, err, errlen);
+		if (r) {
+			char why[256];
+			snprintf(why, sizeof why, "%s", err);
+			snprintf(err, errlen, "%s: %s", what, why);
+		}
+		*bias = 0;
+		return r;
+	}
+	void *span = mmap(NULL, hi - lo, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (span == MAP_FAILED) {
-		if (fixed)
-			snprintf(err, errlen, "%s: non-PIE executable whose fixed address range is already in "
-			         "use (one instance at a time is supported; rebuild with -pie for more)", what);
-		else
-			snprintf(err, errlen, "%s: cannot reserve %lu bytes: %s", what, (unsigned long)(hi - lo),
-			         strerror(errno));
+		snprintf(err, errlen, "%s: cannot reserve %lu bytes: %s", what, (unsigned long)(hi - lo),
+		         strerror(errno));
 		return -ENOMEM;
 	}
 	uintptr_t b = (uintptr_t)span - lo;

@@ -89,6 +89,20 @@ for n in $(seq 0 99); do
 done
 check "100 instances of one program on 100 nodes, each with its own output" [ $bad = 0 ]
 
+# --- non-PIE programs (Debian's python3.11 is one): many instances at once ------------
+specs=()
+for n in $(seq 0 19); do specs+=("$((n % 4))@${n}ms: python3 -c 'import time, os; x = [$n]; time.sleep(1 + $n / 100); print(os.getpid(), x[0], time.time())'"); done
+run_dce python20 "${specs[@]}"
+bad=0
+for n in $(seq 0 19); do
+	f=$(grep -l "python3 -c import time, os; x = \[$n\];" "$OUT"/files-*/var/log/*/cmdline | head -1)
+	d=$(dirname "$f")
+	# started at n ms, slept 1 + n/100 s
+	awk -v n=$n 'NF == 3 && $2 == n { d = $3 - (1262304001 + 0.011 * n); ok = d > -1e-4 && d < 1e-4 } END { exit !ok }' "$d/stdout" ||
+		{ bad=1; echo "# python $n: $(cat "$d/stdout" "$d/status")"; }
+done
+check "20 python3 (non-PIE) instances alive at once, each with its own data" [ $bad = 0 ]
+
 # --- determinism: same scenario, same bytes -------------------------------------------
 scenario=("0@1s: date" "0: sh -c 'seq 1 500 | sort -R --random-source=/dev/urandom | head -5'"
 	"1: python3 -c 'import random,os; print(os.urandom(8).hex(), random.random())'"
