@@ -5,7 +5,7 @@
 #   2. sources           (bake/, bakeconf.xml: bake configure + download)
 #   3. kernel library    (everything but dce-core; empty until dce-linux-dev exists)
 #   4. dce itself        (src/, examples/, test/programs, Makefile)
-#   5. the rest          (test/, bench/, docs/, scripts/: no rebuild)
+#   5. the rest          (test/, bench/, ci/, docs/: no rebuild)
 # so editing src/ rebuilds layer 4 only.
 #
 # Base image, pinned Debian 12:
@@ -50,7 +50,8 @@ RUN groupadd --gid "${DCE_UID}" dce \
 # 2. Sources: bake and the module graph. The set: dce-ns3-dev by default,
 #    --build-arg DCE_SET=dce-linux-dev for the kernel library (once it exists).
 ARG DCE_SET=dce-ns3-dev
-ARG DCE_SKIP_PACKAGES=tshark
+# Optional modules left out of the image (tshark: ~100 MB, only reads pcaps).
+ARG DCE_DISABLE=tshark
 ARG JOBS=
 COPY --chown=dce:dce scripts/docker-build-step.sh /usr/local/lib/dce/docker-build-step.sh
 COPY --chown=dce:dce bake/ /dce/bake/
@@ -72,9 +73,10 @@ COPY --chown=dce:dce test/programs/ /dce/test/programs/
 COPY --chown=dce:dce src/ /dce/src/
 RUN /usr/local/lib/dce/docker-build-step.sh dce "${DCE_SET}"
 
-# 5. Everything else the tests, benchmarks and users read; no rebuild.
+# 5. Everything else the tests, benchmarks, CI and users read; no rebuild.
 COPY --chown=dce:dce test/ /dce/test/
 COPY --chown=dce:dce bench/ /dce/bench/
+COPY --chown=dce:dce ci/ /dce/ci/
 COPY --chown=dce:dce docs/ /dce/docs/
 COPY --chown=dce:dce README.md /dce/
 COPY scripts/docker-entrypoint.sh /usr/local/bin/dce-entrypoint

@@ -11,24 +11,23 @@ step=$1
 set_name=$2
 cd /dce
 jobs=${JOBS:-$(nproc)}
+# Optional modules left out (DCE_DISABLE, e.g. tshark): bake configure -d each.
+disable=
+for m in ${DCE_DISABLE:-}; do disable="$disable -d $m"; done
 case "$step" in
 missing-packages)
 	# System packages the set needs that the Dockerfile's package layer does not
 	# list (bakeconf.xml changed since): ask bake, from a throwaway copy so that
-	# nothing under /dce becomes root's. DCE_SKIP_PACKAGES: optional ones left out.
+	# nothing under /dce becomes root's.
 	tmp=$(mktemp -d)
 	cp -r /dce/bake /dce/bakeconf.xml "$tmp/"
-	"$tmp/bake/bake" -c "$tmp/bakeconf.xml" configure -e "$set_name" >/dev/null
+	"$tmp/bake/bake" -c "$tmp/bakeconf.xml" configure -e "$set_name" $disable >/dev/null
 	pkgs=$("$tmp/bake/bake" -c "$tmp/bakeconf.xml" show |
 		sed -n 's/^missing system packages://p')
 	rm -rf "$tmp"
-	want=
-	for p in $pkgs; do
-		case " ${DCE_SKIP_PACKAGES:-} " in *" $p "*) continue ;; esac
-		want="$want $p"
-	done
+	want=$(echo $pkgs)
 	if [ -n "$want" ]; then
-		echo "docker-build-step: installing what bakeconf.xml needs beyond the package layer:$want"
+		echo "docker-build-step: installing what bakeconf.xml needs beyond the package layer: $want"
 		apt-get update -qq
 		apt-get install -y -qq --no-install-recommends $want >/dev/null
 		rm -rf /var/lib/apt/lists/*
@@ -37,7 +36,7 @@ missing-packages)
 	fi
 	;;
 sources)
-	./bake/bake configure -e "$set_name"
+	./bake/bake configure -e "$set_name" $disable
 	./bake/bake download -j "$jobs"
 	;;
 kernel)
@@ -53,7 +52,7 @@ kernel)
 	fi
 	;;
 dce)
-	./bake/bake configure -e "$set_name"
+	./bake/bake configure -e "$set_name" $disable
 	./bake/bake build -j "$jobs"
 	test -x build/install/bin/dce-run
 	;;

@@ -26,11 +26,20 @@ need_writable_out() {
 	fi
 }
 
+# bake build, then the sources make compiled (from the new part of its logs).
 rebuild() {
-	local t0=$SECONDS
+	local t0=$SECONDS log=build/logs/dce-core.log size=0 rc=0
+	[ -f "$log" ] && size=$(stat -c %s "$log")
 	echo "dce: rebuilding with bake (build directory: /dce/build, a named volume)"
-	./bake/bake build -j "${JOBS:-$(nproc)}"
-	echo "dce: rebuild done in $((SECONDS - t0)) s"
+	./bake/bake build -j "${JOBS:-$(nproc)}" || rc=$?
+	if [ -f "$log" ]; then
+		local compiled
+		compiled=$(tail -c +$((size + 1)) "$log" | grep -oE ' -c [^ ]+\.(c|cc|S)( |$)' |
+			awk '{print $2}' | sort -u | tr '\n' ' ') || true
+		echo "dce: compiled: ${compiled:-nothing}"
+	fi
+	echo "dce: rebuild $([ $rc = 0 ] && echo done || echo FAILED) in $((SECONDS - t0)) s"
+	return $rc
 }
 
 cmd=${1:-example}
