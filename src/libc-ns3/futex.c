@@ -9,6 +9,7 @@
 #include <time.h>
 
 struct futex_waiter {
+	struct dce_process *proc;  /* private futexes: only this process's wakes match */
 	uint64_t addr;
 	uint32_t bitset;
 	struct dce_thread *thread;
@@ -30,12 +31,19 @@ static void fw_unlink(struct futex_waiter *w)
 	w->next = w->prev = NULL;
 }
 
-static int wake(uint64_t addr, int n, uint32_t bitset)
+/* A fork child runs at its parent's addresses (fork.c): a private futex is known
+ * by (process, address), a shared one (proc NULL) by its address alone. */
+static int match(struct futex_waiter *w, struct dce_process *p, uint64_t addr)
+{
+	return w->addr == addr && (!w->proc || !p || w->proc == p);
+}
+
+static int wake(struct dce_process *p, uint64_t addr, int n, uint32_t bitset)
 {
 	int woken = 0;
 	for (struct futex_waiter *w = fw_head, *nx; w && woken < n; w = nx) {
 		nx = w->next;
-		if (w->addr != addr || !(w->bitset & bitset))
+		if (!match(w, p, addr) || !(w->bitset & bitset))
 			continue;
 		fw_unlink(w);
 		w->woken = 1;
@@ -55,12 +63,11 @@ void dce_futex_forget(struct dce_thread *t)
 
 void dce_futex_wake_addr(struct dce_process *p, uint64_t addr, int n)
 {
-	(void)p;
-	wake(addr, n, FUTEX_BITSET_MATCH_ANY);
+	wake(p, addr, n, FUTEX_BITSET_MATCH_ANY);
 }
 
-static long futex_wait(struct dce_thread *t, uint64_t addr, uint32_t val, const struct timespec *ts,
-                       int absolute, int realtime, uint32_t bitset)
+static long futex_wait(struct dce_thread *t, struct dce_process *p, uint64_t addr, uint32_t val,
+                       const struct timespec *ts, int absolute, int realtime, uint32_t bitset)
 {
 	if (!bitset)
 		return -EINVAL;
@@ -79,7 +86,7 @@ static long futex_wait(struct dce_thread *t, uint64_t addr, uint32_t val, const 
 	}
 	if (dce_signal_pending(t))
 		return -EINTR;
-	struct futex_waiter w = { .addr = addr, .bitset = bitset, .thread = t };
+	struct futex_waiter w = { .proc = p, .addr = addr, .bitset = bitset, .thread = t };
 	w.prev = fw_tail;
 	if (fw_tail)
 		fw_tail->next = &w;
@@ -96,21 +103,20 @@ static long futex_wait(struct dce_thread *t, uint64_t addr, uint32_t val, const 
 	return r == -ETIMEDOUT ? -ETIMEDOUT : -EINTR;
 }
 
-static int requeue(uint64_t from, uint64_t to, int nwake, int nmove)
+static int requeue(struct dce_process *p, uint64_t from, uint64_t to, int nwake, int nmove)
 {
-	int done = wake(from, nwake, FUTEX_BITSET_MATCH_ANY);
+	int done = wake(p, from, nwake, FUTEX_BITSET_MATCH_ANY);
 	int moved = 0;
 	for (struct futex_waiter *w = fw_head; w && moved < nmove; w = w->next)
-		if (w->addr == from) {
+		if (match(w, p, from)) {
 			w->addr = to;
 			moved++;
 		}
 	return done + moved;
 }
 
-static int wake_op(struct dce_thread *t, uint64_t a1, uint64_t a2, int n1, int n2, uint32_t op)
+static int wake_op(struct dce_process *p, uint64_t a1, uint64_t a2, int n1, int n2, uint32_t op)
 {
-	(void)t;
 	uint32_t *p2 = DCE_USER(a2);
 	int oparg = (int)((op >> 12) & 0xfff), cmparg = (int)(op & 0xfff);
 	int kind = (int)((op >> 28) & 7), cmp = (int)((op >> 24) & 15);
@@ -125,7 +131,7 @@ static int wake_op(struct dce_thread *t, uint64_t a1, uint64_t a2, int n1, int n
 	case FUTEX_OP_XOR: *p2 = old ^ (uint32_t)oparg; break;
 	default: return -ENOSYS;
 	}
-	int r = wake(a1, n1, FUTEX_BITSET_MATCH_ANY);
+	int r = wake(p, a1, n1, FUTEX_BITSET_MATCH_ANY);
 	int o = (int)old, c;
 	switch (cmp) {
 	case FUTEX_OP_CMP_EQ: c = o == cmparg; break;
@@ -137,7 +143,7 @@ static int wake_op(struct dce_thread *t, uint64_t a1, uint64_t a2, int n1, int n
 	default: return -ENOSYS;
 	}
 	if (c)
-		r += wake(a2, n2, FUTEX_BITSET_MATCH_ANY);
+		r += wake(p, a2, n2, FUTEX_BITSET_MATCH_ANY);
 	return r;
 }
 
@@ -147,23 +153,24 @@ long sys_futex(struct dce_thread *t, uint64_t addr, long op, long val, uint64_t 
 	int realtime = (op & FUTEX_CLOCK_REALTIME) != 0;
 	if (!addr || (addr & 3))
 		return -EINVAL;
+	struct dce_process *p = (op & FUTEX_PRIVATE_FLAG) ? t->proc : NULL;
 	switch (cmd) {
 	case FUTEX_WAIT:
-		return futex_wait(t, addr, (uint32_t)val, DCE_USER(utime), 0, realtime, FUTEX_BITSET_MATCH_ANY);
+		return futex_wait(t, p, addr, (uint32_t)val, DCE_USER(utime), 0, realtime, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAIT_BITSET:
-		return futex_wait(t, addr, (uint32_t)val, DCE_USER(utime), 1, realtime, (uint32_t)val3);
+		return futex_wait(t, p, addr, (uint32_t)val, DCE_USER(utime), 1, realtime, (uint32_t)val3);
 	case FUTEX_WAKE:
-		return wake(addr, (int)val, FUTEX_BITSET_MATCH_ANY);
+		return wake(p, addr, (int)val, FUTEX_BITSET_MATCH_ANY);
 	case FUTEX_WAKE_BITSET:
-		return val3 ? wake(addr, (int)val, (uint32_t)val3) : -EINVAL;
+		return val3 ? wake(p, addr, (int)val, (uint32_t)val3) : -EINVAL;
 	case FUTEX_REQUEUE:
-		return requeue(addr, addr2, (int)val, (int)utime);
+		return requeue(p, addr, addr2, (int)val, (int)utime);
 	case FUTEX_CMP_REQUEUE:
 		if (*(volatile uint32_t *)DCE_USER(addr) != (uint32_t)val3)
 			return -EAGAIN;
-		return requeue(addr, addr2, (int)val, (int)utime);
+		return requeue(p, addr, addr2, (int)val, (int)utime);
 	case FUTEX_WAKE_OP:
-		return wake_op(t, addr, addr2, (int)val, (int)utime, (uint32_t)val3);
+		return wake_op(p, addr, addr2, (int)val, (int)utime, (uint32_t)val3);
 	default:
 		return -ENOSYS; /* PI futexes: glibc falls back or reports it */
 	}

@@ -143,6 +143,14 @@ True 4
 3
 X
 
+run "$W/ft" "0: $TP/fork-threads"
+expect "fork child and threaded parent waiting on one condvar address: the parent's signal wakes the parent" \
+	"$W/ft/files-0/var/log/1000/stdout" <<'X'
+0.200 parent thread woken
+1.000 child timed out=1 flag=0
+1.000 parent done
+X
+
 # ---- crash containment: every crash on its own node, a long runner beside them ----
 args=("20: $TP/pthread-test")
 modes="segv bus abort assert stack fpe ill"
