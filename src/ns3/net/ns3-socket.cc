@@ -193,9 +193,10 @@ OnConnected (dce_ns3_sock *s, Ptr<Socket>)
 void
 OnConnectFailed (dce_ns3_sock *s, Ptr<Socket>)
 {
+  if (!s->closed)
+    s->error = s->rstSeen ? ECONNREFUSED : ETIMEDOUT;
   s->connecting = false;
   s->closed = true;
-  s->error = s->rstSeen ? ECONNREFUSED : ETIMEDOUT;
   Notify (s);
 }
 void
@@ -207,10 +208,12 @@ OnNormalClose (dce_ns3_sock *s, Ptr<Socket>)
 void
 OnErrorClose (dce_ns3_sock *s, Ptr<Socket>)
 {
-  if (s->connecting)
-    s->error = s->rstSeen ? ECONNREFUSED : ETIMEDOUT;
-  else if (!s->peerClosed || s->rstSeen)
-    s->error = s->rstSeen ? ECONNRESET : ETIMEDOUT;
+  if (s->closed)
+    ; // already reported (RST seen)
+  else if (s->connecting)
+    s->error = ETIMEDOUT;
+  else if (!s->peerClosed)
+    s->error = ETIMEDOUT;
   s->connecting = false;
   s->peerClosed = true;
   s->closed = true;
@@ -219,8 +222,25 @@ OnErrorClose (dce_ns3_sock *s, Ptr<Socket>)
 void
 OnTcpRx (dce_ns3_sock *s, Ptr<const Packet>, const TcpHeader &h, Ptr<const TcpSocketBase>)
 {
-  if (h.GetFlags () & TcpHeader::RST)
-    s->rstSeen = true;
+  if (!(h.GetFlags () & TcpHeader::RST))
+    return;
+  s->rstSeen = true;
+  // ns-3 drops a connection on a RST without always telling the application
+  // (SYN_SENT: never); Linux reports ECONNREFUSED, or ECONNRESET once connected.
+  if (s->connecting)
+    {
+      s->connecting = false;
+      s->closed = true;
+      s->error = ECONNREFUSED;
+      Notify (s);
+    }
+  else if (s->connected && !s->closed)
+    {
+      s->closed = true;
+      s->peerClosed = true;
+      s->error = ECONNRESET;
+      Notify (s);
+    }
 }
 void OnCwnd (dce_ns3_sock *s, uint32_t, uint32_t v) { s->cwnd = v; }
 void OnSsth (dce_ns3_sock *s, uint32_t, uint32_t v) { s->ssthresh = v; }
@@ -239,6 +259,14 @@ OnState (dce_ns3_sock *s, TcpSocket::TcpStates_t, TcpSocket::TcpStates_t v)
 }
 
 void Attach (dce_ns3_sock *s, Ptr<Socket> sock);
+
+// Data for a TCP socket the program has closed: ns-3 would keep acknowledging it;
+// Linux answers with a RST (and so does ns-3's Close once data is unread).
+void
+OrphanRecv (Ptr<Socket> sock)
+{
+  sock->Close ();
+}
 
 bool
 OnConnectionRequest (dce_ns3_sock *s, Ptr<Socket>, const Address &)
@@ -624,6 +652,8 @@ dce_ns3_sock_close (struct dce_ns3_sock *s)
       if (!sock)
         continue;
       Detach (sock);
+      if (s->type == SOCK_STREAM)
+        sock->SetRecvCallback (MakeCallback (&OrphanRecv));
       sock->Close ();
     }
   s->sock = nullptr;
