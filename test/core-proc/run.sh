@@ -137,6 +137,14 @@ check "forked subshell filling the pipe before the reader is forked (no deadlock
 	bash -c "[ \"\$(out $W/pipe 1 1000 | tr '\n' ' ')\" = '19999 19998 19997 ' ] && [ \"\$(exitp $W/pipe 1 1000)\" = 0 ]"
 check "\$(seq 1 30000 | wc -l)" bash -c "[ \"\$(out $W/pipe 2 1000)\" = 30000 ]"
 
+run "$W/fk" "0: /bin/sh -c '(sleep 0.5; echo a) & exec sleep 1'" "1: /bin/sh -c '(echo sub; sleep 0.2; echo sub2) & echo parent-exits'" \
+	"2: /usr/bin/python3 -c 'import os; pid=os.fork(); print(\"child\" if pid==0 else \"parent\", flush=True); os._exit(3) if pid==0 else print(os.waitpid(pid,0)[1]>>8)'"
+check "fork child outlives its parent's exec and exit (shared memory handed over)" \
+	bash -c "[ \"\$(out $W/fk 0 1000)\" = a ] && [ \"\$(out $W/fk 1 1000 | tr '\n' ' ')\" = 'parent-exits sub sub2 ' ] &&
+	         [ \"\$(exitp $W/fk 0 1001)\" = 0 ] && [ \"\$(exitp $W/fk 1 1001)\" = 0 ]"
+check "python3 os.fork: parent and child both run, waitpid gets the status" \
+	bash -c "[ \"\$(out $W/fk 2 1000 | tr '\n' ' ')\" = 'parent child 3 ' ]"
+
 run "$W/py" "0: /usr/bin/python3 -c 'import subprocess,os; r=subprocess.run([\"sh\",\"-c\",\"echo \$PPID; exit 4\"],capture_output=True); print(r.stdout.decode().strip()==str(os.getpid()), r.returncode); print(subprocess.check_output(\"seq 3 | tail -1\", shell=True).decode().strip())'"
 expect "python3 subprocess.run (vfork child on the parent's stack)" "$W/py/files-0/var/log/1000/stdout" <<'X'
 True 4
