@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# test/net - basic-mode networking (sockets over ns-3): the examples and the socket
+# semantics checker. Fast (< 1 min). Slow checks are in test/net-slow.
+source "$(dirname "$0")/../lib.sh"
+build_once
+EX=$BUILD/examples
+
+# run_ex NAME EXAMPLE ARGS... : OUT=$SCRATCH/NAME, output in $SCRATCH/NAME.log
+run_ex() {
+	local name=$1 ex=$2
+	shift 2
+	OUT=$SCRATCH/$name
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	timeout 300 "$EX/$ex" --out="$OUT" "$@" >"$SCRATCH/$name.log" 2>&1
+	RC=$?
+}
+all_exit0() { [ -s "$1/exitprocs" ] && awk 'NR > 1 && $3 != "0" { bad = 1 } END { exit bad }' "$1/exitprocs"; }
+
+# udp-simple: our own UDP echo pair on one node
+run_ex udp udp-simple --programs="$PROGS"
+check "udp-simple: both programs exit 0" all_exit0 "$OUT"
+check "udp-simple: 5/5 echoes" grep -q "client: 5/5 echoes" "$OUT/files-0/var/log/1001/stdout"
+
+# socket semantics and Linux errors (net-probe), two nodes
+OUT=$SCRATCH/probe
+rm -rf "$OUT"
+CMD1="$PROGS/net-probe peer" CMD0="$PROGS/net-probe client" timeout 120 \
+	"$EX/dce-two-nodes" --out="$OUT" --map="$PROGS" >"$SCRATCH/probe.log" 2>&1
+check "net-probe: every check passes" grep -q "^0 failures" "$OUT/files-0/var/log/1000/stdout"
+grep "^FAIL" "$OUT/files-0/var/log/1000/stdout" 2>/dev/null | sed 's/^/# /'
+check "net-probe: peer exits 0" all_exit0 "$OUT"
+
+# nc: a file across, hashes equal
+run_ex nc dce-nc --size=2000000
+check "nc: both sides exit 0" all_exit0 "$OUT"
+h0=$(cut -d' ' -f1 "$OUT/files-0/var/log/1000/stdout" 2>/dev/null)
+h1=$(cut -d' ' -f1 "$OUT/files-1/var/log/1000/stdout" 2>/dev/null)
+check "nc: received file's sha256 equals the sent one" [ -n "$h0" ] && [ "$h0" = "$h1" ]
+check "nc: received size" [ "$(stat -c %s "$OUT/files-1/tmp/received" 2>/dev/null)" = 2000000 ]
+
+# iperf3 over 10 Mbps / 2 ms with pcap, and ns-3's BulkSend on a twin link
+run_ex iperf3 dce-iperf3 --bulksend=1
+IP=$OUT
+check "iperf3: client and server exit 0" all_exit0 "$OUT"
+rx=$(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i-1) }' "$OUT/files-0/var/log/1000/stdout" | head -1)
+bulk=$(awk '/^bulksend:/ { print $2 }' "$SCRATCH/iperf3.log")
+echo "# iperf3 receiver ${rx:-?} Mbit/s, BulkSend ${bulk:-?} Mbit/s"
+check "iperf3 throughput within 5% of BulkSend" awk -v a="${rx:-0}" -v b="${bulk:-0}" \
+	'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b < 0.05) }'
+if command -v tshark >/dev/null; then
+	for p in "$OUT"/iperf3-*.pcap; do
+		check "tshark reads $(basename "$p")" sh -c "tshark -r \"$p\" >/dev/null 2>&1"
+	done
+	tshark -r "$OUT/iperf3-0-0.pcap" -Y "tcp.flags.syn == 1" 2>/dev/null >"$SCRATCH/syn.txt"
+	check "pcap: TCP handshake (SYN and SYN-ACK)" grep -q "\[SYN\]" "$SCRATCH/syn.txt"
+	check "pcap: SYN-ACK" grep -q "\[SYN, ACK\]" "$SCRATCH/syn.txt"
+else
+	notok "tshark not installed"
+fi
+
+# determinism: the same scenario twice gives identical pcaps and stdout files
+run_ex iperf3-a dce-iperf3 --time=3
+A=$OUT
+run_ex iperf3-b dce-iperf3 --time=3
+B=$OUT
+same() {
+	for f in iperf3-0-0.pcap iperf3-1-0.pcap files-0/var/log/1000/stdout files-1/var/log/1000/stdout exitprocs; do
+		cmp -s "$A/$f" "$B/$f" || { echo "# differs: $f"; return 1; }
+	done
+}
+check "same scenario twice: identical pcaps and stdout" same
+
+finish
