@@ -50,7 +50,7 @@ dce_sim_cancel (uint64_t id)
   auto it = p.events.find (id);
   if (it == p.events.end ())
     return;
-  it->second.Cancel ();
+  ns3::Simulator::Remove (it->second); // Cancel would leave it queued: the clock would run to it
   p.events.erase (it);
 }
 
