@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Software interrupts: the host sets a bit in dce_irq_pending and enters the
+ * kernel; the handlers run when the kernel next enables interrupts, inside
+ * irq_enter/irq_exit so softirqs and the tick follow as on hardware. */
+#include <linux/hardirq.h>
+#include <linux/init.h>
+#include <linux/irq.h>
+#include <linux/seq_file.h>
+#include <asm/dce.h>
+
+unsigned long dce_irq_flags = ARCH_IRQ_DISABLED;
+unsigned long dce_irq_pending;
+static int dce_irq_delivering;
+
+void dce_irq_deliver(void)
+{
+	unsigned long pending;
+
+	if (dce_irq_delivering)
+		return;
+	dce_irq_delivering = 1;
+	while ((pending = dce_irq_pending) != 0) {
+		dce_irq_pending = 0;
+		dce_irq_flags = ARCH_IRQ_DISABLED;
+		irq_enter();
+		if (pending & (1UL << DCE_KIRQ_TIMER))
+			dce_timer_interrupt();
+		if (pending & (1UL << DCE_IRQ_REQUESTS))
+			dce_requests_deliver();
+		irq_exit();
+		dce_irq_flags = ARCH_IRQ_ENABLED;
+	}
+	dce_irq_delivering = 0;
+}
+
+void __init init_IRQ(void)
+{
+}
+
+int arch_show_interrupts(struct seq_file *p, int prec)
+{
+	return 0;
+}

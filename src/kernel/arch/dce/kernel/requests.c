@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host requests. A host task is a user-mode thread of pid 1 (its own file table,
+ * sharing pid 1's empty address space) that waits for requests in a mailbox and
+ * runs each system call as a function call. The host's doorbell interrupt moves
+ * queued requests to their task's mailbox and wakes the task. */
+#include <linux/fdtable.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <asm/dce.h>
+
+struct dce_request_list {
+	struct dce_kernel_request *head, *tail;
+};
+
+struct dce_task {
+	struct task_struct *task;
+	struct dce_kernel_request *created_by;
+	struct dce_request_list mailbox;
+};
+
+struct dce_kernel_request *dce_requests_take(void);
+
+static struct task_struct *dce_pid1;
+static struct dce_request_list dce_pid1_mailbox;
+
+static void dce_list_push(struct dce_request_list *l, struct dce_kernel_request *r)
+{
+	r->next = NULL;
+	if (l->tail)
+		l->tail->next = r;
+	else
+		l->head = r;
+	l->tail = r;
+}
+
+static struct dce_kernel_request *dce_list_pop(struct dce_request_list *l)
+{
+	struct dce_kernel_request *r;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	r = l->head;
+	if (r) {
+		l->head = r->next;
+		if (!l->head)
+			l->tail = NULL;
+	}
+	local_irq_restore(flags);
+	return r;
+}
+
+static void dce_request_complete(struct dce_kernel_request *r, long result)
+{
+	r->result = result;
+	dce_host.request_done(dce_host.ctx, r);
+}
+
+/* Hard interrupt context. */
+void dce_requests_deliver(void)
+{
+	struct dce_kernel_request *r = dce_requests_take(), *next;
+
+	for (; r; r = next) {
+		struct dce_task *t = (struct dce_task *)r->task;
+
+		next = r->next;
+		if (r->op == DCE_KREQ_TASK_NEW) {
+			dce_list_push(&dce_pid1_mailbox, r);
+			if (dce_pid1)
+				wake_up_process(dce_pid1);
+		} else if ((r->op == DCE_KREQ_SYSCALL || r->op == DCE_KREQ_TASK_EXIT) && t) {
+			dce_list_push(&t->mailbox, r);
+			wake_up_process(t->task);
+		} else {
+			dce_request_complete(r, -EINVAL);
+		}
+	}
+}
+
+/* Sleep until the mailbox has a request. Signals cannot wake this wait. */
+static struct dce_kernel_request *dce_mailbox_wait(struct dce_request_list *l)
+{
+	struct dce_kernel_request *r;
+
+	for (;;) {
+		set_current_state(TASK_IDLE);
+		r = dce_list_pop(l);
+		if (r) {
+			__set_current_state(TASK_RUNNING);
+			return r;
+		}
+		schedule();
+	}
+}
+
+/* A system call is a function call here: nothing returns to user mode, so a
+ * restart request becomes EINTR and signals (SIGPIPE) are dropped; the host
+ * raises its own from the error. */
+static long dce_task_syscall(struct dce_kernel_request *r)
+{
+	long ret = dce_syscall(r->nr, r->args);
+
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
+	    ret == -ERESTART_RESTARTBLOCK)
+		ret = -EINTR;
+	if (signal_pending(current))
+		flush_signals(current);
+	return ret;
+}
+
+static int dce_task_main(void *arg)
+{
+	struct dce_task *t = arg;
+	struct dce_kernel_request *r, *exit_request;
+	unsigned int fd;
+
+	t->task = current;
+	/* pid 1's console descriptors (if any) are not the host process's. */
+	for (fd = 0; fd < 3; fd++)
+		close_fd(fd);
+	dce_request_complete(t->created_by, (long)t);
+	for (;;) {
+		r = dce_mailbox_wait(&t->mailbox);
+		if (r->op == DCE_KREQ_TASK_EXIT)
+			break;
+		dce_request_complete(r, dce_task_syscall(r));
+	}
+	exit_request = r;
+	while ((r = dce_list_pop(&t->mailbox)) != NULL)
+		dce_request_complete(r, -ESRCH);
+	kfree(t);
+	dce_request_complete(exit_request, 0);
+	return 0; /* "returns to user space", where it exits */
+}
+
+static void dce_task_new(struct dce_kernel_request *r)
+{
+	struct dce_task *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	pid_t pid;
+
+	if (!t) {
+		dce_request_complete(r, -ENOMEM);
+		return;
+	}
+	t->created_by = r;
+	pid = user_mode_thread(dce_task_main, t, CLONE_VM | SIGCHLD);
+	if (pid < 0) {
+		kfree(t);
+		dce_request_complete(r, pid);
+	}
+}
+
+void dce_init_main(void)
+{
+	struct dce_kernel_request *r;
+
+	/* Exited host tasks are reaped automatically. */
+	kernel_sigaction(SIGCHLD, SIG_IGN);
+	dce_pid1 = current;
+	dce_host.booted(dce_host.ctx);
+	for (;;) {
+		r = dce_mailbox_wait(&dce_pid1_mailbox);
+		dce_task_new(r);
+	}
+}

@@ -1,0 +1,146 @@
+#!/bin/sh
+# build.sh - build liblinux-6.1.so: Debian's linux-source-6.1 with arch/dce overlaid.
+#
+# Usage: src/kernel/build.sh [-j N] [--force]
+# Prints the path of the library on stdout (progress goes to stderr).
+#
+# Cache layout (DCE_KERNEL_CACHE, default ~/.cache/dce/kernel):
+#   tree-<version>/linux   the extracted source with arch/dce and our patches
+#   tree-<version>/obj     its object tree (kept: an arch change rebuilds in seconds)
+#   <hash>/liblinux-6.1.so the result for one set of inputs, where <hash> covers the
+#                          source package version and every file under src/kernel
+#                          except host/ (the test host is not a kernel input)
+# An unchanged kernel is not rebuilt: the script only hashes and prints the path.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+force=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-j) jobs=$2; shift 2 ;;
+	-j*) jobs=${1#-j}; shift ;;
+	--force) force=1; shift ;;
+	*) echo "usage: $0 [-j N] [--force]" >&2; exit 2 ;;
+	esac
+done
+
+say() { echo "kernel: $*" >&2; }
+die() { echo "kernel: error: $*" >&2; exit 1; }
+
+tarball=${DCE_KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+[ -f "$tarball" ] || die "$tarball not found (apt-get install linux-source-6.1)"
+version=$(dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null || true)
+[ -n "$version" ] || version=$(stat -c '%s-%Y' "$tarball")
+
+cache=${DCE_KERNEL_CACHE:-$HOME/.cache/dce/kernel}
+mkdir -p "$cache"
+
+# The inputs: package version + content of every kernel input file.
+inputs_hash() {
+	(
+		echo "linux-source-6.1 $version"
+		cd "$here"
+		find . -path ./host -prune -o -type f -print | LC_ALL=C sort | while read -r f; do
+			echo "$f $(sha256sum < "$f" | cut -c1-64)"
+		done
+	) | sha256sum | cut -c1-16
+}
+hash=$(inputs_hash)
+out=$cache/$hash
+lib=$out/liblinux-6.1.so
+if [ "$force" = 0 ] && [ -f "$lib" ]; then
+	say "cached: $lib"
+	echo "$lib"
+	exit 0
+fi
+
+# One build at a time per cache.
+exec 9>"$cache/.lock"
+flock 9
+if [ "$force" = 0 ] && [ -f "$lib" ]; then
+	echo "$lib"
+	exit 0
+fi
+
+tree=$cache/tree-$version
+src=$tree/linux
+obj=$tree/obj
+mkdir -p "$tree"
+
+# 1. Extract the pristine source once per package version.
+if [ ! -f "$src/Makefile" ]; then
+	say "extracting $tarball"
+	rm -rf "$tree/extract" "$src"
+	mkdir -p "$tree/extract"
+	tar -xJf "$tarball" -C "$tree/extract"
+	top=$(ls "$tree/extract")
+	mv "$tree/extract/$top" "$src"
+	rmdir "$tree/extract"
+	rm -rf "$obj" "$tree/applied"
+fi
+
+# 2. Generic-file patches: undo the previously applied set if it changed.
+patches_hash=$( (cd "$here/patches" 2>/dev/null && cat $(ls *.patch 2>/dev/null | LC_ALL=C sort) 2>/dev/null) | sha256sum | cut -c1-16)
+if [ "$(cat "$tree/applied/hash" 2>/dev/null)" != "$patches_hash" ]; then
+	if [ -d "$tree/applied" ]; then
+		for p in $(ls "$tree/applied"/*.patch 2>/dev/null | LC_ALL=C sort -r); do
+			say "reverting $(basename "$p")"
+			patch -d "$src" -p1 -R -s < "$p" || die "cannot revert $p (remove $tree to start over)"
+		done
+	fi
+	rm -rf "$tree/applied"
+	mkdir -p "$tree/applied"
+	for p in $(ls "$here/patches"/*.patch 2>/dev/null | LC_ALL=C sort); do
+		say "applying $(basename "$p")"
+		patch -d "$src" -p1 -s --forward < "$p" || die "patch $(basename "$p") does not apply to $version"
+		cp "$p" "$tree/applied/"
+	done
+	echo "$patches_hash" > "$tree/applied/hash"
+fi
+
+# 3. Overlay arch/dce, copying only changed files so make sees real changes only.
+sync_file() { # src dst
+	if ! cmp -s "$1" "$2"; then
+		mkdir -p "$(dirname "$2")"
+		cp "$1" "$2"
+	fi
+}
+(cd "$here/arch/dce" && find . -type f) | while read -r f; do
+	sync_file "$here/arch/dce/$f" "$src/arch/dce/$f"
+done
+(cd "$src/arch/dce" && find . -type f) | while read -r f; do
+	case "$f" in ./include/asm/dce-kernel.h|./configs/*) continue ;; esac
+	[ -f "$here/arch/dce/$f" ] || rm -f "$src/arch/dce/$f"
+done
+sync_file "$here/dce-kernel.h" "$src/arch/dce/include/asm/dce-kernel.h"
+sync_file "$here/dce_defconfig" "$src/arch/dce/configs/dce_defconfig"
+
+kmake() { make -C "$src" O="$obj" ARCH=dce "$@"; }
+
+# 4. Configure when the configuration changed.
+mkdir -p "$obj" "$out"
+log=$out/build.log
+if ! cmp -s "$here/dce_defconfig" "$obj/.dce_defconfig"; then
+	say "configuring"
+	kmake dce_defconfig > "$log" 2>&1 || { tail -20 "$log" >&2; die "configuration failed (log: $log)"; }
+	cp "$here/dce_defconfig" "$obj/.dce_defconfig"
+fi
+
+# 5. Build.
+say "building Linux $version for arch/dce with -j$jobs (log: $log)"
+start=$(date +%s)
+if ! kmake -j"$jobs" vmlinux >> "$log" 2>&1; then
+	failing=$(grep -m1 -E '^[^ ]+:[0-9]+(:[0-9]+)?: (fatal )?error:|undefined reference|\*\*\* \[' "$log" || true)
+	echo "kernel: build FAILED" >&2
+	[ -n "$failing" ] && echo "kernel: first error: $failing" >&2
+	echo "kernel: last lines of $log:" >&2
+	tail -25 "$log" | sed 's/^/  | /' >&2
+	exit 1
+fi
+say "built in $(( $(date +%s) - start )) s"
+
+cp "$obj/vmlinux" "$lib.tmp"
+cp "$obj/.config" "$out/config"
+mv "$lib.tmp" "$lib"
+echo "$lib"
