@@ -59,6 +59,16 @@ else
 	notok "tshark not installed"
 fi
 
+# ping (stock iputils, raw ICMP sockets) across CSMA, IPv4 and IPv6
+run_ex ping dce-ping
+check "ping: IPv4 and IPv6 pings exit 0" all_exit0 "$OUT"
+check "ping IPv4: 3 received" grep -q "3 packets transmitted, 3 received" "$OUT/files-0/var/log/1000/stdout"
+check "ping IPv6: 3 received" grep -q "3 packets transmitted, 3 received" "$OUT/files-0/var/log/1001/stdout"
+if command -v tshark >/dev/null; then
+	check "pcap: ICMP echo request and reply" sh -c "tshark -r '$OUT/ping-0-0.pcap' 2>/dev/null | grep -q 'Echo (ping) reply'"
+	check "pcap: ICMPv6 echo reply" sh -c "tshark -r '$OUT/ping-0-0.pcap' 2>/dev/null | grep -q 'Echo (ping) reply.*ICMPv6\|ICMPv6.*Echo (ping) reply'"
+fi
+
 # determinism: the same scenario twice gives identical pcaps and stdout files
 run_ex iperf3-a dce-iperf3 --time=3
 A=$OUT

@@ -647,6 +647,8 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 		memcpy(&f, val, 4);
 		return dce_ns3_sock_setopt(in->ns, DCE_NS3_ICMP_FILTER, f);
 	}
+	if (level == SOL_RAW && sk->type == SOCK_RAW && sk->family == AF_INET6 && opt == IPV6_CHECKSUM)
+		return len < sizeof(int) ? -EINVAL : 0; /* ns-3 computes ICMPv6 checksums itself */
 	if (level == IPPROTO_ICMPV6 && sk->type == SOCK_RAW && sk->family == AF_INET6 && opt == 1 /* ICMP6_FILTER */) {
 		if (len > sizeof in->icmp6_filter)
 			len = sizeof in->icmp6_filter;

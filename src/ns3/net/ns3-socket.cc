@@ -14,6 +14,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/ipv6-raw-socket-factory.h"
 #include "ns3/ipv6.h"
+#include "ns3/ipv6-header.h"
 #include "ns3/loopback-net-device.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
@@ -63,6 +64,7 @@ struct dce_ns3_sock
   std::deque<dce_ns3_sock *> acceptq;
   Ptr<Packet> stash;            // received, not yet consumed (peek, partial reads)
   Address stashFrom;
+  int stashHopLimit = -1;       // IPv6 raw: from the header ns-3 leaves on the packet
   // TCP_INFO, from the socket's trace sources
   int tcpState = 0;
   uint32_t cwnd = 0, ssthresh = 0;
@@ -499,6 +501,14 @@ Fill (dce_ns3_sock *s, size_t want)
       Ptr<Packet> p = sock->RecvFrom (UINT32_MAX, 0, from);
       if (p)
         {
+          s->stashHopLimit = -1;
+          if (s->type == SOCK_RAW && s->family == AF_INET6)
+            {
+              // Linux gives IPv6 raw sockets the payload only; ns-3 adds the header
+              Ipv6Header h;
+              p->RemoveHeader (h);
+              s->stashHopLimit = h.GetHopLimit ();
+            }
           s->stash = p;
           s->stashFrom = from;
           return;
@@ -529,6 +539,8 @@ dce_ns3_sock_recv (struct dce_ns3_sock *s, void *buf, size_t len, int peek,
         info->ttl = hl.GetHopLimit ();
       if (s->stash->PeekPacketTag (tos))
         info->tos = tos.GetTos ();
+      if (s->stashHopLimit >= 0)
+        info->ttl = s->stashHopLimit;
     }
   if (from && fromlen)
     {
