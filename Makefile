@@ -12,6 +12,15 @@ NS3_LIBS   := $(shell pkg-config --libs $(NS3_MODULES) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CXXFLAGS ?= -O2 -g
+LDFLAGS  ?=
+# make SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer for dce itself
+# (the simulated programs are stock binaries and stay uninstrumented).
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS += $(SAN)
+CXXFLAGS += $(SAN)
+LDFLAGS += $(SAN)
+endif
 ALL_CFLAGS   := -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE $(CFLAGS)
 ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAGS)
 
@@ -47,7 +56,7 @@ $(INC)/ns3/dce-module.h: src/ns3/dce-module.h
 
 $(BUILDDIR)/examples/%: examples/%.cc $(LIB) $(INC)/ns3/dce-module.h
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) -I$(INC) $< -o $@ $(LIB) $(NS3_LIBS)
+	$(CXX) $(ALL_CXXFLAGS) $(LDFLAGS) -I$(INC) $< -o $@ $(LIB) $(NS3_LIBS)
 programs: $(PROGS)
 bench-bins: $(BENCH_BINS)
 
@@ -88,7 +97,7 @@ $(LIB): $(CORE_OBJS)
 	ar rcs $@ $^
 
 $(RUN): $(BUILDDIR)/src/cli/dce-run.o $(LIB)
-	$(CXX) -o $@ $^ $(NS3_LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(NS3_LIBS)
 
 install: all
 	mkdir -p $(PREFIX)/bin $(PREFIX)/lib $(PREFIX)/include/dce
