@@ -2,6 +2,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "vdso.h"
+#include "hook.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -58,7 +59,7 @@ int dce_trap_init(char *err, size_t errlen)
 		         strerror(errno));
 		return -1;
 	}
-	return 0;
+	return dce_hook_init(err, errlen); /* glibc-dce: DCE_LIBC, DCE_HOOK */
 }
 
 void dce_trap(ucontext_t *uc)
