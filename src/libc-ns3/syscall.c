@@ -5,6 +5,7 @@
 #include "uaccess.h"
 #include "net/socket-syscalls.h"
 #include "fs-extra.h"
+#include "hook.h"
 #include <errno.h>
 #include <string.h>
 #include <fcntl.h>
@@ -175,6 +176,7 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_rt_sigaction: return sys_rt_sigaction(t, I(a1), (U)a2, (U)a3, (U)a4);
 	case SYS_rt_sigprocmask: return sys_rt_sigprocmask(t, I(a1), (U)a2, (U)a3, (U)a4);
 	case SYS_rt_sigreturn: return sys_rt_sigreturn(t);
+	case DCE_SYS_HOOK_REGISTER: return dce_hook_register(t, (U)a1, (U)a2, (U)a3); /* glibc-dce */
 	case SYS_rt_sigpending: return sys_rt_sigpending(t, (U)a1, (U)a2);
 	case SYS_rt_sigsuspend: return sys_rt_sigsuspend(t, (U)a1, (U)a2);
 	case SYS_rt_sigtimedwait: return sys_rt_sigtimedwait(t, (U)a1, (U)a2, (U)a3, (U)a4);
