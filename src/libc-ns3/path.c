@@ -7,6 +7,7 @@
  * final host file must itself lie under a mapped prefix. */
 #include "../core/kernel.h"
 #include "path.h"
+#include "hook.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -251,6 +252,17 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 				snprintf(vpath_out, PATH_MAX, "%s", norm);
 			return nfd;
 		}
+	}
+	char glibc_dce[PATH_MAX]; /* DCE_LIBC=dce: the system glibc's files are glibc-dce's */
+	if (!wants_write(flags) && dce_hook_redirect(norm, glibc_dce, sizeof glibc_dce)) {
+		int gfd = open(glibc_dce, flags, 0);
+		if (gfd < 0)
+			return -errno;
+		if (vpath_out)
+			snprintf(vpath_out, PATH_MAX, "%s", norm);
+		if (is_host)
+			*is_host = 1;
+		return gfd;
 	}
 	if (!dce_path_is_mapped(norm))
 		return fd;
