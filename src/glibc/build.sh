@@ -13,8 +13,8 @@
 #
 # The build (~5 min with 2 cores) is cached under
 #   ${DCE_GLIBC_CACHE:-$HOME/.cache/dce/glibc}/<key>/
-# where <key> hashes the inputs: the tarball, the patch, this script (which
-# holds the configure flags) and the compiler version. A cached key is only
+# where <key> hashes the inputs: the tarball, the patch, the configure flags
+# and configparms, the list of objects kept and the compiler version. A cached key is only
 # copied. Variables: GLIBC_TARBALL (default /usr/src/glibc/glibc-2.36.tar.xz),
 # DCE_GLIBC_WORK (scratch directory, default a temporary one, removed after).
 set -eu
@@ -27,12 +27,27 @@ PATCH=$HERE/dce-syscall-hook.patch
 CACHE_ROOT=${DCE_GLIBC_CACHE:-${HOME:-/root}/.cache/dce/glibc}
 DEBVER=$(cat /usr/src/glibc/debian/changelog 2>/dev/null | sed -n '1s/.*(\(.*\)).*/\1/p')
 
+# Debian packages the build needs: the source, and gawk and bison for configure.
+missing=""
+[ -f "$TARBALL" ] || [ -n "${GLIBC_TARBALL:-}" ] || missing="glibc-source"
+command -v gawk >/dev/null || missing="$missing gawk"
+command -v bison >/dev/null || missing="$missing bison"
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "glibc-dce: installing$missing"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >/dev/null ||
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing; }
+	else
+		echo "glibc-dce: missing Debian packages; run: apt-get install -y$missing" >&2
+		exit 1
+	fi
+fi
 if [ ! -f "$TARBALL" ]; then
-	echo "glibc-dce: $TARBALL is missing: apt-get install -y glibc-source" >&2
+	echo "glibc-dce: $TARBALL is missing (package glibc-source)" >&2
 	exit 1
 fi
 
-# Configuration (part of the cache key: this script is hashed).
+# Configuration (part of the cache key).
 MULTIARCH=x86_64-linux-gnu
 CONFIGURE_FLAGS="--host=$MULTIARCH --build=$MULTIARCH --prefix=/usr \
  --without-selinux --disable-crypt --enable-stackguard-randomization \
@@ -49,8 +64,18 @@ LIBS="elf/ld.so:ld-linux-x86-64.so.2 libc.so:libc.so.6 math/libm.so:libm.so.6
  locale/libBrokenLocale.so:libBrokenLocale.so.1 malloc/libmemusage.so:libmemusage.so
  debug/libpcprofile.so:libpcprofile.so"
 
-KEY=$({ sha256sum "$TARBALL" | cut -d' ' -f1; sha256sum "$PATCH" "$0" | cut -d' ' -f1;
-        gcc --version | head -1; } | sha256sum | cut -c1-16)
+CONFIGPARMS="CFLAGS = -pipe -O2
+ASFLAGS = -pipe -O2
+sysconfdir = /etc
+libexecdir = /usr/lib
+rootsbindir = /sbin
+libdir = /usr/lib/$MULTIARCH
+slibdir = /lib/$MULTIARCH
+rtlddir = /lib64"
+# Bump when the way of building changes in a way the lines below do not show.
+RECIPE=1
+KEY=$({ sha256sum "$TARBALL" "$PATCH" | cut -d' ' -f1; echo "$RECIPE $CONFIGURE_FLAGS";
+        echo "$CONFIGPARMS"; echo "$LIBS"; gcc --version | head -1; } | sha256sum | cut -c1-16)
 CACHE=$CACHE_ROOT/$KEY
 
 if [ -f "$CACHE/BUILD-INFO" ]; then
@@ -65,16 +90,7 @@ else
 	tar -C "$WORK/src" --strip-components=1 -xf "$TARBALL"
 	patch -d "$WORK/src" -p1 -s < "$PATCH"
 	cd "$WORK/obj"
-	cat > configparms <<EOF
-CFLAGS = -pipe -O2
-ASFLAGS = -pipe -O2
-sysconfdir = /etc
-libexecdir = /usr/lib
-rootsbindir = /sbin
-libdir = /usr/lib/$MULTIARCH
-slibdir = /lib/$MULTIARCH
-rtlddir = /lib64
-EOF
+	echo "$CONFIGPARMS" > configparms
 	# shellcheck disable=SC2086
 	CC="gcc -Wl,--hash-style=both" CXX="g++ -Wl,--hash-style=both" AUTOCONF=false MAKEINFO=: \
 		"$WORK/src/configure" $CONFIGURE_FLAGS \
