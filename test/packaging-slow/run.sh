@@ -19,7 +19,8 @@ phase() { echo "# $1: $(( SECONDS - ${2:-$T0} )) s"; }
 if ! python3 -c 'import yaml' 2>/dev/null && [ "$(id -u)" = 0 ]; then
 	apt-get install -y -qq python3-yaml >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-yaml >/dev/null; }
 fi
-check "workflow files: valid YAML with on/jobs/runs-on/steps (ci/check-workflow)" ci/check-workflow >"$SCRATCH/wf.log" 2>&1
+ci/check-workflow >"$SCRATCH/wf.log" 2>&1
+check "workflow files: valid YAML with on/jobs/runs-on/steps (ci/check-workflow)" test $? = 0 || cat "$SCRATCH/wf.log"
 grep -q 'restore-keys' .github/workflows/ci.yml && grep -q 'github.sha' .github/workflows/ci.yml &&
 	grep -q 'deps-hash' .github/workflows/ci.yml && grep -Eq 'ci/image .*--pull' .github/workflows/ci.yml
 check "workflow: cache keyed by HEAD with fallbacks, CI image built, pushed and pulled" test $? = 0
@@ -46,7 +47,8 @@ if ! docker info >/dev/null 2>&1; then
 	started_dockerd=$!
 	for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
 fi
-check "docker engine answers (storage: $(docker info -f '{{.Driver}}' 2>/dev/null))" docker info -f '{{.Driver}}' >/dev/null 2>&1
+driver=$(docker info -f '{{.Driver}}' 2>/dev/null)
+check "docker engine answers (storage driver: ${driver:-none}${started_dockerd:+; started here})" test -n "$driver"
 stop_dockerd() {
 	if [ -n "$started_dockerd" ]; then
 		kill "$started_dockerd" 2>/dev/null
