@@ -162,7 +162,7 @@ struct sigframe {
 	uint64_t pretcode;
 	ucontext_t uc;
 	siginfo_t info;
-	unsigned char fxsave[512] __attribute__((aligned(16)));
+	unsigned char fxsave[512]; /* no alignment attribute: the frame sits at 8 mod 16, like a call frame */
 };
 
 static int never_restarted(long nr)
