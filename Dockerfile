@@ -3,7 +3,7 @@
 # See docs/packaging.md. Layers, cheapest to invalidate last:
 #   1. system packages   (apt; changes only with this file or EXTRA_PACKAGES)
 #   2. sources           (bake/, bakeconf.xml: bake configure + download)
-#   3. kernel library    (everything but dce-core; empty until dce-linux-dev exists)
+#   3. kernel library    (src/kernel, src/glibc: slow modules; empty for dce-ns3-dev)
 #   4. dce itself        (src/, examples/, test/programs, Makefile)
 #   5. the rest          (test/, bench/, ci/, docs/: no rebuild)
 # so editing src/ rebuilds layer 4 only.
@@ -18,12 +18,13 @@
 # Builds with the classic builder and with BuildKit (no Dockerfile extensions).
 ARG BASE_IMAGE=dce-base:bookworm
 
-# The kernel library's sources (src/kernel/, arch/dce) on their own, so that layer 3
-# depends on them only: a file edited elsewhere in src/ leaves this copy identical.
-# (An empty directory while there is no src/kernel/.)
+# The slow modules' sources (src/kernel/: the kernel library, arch/dce; src/glibc/:
+# glibc-dce) on their own, so that layer 3 depends on them only: a file edited
+# elsewhere in src/ leaves this copy identical. (Empty while they do not exist.)
 FROM ${BASE_IMAGE} AS kernel-src
 COPY src/ /tmp/src/
-RUN mkdir -p /k && if [ -d /tmp/src/kernel ]; then cp -a /tmp/src/kernel /k/; fi
+RUN mkdir -p /k && for d in kernel glibc; do \
+      if [ -d /tmp/src/$d ]; then cp -a /tmp/src/$d /k/; fi; done
 
 FROM ${BASE_IMAGE}
 
@@ -61,8 +62,10 @@ USER dce
 WORKDIR /dce
 RUN /usr/local/lib/dce/docker-build-step.sh sources "${DCE_SET}"
 
-# 3. Kernel library: the set's kernel module (linux-kernel-lib) from src/kernel/;
-#    a no-op for dce-ns3-dev and until the module exists (bakeconf.xml: "planned").
+# 3. Kernel library: the set's slow modules (DCE_SLOW_MODULES: linux-kernel-lib
+#    from src/kernel/, glibc-dce from src/glibc/) that the set has; a no-op for
+#    dce-ns3-dev, and for linux-kernel-lib until it exists (bakeconf.xml: "planned").
+ARG DCE_SLOW_MODULES="linux-kernel-lib glibc-dce"
 COPY --from=kernel-src --chown=dce:dce /k/ /dce/src/
 RUN /usr/local/lib/dce/docker-build-step.sh kernel "${DCE_SET}"
 

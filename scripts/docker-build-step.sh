@@ -3,8 +3,8 @@
 # `docker build`, not by hand). Each step is one layer; see docs/packaging.md.
 #   docker-build-step.sh missing-packages SET   (root) install what bake still misses
 #   docker-build-step.sh sources SET            configure the set, fetch its sources
-#   docker-build-step.sh kernel SET             build the kernel library module
-#                                               (DCE_KERNEL_MODULE) if SET has it
+#   docker-build-step.sh kernel SET             build the slow modules SET has
+#                                               (DCE_SLOW_MODULES: kernel library, glibc-dce)
 #   docker-build-step.sh dce SET                build dce itself
 set -eu
 step=$1
@@ -42,13 +42,16 @@ sources)
 kernel)
 	# With dce-linux-dev this builds the Linux kernel library in its own layer, so
 	# editing src/ does not rebuild it; dce-ns3-dev has none: the layer is empty.
-	# The kernel library module (and what it needs), built on its own.
-	kmod=${DCE_KERNEL_MODULE:-linux-kernel-lib}
-	if grep -q "<module name=\"$kmod\"" bakefile.xml; then
-		./bake/bake configure -e "$kmod"
+	# The slow modules the set has (and what they need), built on their own.
+	mods=
+	for m in ${DCE_SLOW_MODULES:-linux-kernel-lib glibc-dce}; do
+		grep -q "<module name=\"$m\"" bakefile.xml && mods="$mods -e $m"
+	done
+	if [ -n "$mods" ]; then
+		./bake/bake configure $mods
 		./bake/bake build -j "$jobs"
 	else
-		echo "docker-build-step: $set_name has no $kmod: no kernel library to build"
+		echo "docker-build-step: $set_name has none of ${DCE_SLOW_MODULES:-linux-kernel-lib glibc-dce}: no kernel library to build"
 	fi
 	;;
 dce)
