@@ -1,6 +1,6 @@
 #!/bin/bash
 # scripts/docker-entrypoint.sh - the dce image's entry point (docs/packaging.md).
-#   example [ARGS]    run the default example (build/install/bin/dce-basic) into
+#   example [ARGS]    run the default example ($DCE_EXAMPLE, default dce-iperf3) into
 #                     $DCE_OUT (default /output, the host's volumes/output/) and
 #                     print what its programs wrote; exit status: the example's
 #   make | build      rebuild incrementally with bake (the dev service's command);
@@ -49,7 +49,7 @@ example)
 	need_writable_out
 	# Only what a previous run left: the example's own outputs.
 	find "$out" -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
-	bin=build/install/bin/dce-basic
+	bin=build/install/bin/${DCE_EXAMPLE:-dce-iperf3}
 	rc=0
 	"$bin" --out="$out" "$@" || rc=$?
 	echo
