@@ -2,6 +2,7 @@
 # build.sh - glibc-dce: Debian's glibc 2.36 with dce's system call hook.
 #
 #   src/glibc/build.sh INSTALLDIR [JOBS]
+#   src/glibc/build.sh --key          (print the cache key and exit)
 #
 # Builds the source of Debian's `glibc-source` package (/usr/src/glibc: the
 # tarball there already carries Debian's patches) plus dce-syscall-hook.patch,
@@ -77,6 +78,10 @@ RECIPE=1
 KEY=$({ sha256sum "$TARBALL" "$PATCH" | cut -d' ' -f1; echo "$RECIPE $CONFIGURE_FLAGS";
         echo "$CONFIGPARMS"; echo "$LIBS"; gcc --version | head -1; } | sha256sum | cut -c1-16)
 CACHE=$CACHE_ROOT/$KEY
+if [ "$INSTALLDIR" = --key ]; then
+	echo "$KEY"
+	exit 0
+fi
 
 if [ -f "$CACHE/BUILD-INFO" ]; then
 	echo "glibc-dce: cached build $CACHE"
