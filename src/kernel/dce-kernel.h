@@ -126,7 +126,10 @@ enum dce_kernel_sysno {
 	DCE_KSYS_sendmsg = 211,
 	DCE_KSYS_recvmsg = 212,
 	DCE_KSYS_accept4 = 242,
+	DCE_KSYS_nanosleep = 101,
 	DCE_KSYS_uname = 160,
+	DCE_KSYS_sethostname = 161,
+	DCE_KSYS_getrandom = 278,
 };
 
 #endif

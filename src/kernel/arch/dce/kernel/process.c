@@ -37,7 +37,7 @@ static void dce_return_to_user(void)
 	do_exit(0);
 }
 
-static void dce_task_entry(void *arg)
+__attribute__((force_align_arg_pointer)) static void dce_task_entry(void *arg)
 {
 	struct task_struct *p = arg;
 

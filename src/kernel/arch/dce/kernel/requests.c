@@ -4,11 +4,14 @@
  * runs each system call as a function call. The host's doorbell interrupt moves
  * queued requests to their task's mailbox and wakes the task. */
 #include <linux/fdtable.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
+#include <net/net_namespace.h>
 #include <asm/dce.h>
 
 struct dce_request_list {
@@ -159,6 +162,10 @@ void dce_init_main(void)
 
 	/* Exited host tasks are reaped automatically. */
 	kernel_sigaction(SIGCHLD, SIG_IGN);
+	/* What a distribution's early boot does first: lo is up. */
+	rtnl_lock();
+	dev_change_flags(init_net.loopback_dev, init_net.loopback_dev->flags | IFF_UP, NULL);
+	rtnl_unlock();
 	dce_pid1 = current;
 	dce_host.booted(dce_host.ctx);
 	for (;;) {
