@@ -52,6 +52,9 @@ struct dce_kernel_host {
 	void *(*fiber_new)(void *ctx, unsigned long stack_size, void (*entry)(void *), void *arg);
 	void (*fiber_switch)(void *ctx, void *from, void *to);
 	void (*fiber_free)(void *ctx, void *fiber);
+	/* A network device sends a frame (Ethernet header included). frame is valid
+	 * only during the call; dev_cookie is the one given at DCE_KREQ_NETDEV_NEW. */
+	void (*net_transmit)(void *ctx, void *dev_cookie, const void *frame, unsigned long len);
 	/* A request finished: r->result is set. */
 	void (*request_done)(void *ctx, struct dce_kernel_request *r);
 	/* The kernel finished booting (its first task is ready for requests). */
@@ -73,6 +76,11 @@ enum dce_kernel_request_op {
 	DCE_KREQ_TASK_NEW = 1,     /* result: a task handle (> 0) or -errno; task unused */
 	DCE_KREQ_TASK_EXIT,        /* the task exits (closing its files); result 0 */
 	DCE_KREQ_SYSCALL,          /* task runs nr(args); result is the syscall's */
+	DCE_KREQ_NETDEV_NEW,       /* an Ethernet device: args[0] name ("eth%d" if 0),
+	                            * args[1] 6-byte MAC (random if 0), args[2] MTU
+	                            * (1500 if 0), args[3] the host's dev_cookie;
+	                            * result: its ifindex or -errno. The device starts down:
+	                            * configure it with ioctl/netlink like any Linux. */
 };
 
 struct dce_kernel_request {
@@ -94,10 +102,16 @@ typedef int (*dce_kernel_boot_fn)(const struct dce_kernel_host *host,
                                   const struct dce_kernel_boot_params *params);
 typedef void (*dce_kernel_submit_fn)(struct dce_kernel_request *r);
 typedef void (*dce_kernel_interrupt_fn)(int irq);
+/* A frame arrives on device ifindex; it is copied before the call returns. */
+typedef void (*dce_kernel_net_receive_fn)(int ifindex, const void *frame, unsigned long len);
 
 #define DCE_KERNEL_BOOT_SYMBOL "dce_kernel_boot"
 #define DCE_KERNEL_SUBMIT_SYMBOL "dce_kernel_submit"
 #define DCE_KERNEL_INTERRUPT_SYMBOL "dce_kernel_interrupt"
+#define DCE_KERNEL_NET_RECEIVE_SYMBOL "dce_kernel_net_receive"
+
+/* sysctl and /sys: procfs is mounted on /proc and sysfs on /sys in every kernel, so
+ * a task reads and writes /proc/sys/... (openat, read, write) as on Linux. */
 
 /* asm-generic system call numbers of the network-facing calls. */
 enum dce_kernel_sysno {
@@ -126,6 +140,7 @@ enum dce_kernel_sysno {
 	DCE_KSYS_sendmsg = 211,
 	DCE_KSYS_recvmsg = 212,
 	DCE_KSYS_accept4 = 242,
+	DCE_KSYS_lseek = 62,
 	DCE_KSYS_nanosleep = 101,
 	DCE_KSYS_uname = 160,
 	DCE_KSYS_sethostname = 161,

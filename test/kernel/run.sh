@@ -21,4 +21,23 @@ then
 	exit 1
 fi
 echo "ok - standalone host builds"
-exec "$out/kernel-test" "$lib" "$out" "${NODES:-3}"
+status=0
+mkdir -p "$out/run1" "$out/run2"
+"$out/kernel-test" "$lib" "$out/run1" "${NODES:-3}" | tee "$out/run1/output" || status=1
+
+# Determinism: a second run must print the same results and the same kernel logs.
+"$out/kernel-test" "$lib" "$out/run2" "${NODES:-3}" > "$out/run2/output" 2>&1 || status=1
+same=1
+grep -v '^#' "$out/run1/output" > "$out/run1/results"
+grep -v '^#' "$out/run2/output" > "$out/run2/results"
+cmp -s "$out/run1/results" "$out/run2/results" || same=0
+for log in "$out"/run1/node-*.log; do
+	cmp -s "$log" "$out/run2/$(basename "$log")" || same=0
+done
+if [ $same = 1 ]; then
+	echo "ok - a second run gives identical results and kernel logs"
+else
+	echo "not ok - a second run gives identical results and kernel logs (diff $out/run1 $out/run2)"
+	status=1
+fi
+exit $status

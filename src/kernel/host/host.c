@@ -103,9 +103,15 @@ static uint64_t wall_ns(void)
 static void *cb_mem_alloc(void *ctx, unsigned long size, unsigned long align)
 {
 	struct khost_node *n = ctx;
-	/* Untouched RAM costs nothing: the kernel only dirties what it uses. */
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* Untouched RAM costs nothing: the kernel only dirties what it uses. A fixed
+	 * place per node keeps kernel addresses (logs, pointer hashes) the same from
+	 * run to run despite address-space randomization. */
+	void *hint = (void *)(0x100000000000ul + ((uintptr_t)n->id << 32));
+	void *p = mmap(hint, size, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == MAP_FAILED)
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED || ((uintptr_t)p & (align - 1)))
 		return NULL;
 	n->ram = p;
@@ -163,6 +169,7 @@ static void cb_timer_set(void *ctx, unsigned long long at)
 
 /* The kernel fibers of the process, for debuggers (gdb: p khost_fibers). */
 struct dce_fiber *khost_fibers[256];
+static struct khost_node *fiber_owner[256];
 
 static void *cb_fiber_new(void *ctx, unsigned long stack, void (*entry)(void *), void *arg)
 {
@@ -174,6 +181,7 @@ static void *cb_fiber_new(void *ctx, unsigned long stack, void (*entry)(void *),
 	for (int i = 0; f && i < 256; i++)
 		if (!khost_fibers[i]) {
 			khost_fibers[i] = f;
+			fiber_owner[i] = ctx;
 			break;
 		}
 	return f;
@@ -191,6 +199,51 @@ static void cb_fiber_free(void *ctx, void *fiber)
 			khost_fibers[i] = NULL;
 	dce_fiber_destroy(fiber);
 	free(fiber);
+}
+
+struct frame {
+	struct khost_link_end *to;
+	unsigned long len;
+	unsigned char data[];
+};
+
+static void frame_deliver(void *arg)
+{
+	struct frame *f = arg;
+	f->to->node->net_receive(f->to->ifindex, f->data, f->len);
+	free(f);
+}
+
+static void cb_net_transmit(void *ctx, void *cookie, const void *data, unsigned long len)
+{
+	struct khost_link_end *e = cookie;
+	uint64_t start = e->busy_until > sim_now ? e->busy_until : sim_now;
+	uint64_t queued = (start - sim_now) * e->rate_bps / 8000000000ull;
+	if (!e->peer || queued + len > e->queue_bytes) {
+		e->drops++;
+		return;
+	}
+	struct frame *f = malloc(sizeof *f + len);
+	if (!f)
+		abort();
+	f->to = e->peer;
+	f->len = len;
+	memcpy(f->data, data, len);
+	e->busy_until = start + len * 8 * 1000000000ull / e->rate_bps;
+	e->frames++;
+	khost_schedule_at(e->busy_until + e->delay_ns, frame_deliver, f);
+}
+
+void khost_link_init(struct khost_link_end *a, struct khost_link_end *b, uint64_t rate_bps,
+                     uint64_t delay_ns, uint64_t queue_bytes)
+{
+	memset(a, 0, sizeof *a);
+	memset(b, 0, sizeof *b);
+	a->peer = b;
+	b->peer = a;
+	a->rate_bps = b->rate_bps = rate_bps;
+	a->delay_ns = b->delay_ns = delay_ns;
+	a->queue_bytes = b->queue_bytes = queue_bytes;
 }
 
 static void cb_request_done(void *ctx, struct dce_kernel_request *r)
@@ -232,7 +285,9 @@ int khost_node_start(struct khost_node *n, int id, const char *lib, uint64_t see
 	n->submit = (dce_kernel_submit_fn)dce_kernel_image_symbol(&n->image, DCE_KERNEL_SUBMIT_SYMBOL);
 	n->interrupt = (dce_kernel_interrupt_fn)dce_kernel_image_symbol(&n->image,
 	                                                                DCE_KERNEL_INTERRUPT_SYMBOL);
-	if (!n->boot || !n->submit || !n->interrupt) {
+	n->net_receive = (dce_kernel_net_receive_fn)dce_kernel_image_symbol(
+		&n->image, DCE_KERNEL_NET_RECEIVE_SYMBOL);
+	if (!n->boot || !n->submit || !n->interrupt || !n->net_receive) {
 		fprintf(stderr, "node %d: %s lacks the dce_kernel_* entry points\n", id, lib);
 		return -ENOEXEC;
 	}
@@ -243,7 +298,8 @@ int khost_node_start(struct khost_node *n, int id, const char *lib, uint64_t see
 		.mem_alloc = cb_mem_alloc, .mem_free = cb_mem_free, .log = cb_log,
 		.now_ns = cb_now_ns, .timer_set = cb_timer_set, .timer_cancel = cb_timer_cancel,
 		.fiber_new = cb_fiber_new, .fiber_switch = cb_fiber_switch,
-		.fiber_free = cb_fiber_free, .request_done = cb_request_done,
+		.fiber_free = cb_fiber_free, .net_transmit = cb_net_transmit,
+		.request_done = cb_request_done,
 		.booted = cb_booted, .panic = cb_panic,
 	};
 	struct dce_kernel_boot_params params = {
@@ -314,4 +370,87 @@ struct khost_proc *khost_spawn(struct khost_node *n, const char *name,
 	procs_alive++;
 	make_runnable(p);
 	return p;
+}
+
+long khost_netdev_new(struct khost_proc *p, const char *name, struct khost_link_end *e)
+{
+	struct dce_kernel_request r = {
+		.op = DCE_KREQ_NETDEV_NEW, .args = { (long)name, 0, 0, (long)e },
+	};
+	long ifindex = request(p, &r);
+	e->node = p->node;
+	e->ifindex = ifindex > 0 ? ifindex : 0;
+	return ifindex;
+}
+
+/* asm-generic values (the same as x86_64's). */
+#define K_AT_FDCWD (-100)
+#define K_O_RDONLY 0
+#define K_O_WRONLY 1
+
+static long sysctl_open(struct khost_proc *p, const char *name, int flags)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/proc/sys/%s", name);
+	for (char *c = path + 10; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	return khost_syscall(p, DCE_KSYS_openat, K_AT_FDCWD, (long)path, flags, 0, 0, 0);
+}
+
+long khost_sysctl_write(struct khost_proc *p, const char *name, const char *value)
+{
+	long fd = sysctl_open(p, name, K_O_WRONLY);
+	if (fd < 0)
+		return fd;
+	long w = khost_syscall(p, DCE_KSYS_write, fd, (long)value, strlen(value), 0, 0, 0);
+	khost_syscall(p, DCE_KSYS_close, fd, 0, 0, 0, 0, 0);
+	return w < 0 ? w : 0;
+}
+
+long khost_sysctl_read(struct khost_proc *p, const char *name, char *buf, size_t size)
+{
+	long fd = sysctl_open(p, name, K_O_RDONLY);
+	if (fd < 0)
+		return fd;
+	long n = khost_syscall(p, DCE_KSYS_read, fd, (long)buf, size - 1, 0, 0, 0);
+	khost_syscall(p, DCE_KSYS_close, fd, 0, 0, 0, 0, 0);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+/* Resident writable memory of one kernel copy, from /proc/self/smaps: its image's
+ * data and bss, its RAM block, its task stacks (KiB). */
+void khost_node_memory(struct khost_node *n, long *image_kib, long *ram_kib, long *stacks_kib)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	long *into = NULL, kib;
+	unsigned long lo, hi;
+	char perms[8];
+	*image_kib = *ram_kib = *stacks_kib = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 && strchr(line, ' ') &&
+		    line[strcspn(line, " ") - 1] != ':') {
+			into = NULL;
+			if (perms[1] != 'w')
+				continue;
+			uintptr_t base = (uintptr_t)n->image.base, ram = (uintptr_t)n->ram;
+			if (lo >= base && hi <= base + n->image.size)
+				into = image_kib;
+			else if (lo >= ram && hi <= ram + n->ram_bytes)
+				into = ram_kib;
+			for (int i = 0; !into && i < 256; i++) {
+				struct dce_fiber *fb = khost_fibers[i];
+				if (fb && fiber_owner[i] == n && lo >= (uintptr_t)fb->map &&
+				    hi <= (uintptr_t)fb->map + fb->map_size)
+					into = stacks_kib;
+			}
+		} else if (into && sscanf(line, "Rss: %ld", &kib) == 1) {
+			*into += kib;
+		}
+	}
+	if (f)
+		fclose(f);
 }

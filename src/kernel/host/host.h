@@ -19,6 +19,7 @@ struct khost_node {
 	dce_kernel_boot_fn boot;
 	dce_kernel_submit_fn submit;
 	dce_kernel_interrupt_fn interrupt;
+	dce_kernel_net_receive_fn net_receive;
 	struct dce_kernel_host ops;
 	struct dce_fiber host_slot;   /* the host's side of every kernel entry */
 	uint64_t timer_event;         /* pending timer event id, 0 if none */
@@ -42,6 +43,17 @@ struct khost_proc {
 	const char *name;
 };
 
+/* One end of a point-to-point Ethernet link between two nodes' kernels: frames
+ * are serialized at rate_bps, delivered after delay_ns, dropped when more than
+ * queue_bytes wait (a drop-tail queue). */
+struct khost_link_end {
+	struct khost_node *node;
+	int ifindex;
+	struct khost_link_end *peer;
+	uint64_t delay_ns, rate_bps, queue_bytes, busy_until;
+	uint64_t frames, drops;
+};
+
 /* Simulated time (ns) and the event loop. */
 uint64_t khost_now(void);
 typedef void (*khost_event_fn)(void *arg);
@@ -61,5 +73,18 @@ struct khost_proc *khost_spawn(struct khost_node *n, const char *name,
 /* A system call of p in its kernel (DCE_KSYS_* numbers); blocks p, not the host. */
 long khost_syscall(struct khost_proc *p, long nr, long a0, long a1, long a2, long a3,
                    long a4, long a5);
+
+/* Resident writable memory of node n's kernel copy (KiB): image data+bss, touched
+ * RAM, task stacks. */
+void khost_node_memory(struct khost_node *n, long *image_kib, long *ram_kib, long *stacks_kib);
+/* Create an Ethernet device for link end e in p's kernel (DCE_KREQ_NETDEV_NEW);
+ * returns and records its ifindex, or -errno. */
+long khost_netdev_new(struct khost_proc *p, const char *name, struct khost_link_end *e);
+/* Connect two ends (both directions use the same rate, delay and queue). */
+void khost_link_init(struct khost_link_end *a, struct khost_link_end *b, uint64_t rate_bps,
+                     uint64_t delay_ns, uint64_t queue_bytes);
+/* sysctl through /proc/sys in p's kernel: 0 or -errno; read returns the length. */
+long khost_sysctl_write(struct khost_proc *p, const char *name, const char *value);
+long khost_sysctl_read(struct khost_proc *p, const char *name, char *buf, size_t size);
 
 #endif

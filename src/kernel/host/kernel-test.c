@@ -7,7 +7,10 @@
 #include "host.h"
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,20 +41,6 @@ static long sys6(struct khost_proc *p, long nr, long a0, long a1, long a2, long 
                  long a5)
 {
 	return khost_syscall(p, nr, a0, a1, a2, a3, a4, a5);
-}
-
-static long private_kib(void)
-{
-	FILE *f = fopen("/proc/self/smaps_rollup", "r");
-	char line[256];
-	long total = 0, v;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "Private_Dirty: %ld", &v) == 1 ||
-		    sscanf(line, "Private_Clean: %ld", &v) == 1)
-			total += v;
-	if (f)
-		fclose(f);
-	return total;
 }
 
 static struct sockaddr_in loopback(int port)
@@ -175,6 +164,140 @@ static void identity_main(struct khost_proc *p, void *arg)
 	check(g == sizeof randoms[id], "node %d: getrandom does not block (%ld)", id, g);
 }
 
+/* ---- two kernels on a simulated 100 Mbit/s, 1 ms link ---- */
+
+static struct khost_link_end link_ends[2];
+static const char *link_addrs[2] = { "10.0.0.1", "10.0.0.2" };
+
+static long ifioctl(struct khost_proc *p, long fd, unsigned long req, struct ifreq *ifr)
+{
+	return SYS(p, ioctl, fd, req, (long)ifr, 0, 0, 0);
+}
+
+static void net_setup(struct khost_proc *p, void *arg)
+{
+	int id = p->node->id;
+	long ifindex = khost_netdev_new(p, "eth0", &link_ends[id]);
+	long fd = SYS(p, socket, AF_INET, SOCK_DGRAM, 0, 0, 0, 0);
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "eth0");
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, link_addrs[id], &sin->sin_addr);
+	long r1 = ifioctl(p, fd, SIOCSIFADDR, &ifr);
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	long r2 = ifioctl(p, fd, SIOCSIFNETMASK, &ifr);
+	long r3 = ifioctl(p, fd, SIOCGIFFLAGS, &ifr);
+	ifr.ifr_flags |= IFF_UP;
+	long r4 = ifioctl(p, fd, SIOCSIFFLAGS, &ifr);
+	check(ifindex > 0 && !r1 && !r2 && !r3 && !r4,
+	      "node %d: eth0 (ifindex %ld) up with %s/24 (%ld %ld %ld %ld)", id, ifindex,
+	      link_addrs[id], r1, r2, r3, r4);
+	SYS(p, close, fd, 0, 0, 0, 0, 0);
+}
+
+static void sysctl_main(struct khost_proc *p, void *arg)
+{
+	const char *cc = arg;
+	int id = p->node->id;
+	char buf[256] = "", now[64] = "";
+	long n = khost_sysctl_read(p, "net.ipv4.tcp_available_congestion_control", buf, sizeof buf);
+	buf[strcspn(buf, "\n")] = 0;
+	check(n > 0 && strstr(buf, "reno") && strstr(buf, "cubic") && strstr(buf, "bbr") &&
+	      strstr(buf, "dctcp"), "node %d: tcp_available_congestion_control = %s", id, buf);
+	long w = khost_sysctl_write(p, "net.ipv4.tcp_congestion_control", cc);
+	khost_sysctl_read(p, "net.ipv4.tcp_congestion_control", now, sizeof now);
+	now[strcspn(now, "\n")] = 0;
+	check(w == 0 && strcmp(now, cc) == 0, "node %d: sysctl net.ipv4.tcp_congestion_control=%s (%s)",
+	      id, cc, now);
+}
+
+static void udp_across(struct khost_proc *p, void *arg)
+{
+	int id = p->node->id;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9000) };
+	inet_pton(AF_INET, link_addrs[1], &a.sin_addr);
+	long fd = SYS(p, socket, AF_INET, SOCK_DGRAM, 0, 0, 0, 0);
+	char buf[32] = "";
+	if (id == 1) {
+		SYS(p, bind, fd, (long)&a, sizeof a, 0, 0, 0);
+		uint64_t t = khost_now();
+		long r = SYS(p, recvfrom, fd, (long)buf, sizeof buf, 0, 0, 0);
+		check(r == 5 && memcmp(buf, "hello", 5) == 0,
+		      "node 1: udp datagram from node 0 over the link after %.3f ms", (khost_now() - t) / 1e6);
+	} else {
+		long s = SYS(p, sendto, fd, (long)"hello", 5, 0, (long)&a, sizeof a);
+		check(s == 5, "node 0: udp sendto 10.0.0.2 (%ld)", s);
+	}
+	SYS(p, close, fd, 0, 0, 0, 0, 0);
+}
+
+#define XFER_BYTES (8 * 1024 * 1024)
+
+struct xfer {
+	const char *cc;
+	int port;
+	uint64_t start, end;
+	long received, retrans;
+	char cc_seen[16];
+};
+
+static void xfer_server(struct khost_proc *p, void *arg)
+{
+	struct xfer *x = arg;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(x->port) };
+	long ls = SYS(p, socket, AF_INET, SOCK_STREAM, 0, 0, 0, 0);
+	SYS(p, bind, ls, (long)&a, sizeof a, 0, 0, 0);
+	SYS(p, listen, ls, 4, 0, 0, 0, 0);
+	long cs = SYS(p, accept4, ls, 0, 0, 0, 0, 0);
+	static char buf[65536];
+	long r;
+	while ((r = SYS(p, recvfrom, cs, (long)buf, sizeof buf, 0, 0, 0)) > 0)
+		x->received += r;
+	x->end = khost_now();
+	SYS(p, close, cs, 0, 0, 0, 0, 0);
+	SYS(p, close, ls, 0, 0, 0, 0, 0);
+}
+
+static void xfer_client(struct khost_proc *p, void *arg)
+{
+	struct xfer *x = arg;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(x->port) };
+	inet_pton(AF_INET, link_addrs[1], &a.sin_addr);
+	long fd = SYS(p, socket, AF_INET, SOCK_STREAM, 0, 0, 0, 0);
+	x->start = khost_now();
+	long c = SYS(p, connect, fd, (long)&a, sizeof a, 0, 0, 0);
+	socklen_t len = sizeof x->cc_seen;
+	SYS(p, getsockopt, fd, IPPROTO_TCP, TCP_CONGESTION, (long)x->cc_seen, (long)&len, 0);
+	static char data[XFER_BYTES];
+	long sent = 0, s = 0;
+	while (c == 0 && sent < XFER_BYTES &&
+	       (s = SYS(p, sendto, fd, (long)data + sent, XFER_BYTES - sent, 0, 0, 0)) > 0)
+		sent += s;
+	struct tcp_info ti = { 0 };
+	len = sizeof ti;
+	SYS(p, getsockopt, fd, IPPROTO_TCP, TCP_INFO, (long)&ti, (long)&len, 0);
+	x->retrans = ti.tcpi_total_retrans;
+	SYS(p, close, fd, 0, 0, 0, 0, 0);
+}
+
+static void transfer(const char *cc, int port)
+{
+	struct xfer x = { .cc = cc, .port = port };
+	khost_spawn(&nodes[0], "sysctl", sysctl_main, (void *)cc);
+	khost_run(UINT64_MAX, NULL);
+	uint64_t drops = link_ends[0].drops;
+	khost_spawn(&nodes[1], "xfer-server", xfer_server, &x);
+	khost_spawn(&nodes[0], "xfer-client", xfer_client, &x);
+	khost_run(UINT64_MAX, NULL);
+	double secs = (x.end - x.start) / 1e9;
+	check(x.received == XFER_BYTES && strcmp(x.cc_seen, cc) == 0,
+	      "tcp %s: %d bytes over 100 Mbit/s, 5 ms, 40-frame queue in %.3f s simulated (%.1f Mbit/s), "
+	      "%ld retransmits, %llu link drops", x.cc_seen, XFER_BYTES, secs,
+	      x.received * 8 / secs / 1e6, x.retrans,
+	      (unsigned long long)(link_ends[0].drops - drops));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -186,18 +309,19 @@ int main(int argc, char **argv)
 		count = 3;
 
 	for (int i = 0; i < count; i++) {
-		long before = private_kib();
 		/* Nodes 0 and 2 share a seed: their randomness must match. */
 		int r = khost_node_start(&nodes[i], i, argv[1], i == 2 ? 1000 : 1000 + i, argv[2]);
 		check(r == 0, "node %d: library loaded and boot entered (%d)", i, r);
 		if (r)
 			return 1;
 		khost_run(khost_now() + 10 * 1000000000ull, &nodes[i].booted);
-		long after = private_kib();
-		check(nodes[i].booted && !nodes[i].dead,
-		      "node %d: booted in %.1f ms wall, %ld KiB private memory "
-		      "(image data %zu KiB), log %s", i, nodes[i].boot_ns / 1e6, after - before,
-		      nodes[i].image.private_bytes / 1024, nodes[i].log_path);
+		check(nodes[i].booted && !nodes[i].dead, "node %d: booted", i);
+		long img, ram, stacks;
+		khost_node_memory(&nodes[i], &img, &ram, &stacks);
+		printf("# node %d: booted in %.1f ms wall; resident private memory %ld KiB = "
+		       "image data %ld + RAM %ld + task stacks %ld; log %s\n", i,
+		       nodes[i].boot_ns / 1e6, img + ram + stacks, img, ram, stacks,
+		       nodes[i].log_path);
 		if (!nodes[i].booted)
 			return 1;
 	}
@@ -232,6 +356,18 @@ int main(int argc, char **argv)
 	khost_spawn(&nodes[0], "sleep", sleep_main, NULL);
 	check(khost_run(UINT64_MAX, NULL) == 0, "sleep process finished");
 
+	if (count >= 2) {
+		khost_link_init(&link_ends[0], &link_ends[1], 100000000, 5000000, 40 * 1514);
+		khost_spawn(&nodes[0], "net-setup", net_setup, NULL);
+		khost_spawn(&nodes[1], "net-setup", net_setup, NULL);
+		check(khost_run(UINT64_MAX, NULL) == 0, "network setup finished");
+		khost_spawn(&nodes[1], "udp-rx", udp_across, NULL);
+		khost_spawn(&nodes[0], "udp-tx", udp_across, NULL);
+		check(khost_run(UINT64_MAX, NULL) == 0, "udp across the link finished");
+		transfer("cubic", 8001);
+		transfer("bbr", 8002);
+	}
+
 	/* An idle kernel must not tick: run 10 simulated seconds with nothing to do. */
 	uint64_t ticks = nodes[0].timer_interrupts;
 	khost_run(khost_now() + 10 * 1000000000ull, NULL);
@@ -239,8 +375,13 @@ int main(int argc, char **argv)
 	check(ticks < 100, "node 0: %llu timer interrupts in 10 idle seconds",
 	      (unsigned long long)ticks);
 
-	for (int i = 0; i < count; i++)
+	for (int i = 0; i < count; i++) {
+		long img, ram, stacks;
+		khost_node_memory(&nodes[i], &img, &ram, &stacks);
+		printf("# node %d at the end: resident private memory %ld KiB (image data %ld, "
+		       "RAM %ld, task stacks %ld)\n", i, img + ram + stacks, img, ram, stacks);
 		check(!nodes[i].dead, "node %d: no panic", i);
+	}
 	printf("# %d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

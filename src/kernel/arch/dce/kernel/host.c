@@ -60,7 +60,7 @@ DCE_EXPORT int dce_kernel_boot(const struct dce_kernel_host *host,
 
 DCE_EXPORT void dce_kernel_interrupt(int irq)
 {
-	if (dce_dead || irq < 0 || irq >= DCE_IRQ_REQUESTS)
+	if (dce_dead || irq < 0 || irq > DCE_IRQ_NET)
 		return;
 	dce_irq_pending |= 1UL << irq;
 	dce_enter();

@@ -7,6 +7,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
+#include <linux/init_syscalls.h>
 #include <linux/initrd.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -64,3 +65,16 @@ static int __init dce_write_init(void)
 	return 0;
 }
 late_initcall(dce_write_init);
+
+/* sysctl and device attributes are files, as on any distribution. */
+static int __init dce_mount_pseudo_filesystems(void)
+{
+	init_mkdir("/proc", 0555);
+	init_mkdir("/sys", 0555);
+	if (init_mount("proc", "/proc", "proc", 0, NULL))
+		pr_err("dce: cannot mount /proc\n");
+	if (init_mount("sysfs", "/sys", "sysfs", 0, NULL))
+		pr_err("dce: cannot mount /sys\n");
+	return 0;
+}
+late_initcall(dce_mount_pseudo_filesystems);

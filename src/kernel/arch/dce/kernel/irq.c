@@ -25,6 +25,8 @@ void dce_irq_deliver(void)
 		irq_enter();
 		if (pending & (1UL << DCE_KIRQ_TIMER))
 			dce_timer_interrupt();
+		if (pending & (1UL << DCE_IRQ_NET))
+			dce_netdev_receive();
 		if (pending & (1UL << DCE_IRQ_REQUESTS))
 			dce_requests_deliver();
 		irq_exit();

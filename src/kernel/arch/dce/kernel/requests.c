@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Host requests. A host task is a user-mode thread of pid 1 (its own file table,
+/* Host requests. pid 1 creates tasks and network devices. A host task is a user-mode thread of pid 1 (its own file table,
  * sharing pid 1's empty address space) that waits for requests in a mailbox and
  * runs each system call as a function call. The host's doorbell interrupt moves
  * queued requests to their task's mailbox and wakes the task. */
@@ -70,7 +70,7 @@ void dce_requests_deliver(void)
 		struct dce_task *t = (struct dce_task *)r->task;
 
 		next = r->next;
-		if (r->op == DCE_KREQ_TASK_NEW) {
+		if (r->op == DCE_KREQ_TASK_NEW || r->op == DCE_KREQ_NETDEV_NEW) {
 			dce_list_push(&dce_pid1_mailbox, r);
 			if (dce_pid1)
 				wake_up_process(dce_pid1);
@@ -170,6 +170,9 @@ void dce_init_main(void)
 	dce_host.booted(dce_host.ctx);
 	for (;;) {
 		r = dce_mailbox_wait(&dce_pid1_mailbox);
-		dce_task_new(r);
+		if (r->op == DCE_KREQ_NETDEV_NEW)
+			dce_request_complete(r, dce_netdev_new(r->args));
+		else
+			dce_task_new(r);
 	}
 }
