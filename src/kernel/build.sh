@@ -1,8 +1,9 @@
 #!/bin/sh
 # build.sh - build liblinux-6.1.so: Debian's linux-source-6.1 with arch/dce overlaid.
 #
-# Usage: src/kernel/build.sh [-j N] [--force]
-# Prints the path of the library on stdout (progress goes to stderr).
+# Usage: src/kernel/build.sh [-j N] [--force] [--install PREFIX]
+# Prints the path of the library on stdout (progress goes to stderr). --install also
+# copies it to PREFIX/lib/liblinux-6.1.so and the interface to PREFIX/include.
 #
 # Cache layout (DCE_KERNEL_CACHE, default ~/.cache/dce/kernel):
 #   tree-<version>/linux   the extracted source with arch/dce and our patches
@@ -16,17 +17,30 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 force=0
+prefix=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-j) jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
 	--force) force=1; shift ;;
-	*) echo "usage: $0 [-j N] [--force]" >&2; exit 2 ;;
+	--install) prefix=$2; shift 2 ;;
+	*) echo "usage: $0 [-j N] [--force] [--install PREFIX]" >&2; exit 2 ;;
 	esac
 done
 
 say() { echo "kernel: $*" >&2; }
 die() { echo "kernel: error: $*" >&2; exit 1; }
+done_with() { # lib
+	if [ -n "$prefix" ]; then
+		mkdir -p "$prefix/lib" "$prefix/include/dce"
+		cp "$1" "$prefix/lib/liblinux-6.1.so.tmp"
+		mv "$prefix/lib/liblinux-6.1.so.tmp" "$prefix/lib/liblinux-6.1.so"
+		cp "$here/dce-kernel.h" "$prefix/include/dce/dce-kernel.h"
+		say "installed $prefix/lib/liblinux-6.1.so"
+	fi
+	echo "$1"
+	exit 0
+}
 
 tarball=${DCE_KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 [ -f "$tarball" ] || die "$tarball not found (apt-get install linux-source-6.1)"
@@ -51,16 +65,14 @@ out=$cache/$hash
 lib=$out/liblinux-6.1.so
 if [ "$force" = 0 ] && [ -f "$lib" ]; then
 	say "cached: $lib"
-	echo "$lib"
-	exit 0
+	done_with "$lib"
 fi
 
 # One build at a time per cache.
 exec 9>"$cache/.lock"
 flock 9
 if [ "$force" = 0 ] && [ -f "$lib" ]; then
-	echo "$lib"
-	exit 0
+	done_with "$lib"
 fi
 
 tree=$cache/tree-$version
@@ -143,4 +155,4 @@ say "built in $(( $(date +%s) - start )) s"
 cp "$obj/vmlinux" "$lib.tmp"
 cp "$obj/.config" "$out/config"
 mv "$lib.tmp" "$lib"
-echo "$lib"
+done_with "$lib"
