@@ -135,6 +135,7 @@ struct dce_file {
 	char *vpath;               /* virtual path for /proc/self/fd and fchdir */
 	void *priv;
 	struct dce_waitq readq, writeq; /* readiness waiters (poll/select/epoll) */
+	uint64_t events;           /* dce_file_notify calls: readiness edges for EPOLLET */
 };
 
 struct dce_file_ops {

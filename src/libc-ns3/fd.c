@@ -150,6 +150,7 @@ void dce_fd_close_on_exec(struct dce_process *p)
 
 void dce_file_notify(struct dce_file *f)
 {
+	f->events++;
 	dce_waitq_wake_all(&f->readq);
 	dce_waitq_wake_all(&f->writeq);
 }

@@ -255,13 +255,13 @@ static int ep_edge(struct epitem *i, int m)
 {
 	uint64_t in = 0, out = 0;
 	int known = dce_pipe_edges(i->file, &in, &out) || dce_timerfd_edges(i->file, &in, &out);
+	if (!known) /* other files (sockets): any change of state they notified is an edge */
+		in = out = i->file->events;
 	int fresh = m & ~i->last;
-	if (known) {
-		if (in != i->in_seq)
-			fresh |= m & (EPOLLIN | EPOLLRDNORM);
-		if (out != i->out_seq)
-			fresh |= m & (EPOLLOUT | EPOLLWRNORM);
-	}
+	if (in != i->in_seq)
+		fresh |= m & (EPOLLIN | EPOLLRDNORM);
+	if (out != i->out_seq)
+		fresh |= m & (EPOLLOUT | EPOLLWRNORM);
 	i->last = m;
 	if (fresh) {
 		i->in_seq = in;
