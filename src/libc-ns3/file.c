@@ -304,7 +304,7 @@ long sys_close_range(struct dce_thread *t, unsigned long first, unsigned long la
 static void anon_stat(struct dce_file *f, struct stat *st)
 {
 	memset(st, 0, sizeof *st);
-	st->st_mode = (strcmp(f->ops->name, "pipe") == 0 ? S_IFIFO : 0) | 0600;
+	st->st_mode = (strcmp(f->ops->name, "pipe") == 0 ? S_IFIFO : strcmp(f->ops->name, "socket") == 0 ? S_IFSOCK : 0) | 0600;
 	st->st_nlink = 1;
 	st->st_blksize = 4096;
 	st->st_ino = (ino_t)(uintptr_t)f % 100000;
