@@ -22,6 +22,22 @@ run_ex udp udp-simple --programs="$PROGS"
 check "udp-simple: both programs exit 0" all_exit0 "$OUT"
 check "udp-simple: 5/5 echoes" grep -q "client: 5/5 echoes" "$OUT/files-0/var/log/1001/stdout"
 
+# AF_UNIX: the same python3 script on Linux and under dce prints the same lines
+mkdir -p "$SCRATCH/unix-host"
+(cd "$SCRATCH" && timeout 30 python3 "$TOP/test/net/unix.py" "$SCRATCH/unix-host" >"$SCRATCH/unix-host.txt" 2>&1)
+run_dce unix --map "$TOP/test/net" ": /bin/sh -c 'mkdir -p /tmp/u && exec python3 $TOP/test/net/unix.py /tmp/u'"
+check "unix: python3 AF_UNIX script exits 0" grep -q "^exit: 0" "$(status_of 0 1000)"
+check "unix: output identical to Linux's" cmp -s "$SCRATCH/unix-host.txt" "$(stdout_of 0 1000)"
+diff "$SCRATCH/unix-host.txt" "$(stdout_of 0 1000)" 2>/dev/null | sed 's/^/# /' | head -10
+# nc -U: a file through a path-bound stream socket; glibc's nscd probe fails cleanly
+head -c 300000 /dev/urandom >"$SCRATCH/unix-data"
+run_dce unix-nc "0: /bin/sh -c 'nc -lU /tmp/u.sock >/tmp/recv; sha256sum </tmp/recv'" \
+	"0@0.1 stdin=$SCRATCH/unix-data: nc -N -U /tmp/u.sock" \
+	"0@0.2: python3 -c 'import pwd; print(pwd.getpwuid(0).pw_name)'"
+check "unix: nc -U file's sha256 equal" [ "$(cut -d' ' -f1 "$(stdout_of 0 1000)")" = "$(sha256sum <"$SCRATCH/unix-data" | cut -d' ' -f1)" ]
+check "unix: every program exits 0" all_exit0 "$OUT"
+check "unix: getpwuid after the nscd probe" grep -qx root "$OUT/files-0/var/log/1002/stdout"
+
 # socket semantics and Linux errors (net-probe), two nodes
 OUT=$SCRATCH/probe
 rm -rf "$OUT"

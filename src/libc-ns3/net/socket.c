@@ -29,6 +29,8 @@ static ssize_t sock_read(struct dce_thread *t, struct dce_file *f, void *buf, si
 	struct dce_rxmeta meta = { 0 };
 	meta.ttl = meta.tos = -1;
 	long r = sk->ops->recv(t, sk, buf, len, 0, NULL, NULL, &meta);
+	for (int i = 0; i < meta.nfiles; i++) /* read(): passed descriptors are dropped */
+		dce_file_put(meta.files[i]);
 	free(meta.files);
 	return r;
 }
