@@ -53,7 +53,7 @@ MULTIARCH=x86_64-linux-gnu
 CONFIGURE_FLAGS="--host=$MULTIARCH --build=$MULTIARCH --prefix=/usr \
  --without-selinux --disable-crypt --enable-stackguard-randomization \
  --enable-stack-protector=strong --enable-multi-arch --enable-kernel=3.2 \
- --disable-werror --disable-nscd --disable-build-nscd --disable-timezone-tools"
+ --disable-werror --disable-build-nscd --disable-timezone-tools"
 # The shared objects of Debian's libc6 package that glibc builds.
 LIBS="elf/ld.so:ld-linux-x86-64.so.2 libc.so:libc.so.6 math/libm.so:libm.so.6
  mathvec/libmvec.so:libmvec.so.1 resolv/libresolv.so:libresolv.so.2

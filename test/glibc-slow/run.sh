@@ -29,7 +29,7 @@ for pair in "libc.so.6:/lib/x86_64-linux-gnu/libc.so.6" "ld-linux-x86-64.so.2:/l
 	check "${pair%%:*}: exported symbols and versions equal the system's" cmp -s "$SCRATCH/ours" "$SCRATCH/sys"
 	diff "$SCRATCH/sys" "$SCRATCH/ours" | head -5 | sed 's/^/# /'
 done
-check "the hook slot is hidden" bash -c "! objdump -T $GDIR/libc.so.6 | grep -q dce"
+check "the hook slot is hidden" bash -c "! objdump -T $GDIR/libc.so.6 $GDIR/ld-linux-x86-64.so.2 | grep -q __dce_syscall_hook"
 check "stock Debian binaries run natively on glibc-dce (ls, python3)" \
 	bash -c "'$GDIR/ld-linux-x86-64.so.2' --library-path '$GDIR' /bin/ls / >/dev/null &&
 	         [ \"\$('$GDIR/ld-linux-x86-64.so.2' --library-path '$GDIR' /usr/bin/python3 -c 'print(6*7)')\" = 42 ]"
