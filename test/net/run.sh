@@ -47,6 +47,20 @@ check "net-probe: every check passes" grep -q "^0 failures" "$OUT/files-0/var/lo
 grep "^FAIL" "$OUT/files-0/var/log/1000/stdout" 2>/dev/null | sed 's/^/# /'
 check "net-probe: peer exits 0" all_exit0 "$OUT"
 
+# interfaces: getifaddrs/if_nameindex/SIOCGIF* (net-ifaces), stock ip addr/link/route
+OUT=$SCRATCH/ifaces
+rm -rf "$OUT"
+CMD0="$PROGS/net-ifaces; ip addr show; ip link show; ip route show; python3 -c 'import socket; print(socket.if_nameindex())'" \
+	CMD1=true timeout 120 "$EX/dce-two-nodes" --out="$OUT" --map="$PROGS" --start0=0 --stop=2 >"$SCRATCH/ifaces.log" 2>&1
+IFO=$OUT/files-0/var/log/1000/stdout
+check "net-ifaces: every check passes" grep -q "^0 failures" "$IFO"
+grep "^FAIL" "$IFO" 2>/dev/null | sed 's/^/# /'
+check "ip addr show: lo with 127.0.0.1/8" grep -q "inet 127.0.0.1/8 scope host lo" "$IFO"
+check "ip addr show: eth0 with 10.1.1.1/24" grep -q "inet 10.1.1.1/24 brd 10.1.1.255 scope global eth0" "$IFO"
+check "ip link show: eth0 up, mtu 1500" grep -q "^2: eth0: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1500 .* mode DEFAULT" "$IFO"
+check "ip route show: the link's network" grep -q "^10.1.1.0/24 dev eth0 proto kernel scope link src 10.1.1.1" "$IFO"
+check "python socket.if_nameindex()" grep -qF "[(1, 'lo'), (2, 'eth0')]" "$IFO"
+
 # nc: a file across, hashes equal
 run_ex nc dce-nc --size=2000000
 check "nc: both sides exit 0" all_exit0 "$OUT"
