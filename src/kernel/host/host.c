@@ -306,7 +306,7 @@ int khost_node_start(struct khost_node *n, int id, const char *lib, uint64_t see
 		.host_fiber = &n->host_slot,
 		.ram_bytes = 32ul << 20,
 		.seed = seed,
-		.cmdline = "console=dce",
+		.cmdline = getenv("KHOST_CMDLINE") ? getenv("KHOST_CMDLINE") : "console=dce",
 	};
 	n->boot_started_ns = wall_ns();
 	return n->boot(&n->ops, &params);
