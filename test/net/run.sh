@@ -99,6 +99,21 @@ if command -v tshark >/dev/null; then
 	check "pcap: ICMPv6 echo reply" sh -c "tshark -r '$OUT/ping-0-0.pcap' 2>/dev/null | grep -q 'Echo (ping) reply.*ICMPv6\|ICMPv6.*Echo (ping) reply'"
 fi
 
+# HTTP: stock lighttpd and curl three hops apart (two ns-3 routers, global routing)
+run_ex http dce-http --pcap=1
+check "http: curl exits 0" awk '$1 == 0 && $2 == 1001 && $3 == "0" { ok = 1 } END { exit !ok }' "$OUT/exitprocs"
+hs=$(cut -d' ' -f1 "$OUT/files-3/var/log/1000/stdout" 2>/dev/null)
+hc=$(head -1 "$OUT/files-0/var/log/1000/stdout" 2>/dev/null | cut -d' ' -f1)
+check "http: fetched page's sha256 equals the served one" [ -n "$hs" ] && [ "$hs" = "$hc" ]
+check "http: status 200" grep -q "^200 " "$OUT/files-0/var/log/1000/stdout"
+check "http: lighttpd logged the GET" grep -q '"GET /index.html HTTP/1.1" 200' "$OUT/files-3/var/log/lighttpd/access.log"
+if command -v tshark >/dev/null; then
+	check "http pcap: the GET on the client's link and on the server's" sh -c \
+		"tshark -r '$OUT/http-0-1.pcap' -Y http 2>/dev/null | grep -q 'GET /index.html' && tshark -r '$OUT/http-3-1.pcap' -Y http 2>/dev/null | grep -q 'GET /index.html'"
+	check "http pcap: replies reach the client after two routers (TTL 62)" sh -c \
+		"tshark -r '$OUT/http-0-1.pcap' -T fields -e ip.ttl -Y 'ip.src==10.1.3.2' 2>/dev/null | head -1 | grep -qx 62"
+fi
+
 # determinism: the same scenario twice gives identical pcaps and stdout files
 run_ex iperf3-a dce-iperf3 --time=3
 A=$OUT
