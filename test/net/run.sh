@@ -114,6 +114,23 @@ if command -v tshark >/dev/null; then
 		"tshark -r '$OUT/http-0-1.pcap' -T fields -e ip.ttl -Y 'ip.src==10.1.3.2' 2>/dev/null | head -1 | grep -qx 62"
 fi
 
+# Wi-Fi: iperf3 between two stations of an 802.11a BSS (through its AP) and ad hoc
+mbps() { awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i == "Mbits/sec") print $(i-1) }' "$1" | head -1; }
+run_ex wifi dce-wifi --time=3 --pcap=1
+check "wifi (AP): iperf3 client and server exit 0" all_exit0 "$OUT"
+w=$(mbps "$OUT/files-0/var/log/1000/stdout")
+echo "# wifi through the AP: ${w:-?} Mbit/s"
+check "wifi (AP): 5 to 27 Mbit/s (54 Mbit/s PHY, relayed)" awk -v a="${w:-0}" 'BEGIN { exit !(a > 5 && a < 27) }'
+if command -v tshark >/dev/null; then
+	check "wifi pcap: beacons and the TCP flow" sh -c \
+		"tshark -r '$OUT/wifi-2-0.pcap' 2>/dev/null | grep -q 'Beacon frame.*SSID=\"dce\"' && tshark -r '$OUT/wifi-2-0.pcap' -Y 'tcp.port == 5201' 2>/dev/null | grep -q ."
+fi
+run_ex wifi-adhoc dce-wifi --time=3 --adhoc=1
+check "wifi (ad hoc): iperf3 client and server exit 0" all_exit0 "$OUT"
+w=$(mbps "$OUT/files-0/var/log/1000/stdout")
+echo "# wifi ad hoc: ${w:-?} Mbit/s"
+check "wifi (ad hoc): 15 to 40 Mbit/s" awk -v a="${w:-0}" 'BEGIN { exit !(a > 15 && a < 40) }'
+
 # determinism: the same scenario twice gives identical pcaps and stdout files
 run_ex iperf3-a dce-iperf3 --time=3
 A=$OUT
