@@ -131,6 +131,17 @@ w=$(mbps "$OUT/files-0/var/log/1000/stdout")
 echo "# wifi ad hoc: ${w:-?} Mbit/s"
 check "wifi (ad hoc): 15 to 40 Mbit/s" awk -v a="${w:-0}" 'BEGIN { exit !(a > 15 && a < 40) }'
 
+# scale: 200 nodes on one LAN, each running our UDP echo server and a client of the next node
+t0=$(date +%s.%N)
+run_ex many dce-udp-many --programs="$PROGS" --nodes=200
+t1=$(date +%s.%N)
+echo "# 200 nodes (400 processes): $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s wall"
+check "200 nodes: every client got every echo" grep -q "^udp-many: 200/200 clients got every echo" "$SCRATCH/many.log"
+check "200 nodes: all 400 programs exit 0" all_exit0 "$OUT"
+check "200 nodes: 400 processes" [ "$(wc -l <"$OUT/exitprocs")" = 401 ]
+check "200 nodes: node 7's server got 3 datagrams from node 6 (10.0.0.7)" \
+	[ "$(grep -c 'from 10.0.0.7: hello' "$OUT/files-7/var/log/1000/stdout")" = 3 ]
+
 # determinism: the same scenario twice gives identical pcaps and stdout files
 run_ex iperf3-a dce-iperf3 --time=3
 A=$OUT
