@@ -7,10 +7,12 @@
 // Outputs: files-0/var/log/<pid>/stdout (client report), files-1/... (server),
 // pcaps iperf3-0-0.pcap and iperf3-1-0.pcap in --out. With --bulksend=1 a second,
 // identical pair of nodes (2, 3) runs ns-3's own BulkSendApplication for the
-// same time, and its goodput is printed ("bulksend: N Mbit/s"), to compare.
+// same time, and its goodput is printed ("bulksend: N Mbit/s"), to compare;
+// --dce=0 leaves the iperf3 pair out (BulkSend alone, for the benchmark). At the
+// end the example prints the packets sent on the links ("packets: N").
 //
 //   ./build/dce/examples/dce-iperf3 [--out=DIR] [--rate=10Mbps] [--delay=2ms]
-//        [--time=10] [--pcap=1] [--bulksend=0] [--udp=0]
+//        [--time=10] [--pcap=1] [--bulksend=0] [--dce=1] [--udp=0]
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/dce-module.h"
@@ -23,6 +25,13 @@ using namespace ns3;
 namespace {
 Ptr<PacketSink> g_sink;
 double g_sinkStart = 0;
+uint64_t g_packets = 0;
+
+void
+CountPacket (Ptr<const Packet>)
+{
+  g_packets++;
+}
 
 void
 MarkSinkStart ()
@@ -36,7 +45,7 @@ main (int argc, char *argv[])
 {
   std::string out = ".", rate = "10Mbps", delay = "2ms";
   uint32_t time = 10;
-  bool pcap = true, bulksend = false, udp = false;
+  bool pcap = true, bulksend = false, udp = false, withDce = true;
   CommandLine cmd (__FILE__);
   cmd.AddValue ("out", "directory for files-N/, pcaps and exitprocs", out);
   cmd.AddValue ("rate", "link data rate", rate);
@@ -44,6 +53,7 @@ main (int argc, char *argv[])
   cmd.AddValue ("time", "iperf3 -t seconds", time);
   cmd.AddValue ("pcap", "write pcaps of the iperf3 link", pcap);
   cmd.AddValue ("bulksend", "also run ns-3's BulkSend on an identical link", bulksend);
+  cmd.AddValue ("dce", "run the iperf3 pair (0: only BulkSend, with --bulksend=1)", withDce);
   cmd.AddValue ("udp", "iperf3 -u (UDP at the link rate) instead of TCP", udp);
   cmd.Parse (argc, argv);
   // Linux's MSS on Ethernet for every TCP socket, dce's and BulkSend's alike
@@ -60,25 +70,27 @@ main (int argc, char *argv[])
   Ipv4AddressHelper addr ("10.1.1.0", "255.255.255.0");
   Ipv4InterfaceContainer ifs = addr.Assign (devs);
 
-  DceManagerHelper dce;
-  dce.SetAttribute ("OutputDirectory", StringValue (out));
-  dce.SetNetworkStack ("ns3::Ns3SocketFdFactory");
-  dce.Install (NodeContainer (nodes.Get (0), nodes.Get (1)));
+  if (withDce)
+    {
+      DceManagerHelper dce;
+      dce.SetAttribute ("OutputDirectory", StringValue (out));
+      dce.SetNetworkStack ("ns3::Ns3SocketFdFactory");
+      dce.Install (NodeContainer (nodes.Get (0), nodes.Get (1)));
 
-  DceApplicationHelper app;
-  app.SetStackSize (1 << 20);
-  app.SetBinary ("iperf3");
-  app.AddArguments ("-s", "-1");
-  ApplicationContainer apps = app.Install (nodes.Get (1));
-  apps.Start (Seconds (1.0));
+      DceApplicationHelper app;
+      app.SetStackSize (1 << 20);
+      app.SetBinary ("iperf3");
+      app.AddArguments ("-s", "-1");
+      ApplicationContainer apps = app.Install (nodes.Get (1));
+      apps.Start (Seconds (1.0));
 
-  app.ResetArguments ();
-  app.AddArguments ("-c", "10.1.1.2", "-t", std::to_string (time));
-  if (udp)
-    app.AddArguments ("-u", "-b", rate);
-  apps = app.Install (nodes.Get (0));
-  apps.Start (Seconds (2.0));
-
+      app.ResetArguments ();
+      app.AddArguments ("-c", "10.1.1.2", "-t", std::to_string (time));
+      if (udp)
+        app.AddArguments ("-u", "-b", rate);
+      apps = app.Install (nodes.Get (0));
+      apps.Start (Seconds (2.0));
+    }
   if (pcap)
     p2p.EnablePcap (out + "/iperf3", devs, false);
 
@@ -99,8 +111,11 @@ main (int argc, char *argv[])
       // goodput over the same window iperf3 reports: from the first byte to the end
       Simulator::Schedule (Seconds (2.0), &MarkSinkStart);
     }
+  Config::ConnectWithoutContext ("/NodeList/*/DeviceList/*/$ns3::PointToPointNetDevice/PhyTxEnd",
+                                 MakeCallback (&CountPacket));
   Simulator::Stop (Seconds (time + 30));
   Simulator::Run ();
+  std::cout << "packets: " << g_packets << std::endl;
   if (bulksend)
     std::cout << "bulksend: " << (g_sink->GetTotalRx () - g_sinkStart) * 8.0 / time / 1e6
               << " Mbit/s" << std::endl;
