@@ -32,6 +32,7 @@ dce_fiber_switch:
 	.type dce_fiber_trampoline,@function
 dce_fiber_trampoline:
 	movq %r12, %rdi
+	andq $-16, %rsp                 /* the ABI: 16-byte aligned before a call */
 	call dce_fiber_start
 	ud2
 	.size dce_fiber_trampoline,.-dce_fiber_trampoline

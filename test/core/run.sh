@@ -4,6 +4,10 @@
 . "$(dirname "$0")/../lib.sh"
 build_once
 
+# --- fibers ---------------------------------------------------------------------------
+gcc -O0 -o "$SCRATCH/fiber-align" "$TOP/test/unit/fiber-align.c" "$BUILD/src/core/fiber.o" "$BUILD/src/core/fiber_switch.o" &&
+	check "a new fiber starts with the ABI's stack alignment" "$SCRATCH/fiber-align"
+
 # --- stock programs ------------------------------------------------------------
 mkdir -p "$SCRATCH/basic/files-0/home"
 printf 'pear\napple\nfig\n' >"$SCRATCH/basic/files-0/home/fruit.txt"
