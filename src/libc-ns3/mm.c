@@ -3,6 +3,7 @@
 #include "../core/kernel.h"
 #include "syscalls.h"
 #include "../loader/fixed_image.h"
+#include "vmspace.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -58,6 +59,7 @@ void dce_mm_release_all(struct dce_process *p)
 		struct dce_mapping *m = p->maps;
 		p->maps = m->next;
 		munmap((void *)m->start, m->end - m->start);
+		dce_vm_release(m->start, m->end - m->start);
 		free(m);
 	}
 	p->brk_base = p->brk_cur = p->brk_max = 0;
@@ -84,7 +86,11 @@ long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long
 		if (!owned)
 			flags = (flags & ~MAP_FIXED) | MAP_FIXED_NOREPLACE;
 	}
-	void *r = mmap((void *)addr, len, (int)prot, (int)flags, hostfd, off);
+	void *r;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		r = mmap((void *)addr, len, (int)prot, (int)flags, hostfd, off);
+	else /* dce picks the address: no host ASLR in what programs see */
+		r = dce_vm_map(len, 4096, (int)prot, (int)flags, hostfd, off);
 	if (r == MAP_FAILED)
 		return -errno;
 	if ((flags & MAP_FIXED_NOREPLACE) && addr && (uint64_t)r != addr) {
@@ -110,6 +116,7 @@ long sys_munmap(struct dce_thread *t, uint64_t addr, uint64_t len)
 	if (munmap((void *)addr, len))
 		return -errno;
 	untrack(t->proc, addr, len);
+	dce_vm_release(addr, len);
 	return 0;
 }
 
@@ -125,13 +132,33 @@ long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 
 long sys_mremap(struct dce_thread *t, uint64_t old, uint64_t oldlen, uint64_t newlen, long flags, uint64_t newaddr)
 {
+	(void)newaddr;
 	if (flags & MREMAP_FIXED)
 		return -EINVAL;
-	void *r = mremap((void *)old, oldlen, newlen, (int)flags, (void *)newaddr);
+	oldlen = (oldlen + 4095) & ~4095UL;
+	newlen = (newlen + 4095) & ~4095UL;
+	void *r = mremap((void *)old, oldlen, newlen, 0); /* in place first */
+	if (r == MAP_FAILED && (flags & MREMAP_MAYMOVE)) {
+		/* move it to an address dce picks, onto a placeholder reservation */
+		void *dst = dce_vm_map(newlen, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (dst == MAP_FAILED)
+			return -ENOMEM;
+		r = mremap((void *)old, oldlen, newlen, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+		if (r == MAP_FAILED) {
+			int e = errno;
+			munmap(dst, newlen);
+			dce_vm_release((uintptr_t)dst, newlen);
+			return -e;
+		}
+	}
 	if (r == MAP_FAILED)
 		return -errno;
-	untrack(t->proc, old, (oldlen + 4095) & ~4095UL);
-	dce_mm_track(t->proc, (uintptr_t)r, (newlen + 4095) & ~4095UL);
+	untrack(t->proc, old, oldlen);
+	if ((uintptr_t)r != old)
+		dce_vm_release(old, oldlen);
+	else if (newlen < oldlen)
+		dce_vm_release(old + newlen, oldlen - newlen);
+	dce_mm_track(t->proc, (uintptr_t)r, newlen);
 	return (long)r;
 }
 

@@ -3,6 +3,7 @@
  * serves them all. DCE_VDSO=0 turns it off (every time read then traps). */
 #include "../core/kernel.h"
 #include "vdso.h"
+#include "vmspace.h"
 #include <elf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,7 @@ int dce_vdso_init(uint64_t epoch_ns)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)
 			span = ph[i].p_vaddr + ph[i].p_memsz;
 	span = (span + 4095) & ~4095UL;
-	void *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *m = dce_vm_map(span, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		return -1;
 	uintptr_t b = (uintptr_t)m;
@@ -66,7 +67,7 @@ int dce_vdso_init(uint64_t epoch_ns)
 		if (ph[i].p_type == PT_LOAD)
 			memcpy((void *)(b + ph[i].p_vaddr), dce_vdso_image + ph[i].p_offset, ph[i].p_filesz);
 	struct dce_vvar **slot = find_vvar_ptr((const Elf64_Ehdr *)b, b);
-	vvar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vvar = dce_vm_map(4096, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!slot || vvar == MAP_FAILED) {
 		munmap(m, span);
 		vvar = NULL;

@@ -9,6 +9,7 @@
 #include "../core/kernel.h"
 #include "../libc-ns3/vdso.h"
 #include "fixed_image.h"
+#include "../libc-ns3/vmspace.h"
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -109,7 +110,11 @@ static int map_image(struct dce_process *p, int fd, const char *what, struct elf
 		*bias = 0;
 		return r;
 	}
-	void *span = mmap(NULL, hi - lo, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	size_t align = PAGE;
+	for (int i = 0; i < ef->eh.e_phnum; i++)
+		if (ef->ph[i].p_type == PT_LOAD && ef->ph[i].p_align > align && ef->ph[i].p_align <= (1UL << 21))
+			align = ef->ph[i].p_align;
+	void *span = dce_vm_map(hi - lo, align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (span == MAP_FAILED) {
 		snprintf(err, errlen, "%s: cannot reserve %lu bytes: %s", what, (unsigned long)(hi - lo),
 		         strerror(errno));
@@ -200,7 +205,7 @@ int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *cons
 	}
 
 	/* The brk area: reserved, made accessible as the program grows it. */
-	void *brk = mmap(NULL, BRK_RESERVE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *brk = dce_vm_map(BRK_RESERVE, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (brk == MAP_FAILED) {
 		snprintf(err, errlen, "%s: cannot reserve its heap", vpath);
 		return -ENOMEM;
@@ -211,7 +216,7 @@ int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *cons
 
 	/* The main thread's stack, with a guard page below it. */
 	stack_size = PAGE_UP(stack_size ? stack_size : 8UL << 20);
-	char *stk = mmap(NULL, stack_size + PAGE, PROT_READ | PROT_WRITE,
+	char *stk = dce_vm_map(stack_size + PAGE, PAGE, PROT_READ | PROT_WRITE,
 	                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 	if (stk == MAP_FAILED) {
 		snprintf(err, errlen, "%s: cannot allocate a %zu-byte stack", vpath, stack_size);

@@ -1,0 +1,114 @@
+/* vmspace.c - where programs' memory goes, chosen by dce rather than by the host.
+ *
+ * The host kernel places mmap(NULL) at randomised addresses (ASLR). Programs see
+ * those addresses (glibc even derives mkstemp names from a stack address), so they
+ * would leak host randomness into the simulation. Every mapping made for a program
+ * (images, stacks, heaps, its own mmaps) therefore comes from this allocator: a
+ * first-fit free list over a range the host never uses by itself, so the same
+ * scenario gives the same addresses. */
+#include "../core/kernel.h"
+#include "vmspace.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#define VM_BASE 0x100000000000UL /* 16 TiB: far below the host's mmap area near 128 TiB */
+#define VM_END 0x600000000000UL
+
+struct vm_hole {
+	uintptr_t start, end;
+	struct vm_hole *next;
+};
+static struct vm_hole *holes; /* sorted, disjoint, coalesced */
+static int initialised;
+
+static void init(void)
+{
+	holes = malloc(sizeof *holes);
+	holes->start = VM_BASE;
+	holes->end = VM_END;
+	holes->next = NULL;
+	initialised = 1;
+}
+
+static uintptr_t take(size_t len, size_t align)
+{
+	if (!initialised)
+		init();
+	for (struct vm_hole **pp = &holes; *pp; pp = &(*pp)->next) {
+		struct vm_hole *h = *pp;
+		uintptr_t s = (h->start + align - 1) & ~(align - 1);
+		if (s < h->start || s + len > h->end || s + len < s)
+			continue;
+		if (s > h->start) { /* keep the part before the aligned start */
+			struct vm_hole *before = malloc(sizeof *before);
+			before->start = h->start;
+			before->end = s;
+			before->next = h;
+			*pp = before;
+			pp = &before->next;
+		}
+		h->start = s + len;
+		if (h->start == h->end) {
+			*pp = h->next;
+			free(h);
+		}
+		return s;
+	}
+	return 0;
+}
+
+void dce_vm_release(uintptr_t start, size_t len)
+{
+	uintptr_t end = start + ((len + 4095) & ~4095UL);
+	if (start < VM_BASE || end > VM_END || end <= start)
+		return;
+	if (!initialised)
+		init();
+	struct vm_hole **pp = &holes;
+	while (*pp && (*pp)->end < start)
+		pp = &(*pp)->next;
+	/* merge with every hole touching or overlapping [start, end) */
+	while (*pp && (*pp)->start <= end) {
+		struct vm_hole *h = *pp;
+		if (h->start < start)
+			start = h->start;
+		if (h->end > end)
+			end = h->end;
+		*pp = h->next;
+		free(h);
+	}
+	struct vm_hole *n = malloc(sizeof *n);
+	n->start = start;
+	n->end = end;
+	n->next = *pp;
+	*pp = n;
+}
+
+void *dce_vm_map(size_t len, size_t align, int prot, int flags, int fd, off_t off)
+{
+	len = (len + 4095) & ~4095UL;
+	if (align < 4096)
+		align = 4096;
+	for (int tries = 0; tries < 64; tries++) {
+		uintptr_t a = take(len, align);
+		if (!a) {
+			errno = ENOMEM;
+			return MAP_FAILED;
+		}
+		void *r = mmap((void *)a, len, prot, (flags & ~MAP_FIXED) | MAP_FIXED_NOREPLACE, fd, off);
+		if (r != MAP_FAILED && (uintptr_t)r == a)
+			return r;
+		if (r != MAP_FAILED)
+			munmap(r, len);
+		if (errno != EEXIST) {
+			int e = errno;
+			dce_vm_release(a, len);
+			errno = e;
+			return MAP_FAILED;
+		}
+		/* the host uses this range: leave it out of the free list, try further up */
+	}
+	errno = ENOMEM;
+	return MAP_FAILED;
+}

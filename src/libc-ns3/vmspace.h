@@ -1,0 +1,14 @@
+/* vmspace.h - deterministic placement of programs' memory (vmspace.c). */
+#ifndef DCE_VMSPACE_H
+#define DCE_VMSPACE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* mmap at an address chosen by dce (aligned to align, at least a page); the same
+ * sequence of calls gives the same addresses. MAP_FAILED with errno on failure. */
+void *dce_vm_map(size_t len, size_t align, int prot, int flags, int fd, off_t off);
+/* [start, start+len) is no longer mapped: it may be handed out again. */
+void dce_vm_release(uintptr_t start, size_t len);
+
+#endif
