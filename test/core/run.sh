@@ -110,13 +110,17 @@ check "20 python3 (non-PIE) instances alive at once, each with its own data" [ $
 # --- determinism: same scenario, same bytes -------------------------------------------
 scenario=("0@1s: date" "0: sh -c 'seq 1 500 | sort -R --random-source=/dev/urandom | head -5'"
 	"1: python3 -c 'import random,os; print(os.urandom(8).hex(), random.random())'"
-	"1@2s: sh -c 'od -An -tx1 -N16 /dev/urandom'")
+	"1@2s: sh -c 'od -An -tx1 -N16 /dev/urandom'"
+	"2: sh -c 'mktemp -u; mktemp -u /tmp/x.XXXXXXXX'"
+	"2: python3 -c 'import ctypes; print(hex(id(object())), hex(ctypes.addressof(ctypes.c_int())))'")
 run_dce det1 --seed 7 "${scenario[@]}"
 run_dce det2 --seed 7 "${scenario[@]}"
 run_dce det3 --seed 8 "${scenario[@]}"
 same() { (cd "$SCRATCH/$1" && find . -type f \( -name stdout -o -name status -o -name exitprocs \) | sort | xargs cat) >"$SCRATCH/$1.all"; }
 same det1; same det2; same det3
 check "same scenario and seed: identical stdout, status and exitprocs" cmp -s "$SCRATCH/det1.all" "$SCRATCH/det2.all"
+check "addresses programs see are the same run to run (mktemp names, python object ids)" \
+	cmp -s "$SCRATCH/det1/files-2/var/log/1000/stdout" "$SCRATCH/det2/files-2/var/log/1000/stdout"
 check "another seed: different random bytes" sh -c "! cmp -s '$SCRATCH/det1/files-1/var/log/1000/stdout' '$SCRATCH/det3/files-1/var/log/1000/stdout'"
 
 finish
