@@ -35,6 +35,11 @@ int dce_process_state(struct dce_node *node, int pid, int *code, int *signal);
 /* After the simulation ran: write exitprocs, report; returns the number of processes
  * that did not exit with status 0. */
 int dce_finish(void);
+/* For conditional gdb breakpoints, as in ns-3-dce: the node id and the virtual pid
+ * of the simulated program running now (-1 when the simulator itself runs), e.g.
+ *   (gdb) break sys_write if dce_debug_nodeid() == 1 */
+int dce_debug_nodeid(void);
+int dce_debug_pid(void);
 /* Time a busy-waiting program advances per clock read after many reads (ns). */
 void dce_set_clock_quantum(uint64_t ns);
 

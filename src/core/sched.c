@@ -179,3 +179,13 @@ void dce_thread_forget_waits(struct dce_thread *t)
 		dce_waitq_del(t->waits);
 	dce_futex_forget(t);
 }
+
+int dce_debug_nodeid(void)
+{
+	return dce_current ? (int)dce_current->proc->node->id : -1;
+}
+
+int dce_debug_pid(void)
+{
+	return dce_current ? dce_current->proc->pid : -1;
+}
