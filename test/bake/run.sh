@@ -267,8 +267,8 @@ d=$(newcase xml-comment <"$tmp/c.xml"); run "$d" 0 list && ok "XML: declarations
 # ---------------------------------------------------------------- the real bakeconf.xml
 d="$tmp/real"; mkdir -p "$d"; cp bakeconf.xml "$d/"
 run "$d" 0 list && has "dce-ns3-dev" && has "dce-linux-dev" && ok "the shipped bakeconf.xml parses" || not_ok "shipped bakeconf.xml"
-run "$d" 1 configure -e dce-linux-dev && has "dce-linux-dev needs module linux-kernel-lib (Linux 6.1 kernel library, issue 5), not available yet" \
-  && ok "dce-linux-dev says clearly that linux-kernel-lib is missing" || not_ok "dce-linux-dev message"
+run "$d" 0 configure -e dce-linux-dev && has "linux-source-6.1 linux-kernel-lib" && has "glibc-dce" \
+  && ok "dce-linux-dev resolves (the kernel library after its source, and glibc-dce)" || not_ok "dce-linux-dev resolves"
 run "$d" 0 configure -e dce-ns3-dev && has "build-tools ns-3 dce-core" && ok "dce-ns3-dev resolves (ns-3 and build tools before dce-core)" \
   || not_ok "dce-ns3-dev resolves"
 
