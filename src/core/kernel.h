@@ -97,7 +97,7 @@ struct dce_process {
 	enum dce_proc_state state;
 	struct dce_process *parent;
 	struct dce_thread *threads;
-	int nthreads, next_tid_unused;
+	int nthreads;
 	struct dce_fdtable *fds;
 	char cwd[PATH_MAX];        /* virtual absolute path */
 	mode_t umask;
@@ -118,11 +118,9 @@ struct dce_process {
 	char *exe;                 /* virtual path of the executable */
 	char *logdir;              /* host path of files-N/var/log/<pid> */
 	uint64_t unknown_reported[8]; /* bitmap of syscall numbers already reported */
-	int itimer_real_event;
 	uint64_t alarm_event;
 	struct fixed_share *fixed;  /* its share of a non-PIE executable (loader/fixed_image.c) */
 	unsigned long private_kb;  /* with DCE_MEMSTAT: private dirty memory at exit */
-	struct dce_process *fork_parent; /* runs on this parent's memory until exec/exit */
 	struct dce_process *next_all;
 };
 

@@ -670,7 +670,6 @@ int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[],
 	kill_other_threads(p, t);
 	dce_mm_release_all(p);
 	dce_fixed_image_release(p);
-	p->fork_parent = NULL;
 	dce_fd_close_on_exec(p);
 	for (int s = 1; s < DCE_NSIG; s++)
 		if (p->sigact[s].handler != (uint64_t)SIG_IGN)

@@ -414,7 +414,6 @@ static long clone_process(T *t, struct clone_req *rq)
 	} else {
 		/* fork in one address space: the child gets a copy of the parent's image
 		 * and both run on, their images swapped as they take turns (fork.c) */
-		c->fork_parent = p;
 		if (dce_fork_child(p, c))
 			return -ENOMEM;
 	}
