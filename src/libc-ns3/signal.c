@@ -3,6 +3,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "syscalls.h"
+#include "timespec.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -530,17 +531,6 @@ long sys_alarm(struct dce_thread *t, long secs)
 	return (long)((left + 999999999ULL) / 1000000000ULL);
 }
 
-static uint64_t tv_ns(const struct timeval *tv)
-{
-	return (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec * 1000ULL;
-}
-
-static void ns_tv(uint64_t ns, struct timeval *tv)
-{
-	tv->tv_sec = (time_t)(ns / 1000000000ULL);
-	tv->tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000);
-}
-
 long sys_setitimer(struct dce_thread *t, long which, uint64_t newp, uint64_t oldp)
 {
 	if (which != ITIMER_REAL) {
@@ -557,7 +547,7 @@ long sys_setitimer(struct dce_thread *t, long which, uint64_t newp, uint64_t old
 	           nv->it_value.tv_usec < 0 || nv->it_interval.tv_usec < 0))
 		return -EINVAL;
 	if (nv)
-		itimer_set(t->proc, tv_ns(&nv->it_value), tv_ns(&nv->it_interval), &left, &interval);
+		itimer_set(t->proc, dce_tv_ns(&nv->it_value), dce_tv_ns(&nv->it_interval), &left, &interval);
 	else {
 		struct itimer *it = itimer_of(t->proc);
 		uint64_t now = dce_sim_now();
@@ -566,8 +556,8 @@ long sys_setitimer(struct dce_thread *t, long which, uint64_t newp, uint64_t old
 	}
 	if (oldp) {
 		struct itimerval *ov = DCE_USER(oldp);
-		ns_tv(left, &ov->it_value);
-		ns_tv(interval, &ov->it_interval);
+		dce_ns_tv(left, &ov->it_value);
+		dce_ns_tv(interval, &ov->it_interval);
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "syscalls.h"
+#include "timespec.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -142,13 +143,6 @@ static int ts_valid(const struct timespec *ts)
 	return ts && ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L;
 }
 
-static uint64_t ts_ns(const struct timespec *ts)
-{
-	if ((uint64_t)ts->tv_sec > (UINT64_MAX / 4) / 1000000000ULL)
-		return UINT64_MAX / 4;
-	return (uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec;
-}
-
 long sys_nanosleep(struct dce_thread *t, uint64_t reqp, uint64_t remp)
 {
 	const struct timespec *req = DCE_USER(reqp);
@@ -156,7 +150,7 @@ long sys_nanosleep(struct dce_thread *t, uint64_t reqp, uint64_t remp)
 		return -EFAULT;
 	if (!ts_valid(req))
 		return -EINVAL;
-	return sleep_until(t, dce_sim_now() + ts_ns(req), remp);
+	return sleep_until(t, dce_sim_now() + dce_ts_ns(req), remp);
 }
 
 long sys_clock_nanosleep(struct dce_thread *t, long clk, long flags, uint64_t reqp, uint64_t remp)
@@ -171,11 +165,11 @@ long sys_clock_nanosleep(struct dce_thread *t, long clk, long flags, uint64_t re
 	uint64_t until;
 	if (flags & TIMER_ABSTIME) {
 		uint64_t base = clock_ns(t, clk) - dce_sim_now(); /* clock value at sim time 0 */
-		uint64_t abs = ts_ns(req);
+		uint64_t abs = dce_ts_ns(req);
 		until = abs > base ? abs - base : 0;
 		remp = 0;
 	} else {
-		until = dce_sim_now() + ts_ns(req);
+		until = dce_sim_now() + dce_ts_ns(req);
 	}
 	long r = sleep_until(t, until, remp);
 	return r;

@@ -4,6 +4,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "syscalls.h"
+#include "timespec.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,17 +144,11 @@ long sys_timer_create(T *t, long clock, U evp, U idp)
 	return 0;
 }
 
-static void ns_ts(uint64_t ns, struct timespec *ts)
-{
-	ts->tv_sec = (time_t)(ns / 1000000000ULL);
-	ts->tv_nsec = (long)(ns % 1000000000ULL);
-}
-
 static void get(struct ptimer *tm, struct itimerspec *cur)
 {
 	uint64_t now = dce_sim_now();
-	ns_ts(tm->expires > now ? tm->expires - now : (tm->expires ? 1 : 0), &cur->it_value);
-	ns_ts(tm->interval, &cur->it_interval);
+	dce_ns_ts(tm->expires > now ? tm->expires - now : (tm->expires ? 1 : 0), &cur->it_value);
+	dce_ns_ts(tm->interval, &cur->it_interval);
 }
 
 long sys_timer_gettime(T *t, long id, U curp)

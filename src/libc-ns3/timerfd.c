@@ -2,6 +2,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "syscalls.h"
+#include "timespec.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -83,17 +84,6 @@ long sys_timerfd_create(struct dce_thread *t, long clock, long flags)
 	return dce_fd_install(t->proc, f, 0, flags & TFD_CLOEXEC);
 }
 
-static uint64_t ts_ns(const struct timespec *ts)
-{
-	return (uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec;
-}
-
-static void ns_ts(uint64_t ns, struct timespec *ts)
-{
-	ts->tv_sec = (time_t)(ns / 1000000000ULL);
-	ts->tv_nsec = (long)(ns % 1000000000ULL);
-}
-
 static struct tfd *lookup(struct dce_thread *t, long fd, long *err)
 {
 	struct dce_file *f = dce_fd_lookup(t->proc, (int)fd);
@@ -109,8 +99,8 @@ long sys_timerfd_gettime(struct dce_thread *t, long fd, uint64_t curp)
 		return err;
 	struct itimerspec *cur = DCE_USER(curp);
 	uint64_t now = dce_sim_now();
-	ns_ts(tf->expires > now ? tf->expires - now : 0, &cur->it_value);
-	ns_ts(tf->interval, &cur->it_interval);
+	dce_ns_ts(tf->expires > now ? tf->expires - now : 0, &cur->it_value);
+	dce_ns_ts(tf->interval, &cur->it_interval);
 	return 0;
 }
 
@@ -133,8 +123,8 @@ long sys_timerfd_settime(struct dce_thread *t, long fd, long flags, uint64_t new
 	tf->event = 0;
 	tf->expirations = 0;
 	uint64_t now = dce_sim_now();
-	uint64_t value = ts_ns(&nv->it_value);
-	tf->interval = ts_ns(&nv->it_interval);
+	uint64_t value = dce_ts_ns(&nv->it_value);
+	tf->interval = dce_ts_ns(&nv->it_interval);
 	if (!value) {
 		tf->expires = 0;
 		return 0;

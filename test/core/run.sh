@@ -82,6 +82,10 @@ check "unknown key: exit 2" sh -c "[ $? = 2 ] && grep -q \"unknown key 'colour'\
 "$DCE_RUN" --out "$SCRATCH/x" "0: sh -c 'unterminated" >"$SCRATCH/cli.log" 2>&1
 check "unterminated quote: exit 2" sh -c "[ $? = 2 ] && grep -q 'unterminated' '$SCRATCH/cli.log'"
 
+# --- a timer armed centuries ahead must not overflow into the past ---------------------
+run_dce timerfd-far "0: $PROGS/timerfd-far"
+check "timerfd set far ahead stays armed (no overflow)" grep -qx 'armed far ahead: yes' "$(stdout_of 0 1000)"
+
 # --- many instances -------------------------------------------------------------------
 specs=()
 for n in $(seq 0 99); do specs+=("$n@${n}ms: $PROGS/hello $n"); done
