@@ -59,17 +59,16 @@ static long iov_from_user(struct iovec *iov, uint64_t iovp, long cnt)
 	return 0;
 }
 
-long sys_readv(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
+/* readv/writev one buffer at a time, stopping at a short transfer, as Linux does for
+ * files without a vectored operation. */
+static long iov_each(struct dce_thread *t, long fd, const struct iovec *iov, long cnt,
+                     long (*op)(struct dce_thread *, long, uint64_t, uint64_t))
 {
-	struct iovec iov[IOV_MAX];
-	long r = iov_from_user(iov, iovp, cnt);
-	if (r)
-		return r;
 	long total = 0;
 	for (long i = 0; i < cnt; i++) {
 		if (!iov[i].iov_len)
 			continue;
-		r = sys_read(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
+		long r = op(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -77,6 +76,15 @@ long sys_readv(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
 			break;
 	}
 	return total;
+}
+
+long sys_readv(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
+{
+	struct iovec iov[IOV_MAX];
+	long r = iov_from_user(iov, iovp, cnt);
+	if (r)
+		return r;
+	return iov_each(t, fd, iov, cnt, sys_read);
 }
 
 static int is_node_file(struct dce_thread *t, struct dce_file *f)
@@ -99,18 +107,7 @@ long sys_writev(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
 			dce_fs_touch_fd(f->hostfd);
 		return w;
 	}
-	long total = 0;
-	for (long i = 0; i < cnt; i++) {
-		if (!iov[i].iov_len)
-			continue;
-		r = sys_write(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
-		if (r < 0)
-			return total ? total : r;
-		total += r;
-		if ((size_t)r < iov[i].iov_len)
-			break;
-	}
-	return total;
+	return iov_each(t, fd, iov, cnt, sys_write);
 }
 
 static int host_fd_of(struct dce_thread *t, long fd, struct dce_file **fp)
