@@ -27,7 +27,7 @@
 #ifndef DCE_KERNEL_H
 #define DCE_KERNEL_H
 
-#define DCE_KERNEL_ABI 1
+#define DCE_KERNEL_ABI 2
 
 struct dce_kernel_request;
 
@@ -62,6 +62,10 @@ struct dce_kernel_host {
 	/* The kernel panicked: msg is the panic message. The instance never runs again;
 	 * the host may unmap it once the current entry has returned. */
 	void (*panic)(void *ctx, const char *msg);
+	/* A watched file's readiness may have changed (DCE_KREQ_WATCH): mask holds the
+	 * poll bits of the wakeup when the kernel names them, else 0. Like every
+	 * callback, it must only record (wake a waiter), never re-enter. */
+	void (*file_event)(void *ctx, void *cookie, unsigned int mask);
 };
 
 struct dce_kernel_boot_params {
@@ -73,15 +77,29 @@ struct dce_kernel_boot_params {
 };
 
 enum dce_kernel_request_op {
-	DCE_KREQ_TASK_NEW = 1,     /* result: a task handle (> 0) or -errno; task unused */
+	DCE_KREQ_TASK_NEW = 1,     /* result: a task handle (> 0) or -errno; task unused.
+	                            * args[0] DCE_KTASK_SHARE_FILES: the task shares one
+	                            * file table with every other such task (a descriptor
+	                            * opened in one is valid in all), else its own. */
 	DCE_KREQ_TASK_EXIT,        /* the task exits (closing its files); result 0 */
 	DCE_KREQ_SYSCALL,          /* task runs nr(args); result is the syscall's */
 	DCE_KREQ_NETDEV_NEW,       /* an Ethernet device: args[0] name ("eth%d" if 0),
 	                            * args[1] 6-byte MAC (random if 0), args[2] MTU
-	                            * (1500 if 0), args[3] the host's dev_cookie;
+	                            * (1500 if 0), args[3] the host's dev_cookie,
+	                            * args[4] DCE_KNETDEV_* flags;
 	                            * result: its ifindex or -errno. The device starts down:
 	                            * configure it with ioctl/netlink like any Linux. */
+	DCE_KREQ_WATCH,            /* task's file args[0]: call file_event(args[1]) on every
+	                            * wakeup of its wait queues (what epoll registers on);
+	                            * result: a watch handle (> 0) or -errno. The watch
+	                            * holds the file open until DCE_KREQ_UNWATCH. */
+	DCE_KREQ_UNWATCH,          /* args[0] a watch handle: removed; result 0 */
 };
+
+#define DCE_KTASK_SHARE_FILES 1
+/* The medium has no link-layer resolution (point-to-point): no ARP/ND, frames
+ * go out with the device's own address as destination. */
+#define DCE_KNETDEV_NOARP 1
 
 struct dce_kernel_request {
 	int op;
@@ -145,6 +163,12 @@ enum dce_kernel_sysno {
 	DCE_KSYS_uname = 160,
 	DCE_KSYS_sethostname = 161,
 	DCE_KSYS_getrandom = 278,
+	DCE_KSYS_pread64 = 67,
+	DCE_KSYS_pwrite64 = 68,
+	DCE_KSYS_getdents64 = 61,
+	DCE_KSYS_statx = 291,
+	DCE_KSYS_recvmmsg = 243,
+	DCE_KSYS_sendmmsg = 269,
 };
 
 #endif

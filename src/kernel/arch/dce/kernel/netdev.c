@@ -69,6 +69,8 @@ long dce_netdev_new(const long *args)
 	priv->cookie = (void *)args[3];
 	if (args[2])
 		dev->mtu = args[2];
+	if (args[4] & DCE_KNETDEV_NOARP)
+		dev->flags |= IFF_NOARP;
 	if (mac)
 		eth_hw_addr_set(dev, mac);
 	else
