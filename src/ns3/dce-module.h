@@ -4,5 +4,6 @@
 #define DCE_MODULE_H
 #include "dce/helper/dce-application-helper.h"
 #include "dce/helper/dce-manager-helper.h"
+#include "dce/helper/linux-stack-helper.h"
 #include "dce/model/dce-application.h"
 #endif

@@ -1,5 +1,6 @@
 // dce-manager-helper.cc - see dce-manager-helper.h.
 #include "dce-manager-helper.h"
+#include "linux-stack-helper.h"
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/global-value.h"
@@ -18,6 +19,7 @@
 
 extern "C" {
 #include "../../core/dce.h"
+#include "../../libc-ns3/net/kstack.h"
 #include "../../libc-ns3/net/ns3-socket.h"
 }
 
@@ -28,6 +30,10 @@ bool g_initialised = false;
 std::string g_outputDirectory;
 std::map<uint32_t, std::string> g_names;
 std::vector<uint32_t> g_dceNodes;
+std::string g_kernelLibrary; // outlives dce_kstack_set_library's use of it
+
+const char *const kNs3Stack = "ns3::Ns3SocketFdFactory";
+const char *const kLinuxStack = "ns3::LinuxSocketFdFactory";
 
 void
 FinishRun ()
@@ -37,7 +43,7 @@ FinishRun ()
 } // namespace
 
 DceManagerHelper::DceManagerHelper ()
-    : m_outputDirectory ("."), m_clockQuantum (1000), m_stack ("ns3::Ns3SocketFdFactory")
+    : m_outputDirectory ("."), m_clockQuantum (1000), m_stack (kNs3Stack)
 {
 }
 
@@ -56,17 +62,25 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
 void
 DceManagerHelper::SetNetworkStack (std::string type)
 {
-  NS_ABORT_MSG_IF (type == "ns3::LinuxSocketFdFactory",
-                   "the Linux kernel library (advanced mode) is not built yet: use "
-                   "ns3::Ns3SocketFdFactory");
-  NS_ABORT_MSG_IF (type != "ns3::Ns3SocketFdFactory", "unknown network stack " << type);
+  NS_ABORT_MSG_IF (type != kNs3Stack && type != kLinuxStack,
+                   "unknown network stack " << type << " (known: " << kNs3Stack << ", "
+                                            << kLinuxStack << ")");
   m_stack = type;
 }
 
 void
-DceManagerHelper::SetNetworkStack (std::string type, std::string, const AttributeValue &)
+DceManagerHelper::SetNetworkStack (std::string type, std::string n1, const AttributeValue &v1)
 {
   SetNetworkStack (type);
+  if (type != kLinuxStack)
+    return;
+  NS_ABORT_MSG_IF (n1 != "Library",
+                   kLinuxStack << ": unknown attribute " << n1 << " (known: Library)");
+  std::string library = dynamic_cast<const StringValue &> (v1).Get ();
+  if (library.find ('/') == std::string::npos) // an ns-3-dce library name
+    return;
+  g_kernelLibrary = library;
+  dce_kstack_set_library (g_kernelLibrary.c_str ());
 }
 
 void
@@ -92,6 +106,8 @@ DceManagerHelper::Install (Ptr<Node> node)
   Init ();
   dce_node_create (node->GetId ());
   g_dceNodes.push_back (node->GetId ());
+  if (m_stack == kLinuxStack)
+    LinuxStackHelper ().Install (node);
 }
 
 void
@@ -129,6 +145,14 @@ DceManagerHelper::WriteNameFiles ()
   std::ostringstream all;
   for (uint32_t id : g_dceNodes)
     {
+      if (dce_kstack_enabled (id))
+        {
+          char addrs[32][64];
+          int n = std::min (dce_kstack_addresses (id, addrs, 32), 32);
+          for (int i = 0; i < n; i++)
+            all << addrs[i] << "\t" << NodeName (id) << "\n";
+          continue;
+        }
       std::vector<dce_ns3_iface> ifs (16);
       int n = std::min (dce_ns3_ifaces (id, ifs.data (), 16), 16);
       for (int i = 0; i < n; i++)

@@ -22,10 +22,19 @@ public:
   /** Attributes: "OutputDirectory" (string, default "."), "ClockQuantum" (ns a
    * busy-waiting program advances time by per 100 clock reads, default 1000). */
   void SetAttribute (std::string name, const AttributeValue &value);
-  /** Select the socket layer: "ns3::Ns3SocketFdFactory" (ns-3's own stack). The
-   * Linux kernel library ("ns3::LinuxSocketFdFactory") is not available yet. */
+  /** Select the socket layer: "ns3::Ns3SocketFdFactory" (default: ns-3's own
+   * stack, installed by the scenario with InternetStackHelper) or
+   * "ns3::LinuxSocketFdFactory" (advanced mode: each node boots its own Linux
+   * kernel; Install then does what LinuxStackHelper::Install does, see
+   * linux-stack-helper.h). */
   void SetNetworkStack (std::string type);
+  /** The same with an attribute. ns3::LinuxSocketFdFactory: "Library" (string),
+   * the path of the kernel library; $DCE_LINUX_LIBRARY still wins, and without
+   * either the default is found as dce_kstack_library (kstack.h) says. A name
+   * without '/' (ns-3-dce's "liblinux.so") keeps the default. */
   void SetNetworkStack (std::string type, std::string n1, const AttributeValue &v1);
+  /** Make the nodes dce nodes (and, with the Linux stack, boot their kernels and
+   * bridge the devices they have now; later devices are bridged at time 0). */
   void Install (NodeContainer nodes);
   void Install (Ptr<Node> node);
   /** Make a host directory (e.g. where your own programs are built) visible,
@@ -34,8 +43,9 @@ public:
   void MapHostPath (std::string hostPath);
   /** Name resolution: at simulation start every node's files-N/etc/hosts lists every
    * dce node ("node<id>", or the name given here) with its IPv4 and global IPv6
-   * addresses, and /etc/resolv.conf and /etc/nsswitch.conf are written if the
-   * scenario did not provide them. */
+   * addresses (from ns-3's stack, or from its kernel with the Linux stack), and
+   * /etc/resolv.conf and /etc/nsswitch.conf are written if the scenario did not
+   * provide them. */
   void SetNodeName (Ptr<Node> node, std::string name);
 
 private:
