@@ -22,6 +22,7 @@ struct dce_thread;
 struct dce_file;
 struct dce_process;
 struct fixed_share;
+struct dce_kstack;
 
 /* Threads waiting for something; woken in FIFO order (deterministic). */
 struct dce_waitq {
@@ -41,6 +42,7 @@ struct dce_node {
 	char hostname[65];
 	uint64_t rand_state;       /* /dev/urandom and getrandom for this node */
 	int next_pid;
+	struct dce_kstack *kstack;  /* its Linux kernel (advanced mode), NULL: dce's sockets */
 	struct dce_node *next;
 };
 

@@ -24,8 +24,8 @@
  * Results are Linux results: >= 0 or a negative errno.
  *
  * This header is freestanding (no includes): the kernel build includes it too. */
-#ifndef DCE_KERNEL_H
-#define DCE_KERNEL_H
+#ifndef DCE_KERNEL_INTERFACE_H
+#define DCE_KERNEL_INTERFACE_H
 
 #define DCE_KERNEL_ABI 2
 

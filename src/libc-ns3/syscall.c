@@ -4,6 +4,7 @@
 #include "syscalls.h"
 #include "uaccess.h"
 #include "net/socket-syscalls.h"
+#include "net/kstack-priv.h"
 #include "fs-extra.h"
 #include "hook.h"
 #include <errno.h>
@@ -25,6 +26,12 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 {
 	typedef uint64_t U;
 	t->last_nr = nr;
+	struct dce_kstack *ks = t->proc->node->kstack;
+	if (ks) { /* a Linux-stack node: its kernel serves the network calls */
+		long args[6] = { a1, a2, a3, a4, a5, a6 }, r;
+		if (dce_ksock_syscall(t, ks, nr, args, &r))
+			return r;
+	}
 	switch (nr) {
 	/* files */
 	case SYS_read: return sys_read(t, I(a1), (U)a2, (U)a3);

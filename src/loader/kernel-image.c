@@ -156,8 +156,9 @@ int dce_kernel_image_load(const char *path, struct dce_kernel_image *img,
 		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)
 			span = ph[i].p_vaddr + ph[i].p_memsz;
 	img->size = PAGE_UP(span);
-	void *base = mmap(NULL, img->size, PROT_NONE,
-	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *base = dce_kernel_image_reserve ? dce_kernel_image_reserve(img->size) :
+	             mmap(NULL, img->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+	                  -1, 0);
 	if (base == MAP_FAILED) {
 		ret = fail(err, errlen, -errno, "%s: cannot reserve %zu bytes", path, img->size);
 		goto out;
@@ -180,6 +181,8 @@ out:
 	close(fd);
 	return ret;
 }
+
+void *(*dce_kernel_image_reserve)(size_t size);
 
 void *dce_kernel_image_symbol(const struct dce_kernel_image *img, const char *name)
 {

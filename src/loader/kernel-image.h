@@ -19,6 +19,11 @@ struct dce_kernel_image {
 	size_t private_bytes; /* writable segments (data + bss): the cost of one copy */
 };
 
+/* Where copies go: a host that places memory itself (dce's vmspace, for
+ * deterministic addresses) sets this to reserve size bytes of PROT_NONE address
+ * space; NULL (the default) lets the host kernel choose. */
+extern void *(*dce_kernel_image_reserve)(size_t size);
+
 /* Map a new copy of the image at path. Returns 0, or -errno with a message in err. */
 int dce_kernel_image_load(const char *path, struct dce_kernel_image *img,
                           char *err, size_t errlen);
