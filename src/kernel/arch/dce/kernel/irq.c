@@ -7,18 +7,26 @@
 #include <linux/irq.h>
 #include <linux/seq_file.h>
 #include <asm/dce.h>
+#include <asm/irq_regs.h>
 
 unsigned long dce_irq_flags = ARCH_IRQ_DISABLED;
 unsigned long dce_irq_pending;
 static int dce_irq_delivering;
+/* The register frame of an interrupt. No task state lives in it, but its presence
+ * matters: the tick handler (tick_sched_timer) only runs update_process_times -
+ * the timer wheel, scheduler_tick, RCU - when get_irq_regs() is set, as it is
+ * on hardware inside an interrupt. */
+static struct pt_regs dce_irq_regs;
 
 void dce_irq_deliver(void)
 {
 	unsigned long pending;
+	struct pt_regs *old_regs;
 
 	if (dce_irq_delivering)
 		return;
 	dce_irq_delivering = 1;
+	old_regs = set_irq_regs(&dce_irq_regs);
 	while ((pending = dce_irq_pending) != 0) {
 		dce_irq_pending = 0;
 		dce_irq_flags = ARCH_IRQ_DISABLED;
@@ -32,6 +40,7 @@ void dce_irq_deliver(void)
 		irq_exit();
 		dce_irq_flags = ARCH_IRQ_ENABLED;
 	}
+	set_irq_regs(old_regs);
 	dce_irq_delivering = 0;
 }
 
