@@ -1,6 +1,6 @@
 // dce-run - run stock programs on simulated nodes from the command line.
 //
-//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] SPEC...
+//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] SPEC...
 //   SPEC:   "[NODE][@TIME][ key=value...]: program arg..."
 //   keys:   stdin=HOSTFILE  stack=SIZE  stop=TIME  env=NAME=VALUE (repeatable)
 //
@@ -16,6 +16,7 @@
 
 extern "C" {
 #include "../core/dce.h"
+#include "../libc-ns3/net/kstack.h"
 }
 
 namespace {
@@ -29,6 +30,9 @@ Usage (FILE *f)
                 "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE\n"
                 "  TIME: a number with unit ns, us, ms, s (default s); SIZE: bytes, K, M\n"
                 "  --map HOSTPATH: make a host file or directory visible read-only in every node\n"
+                "  --linux: every node runs its own Linux kernel (the kernel library, advanced mode;\n"
+                "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-6.1.so): sockets, ip, sysctl\n"
+                "           and /proc/sys are the node's kernel's (loopback only: dce-run has no links)\n"
                 "  Outputs: DIR/files-NODE/var/log/PID/{cmdline,stdout,stderr,status}, DIR/exitprocs\n");
 }
 
@@ -213,6 +217,7 @@ main (int argc, char **argv)
   uint64_t seed = 1, stop = 0, quantum = 1000;
   std::vector<Spec> specs;
   std::vector<std::string> maps;
+  bool linuxStack = false;
   for (int i = 1; i < argc; i++)
     {
       std::string a = argv[i];
@@ -254,6 +259,8 @@ main (int argc, char **argv)
           maps.push_back (real);
           std::free (real);
         }
+      else if (a == "--linux")
+        linuxStack = true;
       else if (a == "--quantum")
         quantum = std::strtoull (need ("--quantum").c_str (), nullptr, 10);
       else if (a.size () > 1 && a[0] == '-' && a.find (':') == std::string::npos)
@@ -281,6 +288,7 @@ main (int argc, char **argv)
   if (dce_init (out.c_str (), seed))
     return 1;
   dce_set_clock_quantum (quantum);
+  dce_stop_when_done (1);
   for (auto &m : maps)
     dce_map_host_path (m.c_str ());
   for (auto &sp : specs)
@@ -296,7 +304,14 @@ main (int argc, char **argv)
       sp.p.argv = av.data ();
       sp.p.envp = sp.env.empty () ? nullptr : ev.data ();
       sp.p.stdin_file = sp.stdinFile.empty () ? nullptr : sp.stdinFile.c_str ();
-      dce_process_schedule (dce_node_create (sp.node), &sp.p);
+      struct dce_node *node = dce_node_create (sp.node);
+      char err[1024];
+      if (linuxStack && dce_kstack_install (sp.node, err, sizeof err) < 0)
+        {
+          std::fprintf (stderr, "dce-run: %s\n", err);
+          return 1;
+        }
+      dce_process_schedule (node, &sp.p);
     }
   if (stop)
     ns3::Simulator::Stop (ns3::NanoSeconds (stop));

@@ -40,6 +40,9 @@ int dce_finish(void);
  *   (gdb) break sys_write if dce_debug_nodeid() == 1 */
 int dce_debug_nodeid(void);
 int dce_debug_pid(void);
+/* End the simulation as soon as the last process has exited (dce-run does this:
+ * nodes' kernels have timers that would keep an open-ended simulation going). */
+void dce_stop_when_done(int on);
 /* Time a busy-waiting program advances per clock read after many reads (ns). */
 void dce_set_clock_quantum(uint64_t ns);
 

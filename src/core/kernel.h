@@ -76,6 +76,7 @@ struct dce_thread {
 	uint64_t sigpending;
 	stack_t altstack;
 	int clock_reads;           /* consecutive clock reads without blocking */
+	uint64_t copy_debt_ps;     /* Linux-stack copying not yet slept off (ksock.c) */
 	struct dce_waiter *waits;  /* wait queues this thread is on */
 	void *futex_wait;          /* its futex waiter while in FUTEX_WAIT */
 	long last_nr;              /* syscall being served (for SA_RESTART) */
@@ -161,6 +162,7 @@ struct dce_world {
 	FILE *err;                    /* the scenario's stderr */
 	int trace;                    /* DCE_TRACE=1: log every system call */
 	int memstat;                  /* DCE_MEMSTAT=1: private memory of each process at exit */
+	int stop_when_done;           /* end the simulation when the last process exits */
 };
 extern struct dce_world dce_world;
 extern struct dce_thread *dce_current;

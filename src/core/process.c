@@ -93,6 +93,7 @@ int dce_init(const char *out_dir, uint64_t seed)
 }
 
 void dce_set_clock_quantum(uint64_t ns) { dce_world.clock_quantum = ns; }
+void dce_stop_when_done(int on) { dce_world.stop_when_done = on; }
 
 int dce_map_host_path(const char *prefix)
 {
@@ -330,8 +331,12 @@ static void teardown(struct dce_process *p, int code, int sig)
 	p->exit_code = code & 0xff;
 	p->killed_by = sig;
 	p->end_ns = dce_sim_now();
+	if (p->end_ns < p->start_ns) /* killed before its start time: it never ran */
+		p->end_ns = p->start_ns;
 	p->state = DCE_P_ZOMBIE;
 	dce_world.live--;
+	if (dce_world.live == 0 && dce_world.stop_when_done)
+		dce_sim_stop(); /* nothing left to run but kernels' timers */
 	if (p->stop_event)
 		dce_sim_cancel(p->stop_event);
 	dce_timers_release(p);

@@ -29,8 +29,10 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	struct dce_kstack *ks = t->proc->node->kstack;
 	if (ks) { /* a Linux-stack node: its kernel serves the network calls */
 		long args[6] = { a1, a2, a3, a4, a5, a6 }, r;
-		if (dce_ksock_syscall(t, ks, nr, args, &r))
+		if (dce_ksock_syscall(t, ks, nr, args, &r)) {
+			dce_ksock_charge(t, nr, r);
 			return r;
+		}
 	}
 	switch (nr) {
 	/* files */

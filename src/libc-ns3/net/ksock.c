@@ -153,16 +153,22 @@ static long k_recv(struct dce_thread *t, struct dce_file *f, uint64_t buf, size_
 static ssize_t kf_read(struct dce_thread *t, struct dce_file *f, void *buf, size_t len)
 {
 	struct kfile *k = f->priv;
-	if (k->is_sock)
-		return k_recv(t, f, (uint64_t)buf, len, 0, 0, 0);
+	if (k->is_sock) {
+		long r = k_recv(t, f, (uint64_t)buf, len, 0, 0, 0);
+		dce_ksock_charge(t, SYS_read, r);
+		return r;
+	}
 	return dce_kcall(k->ks, DCE_KSYS_read, k->kfd, (long)buf, (long)len, 0, 0, 0);
 }
 
 static ssize_t kf_write(struct dce_thread *t, struct dce_file *f, const void *buf, size_t len)
 {
 	struct kfile *k = f->priv;
-	if (k->is_sock)
-		return k_send(t, f, (uint64_t)buf, len, 0, 0, 0);
+	if (k->is_sock) {
+		long r = k_send(t, f, (uint64_t)buf, len, 0, 0, 0);
+		dce_ksock_charge(t, SYS_write, r);
+		return r;
+	}
 	return dce_kcall(k->ks, DCE_KSYS_write, k->kfd, (long)buf, (long)len, 0, 0, 0);
 }
 
@@ -646,4 +652,30 @@ int dce_ksock_syscall(struct dce_thread *t, struct dce_kstack *ks, long nr, cons
 		return 0;
 	}
 	return 1;
+}
+
+void dce_ksock_charge(struct dce_thread *t, long nr, long r)
+{
+	static long gbps = -1;
+	if (r <= 0)
+		return;
+	switch (nr) {
+	case SYS_read: case SYS_write: case SYS_readv: case SYS_writev: case SYS_sendto:
+	case SYS_recvfrom: case SYS_sendmsg: case SYS_recvmsg:
+		break;
+	default:
+		return;
+	}
+	if (gbps < 0) {
+		const char *e = getenv("DCE_LINUX_COPY_GBPS");
+		gbps = e && *e ? atol(e) : 10;
+	}
+	if (gbps <= 0)
+		return;
+	t->copy_debt_ps += (uint64_t)r * 8000 / (uint64_t)gbps; /* bits / (Gbit/s) = ns; in ps */
+	if (t->copy_debt_ps >= 20000000) {
+		uint64_t ns = t->copy_debt_ps / 1000;
+		t->copy_debt_ps %= 1000;
+		dce_thread_block(t, (int64_t)ns);
+	}
 }

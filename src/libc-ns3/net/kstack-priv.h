@@ -26,4 +26,10 @@ void dce_kwatch_close(struct dce_kstack *ks, long watch, void *ref, int kfd);
 int dce_ksock_syscall(struct dce_thread *t, struct dce_kstack *ks, long nr, const long *a,
                       long *ret);
 
+/* Simulated CPU time for the bytes a forwarded call moved (result r of call nr):
+ * copying costs time at $DCE_LINUX_COPY_GBPS (default 10 Gbit/s; 0: free), so two
+ * programs talking over loopback, which never wait for a link, still see time
+ * pass. The debt is slept off in steps of at least 20 us. */
+void dce_ksock_charge(struct dce_thread *t, long nr, long r);
+
 #endif

@@ -581,7 +581,8 @@ int dce_kstack_install(uint32_t id, char *err, size_t errlen)
 		.ram_bytes = ram,
 		.seed = dce_world.seed * 0x9E3779B97F4A7C15ULL ^ (id + 1) * 0xD1B54A32D192ED03ULL,
 		.wall_clock_sec = (long long)(dce_world.epoch_ns / 1000000000ull),
-		.cmdline = cmdline ? cmdline : "console=dce",
+		/* no dummy0 by default (Debian builds it as a module) */
+		.cmdline = cmdline ? cmdline : "console=dce dummy.numdummies=0",
 	};
 	n->kstack = ks;
 	uint64_t t0 = wall_ns();
@@ -597,6 +598,10 @@ int dce_kstack_install(uint32_t id, char *err, size_t errlen)
 		return fail(err, errlen, r ? r : -EIO, "node %u: the kernel %s did not boot%s%s "
 		            "(files-%u/var/log/messages)", id, lib, ks->panic_msg ? ": " : "",
 		            ks->panic_msg ? ks->panic_msg : "", id);
+	/* TCP buffer limits of a machine with a few GB (the kernel sizes them from its
+	 * RAM, which is small here: 480 KB would cap every flow's window) */
+	dce_kstack_sysctl_set(id, "net.ipv4.tcp_rmem", "4096 131072 6291456");
+	dce_kstack_sysctl_set(id, "net.ipv4.tcp_wmem", "4096 16384 4194304");
 	if (getenv("DCE_LINUX_BOOT_TIME"))
 		fprintf(dce_world.err, "dce: node %u: kernel booted in %.2f ms\n", id,
 		        ks->boot_wall_ns / 1e6);
