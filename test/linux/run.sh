@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# test/linux - advanced mode: simulated nodes running the Linux kernel library.
+# Stock ip, sysctl, ping and iperf3 talk to each node's own Linux 6.1 through
+# dce; the ns-3 side bridges NetDevices (point-to-point) to the kernels; a kernel
+# panic takes down only its node. Needs the kernel library (src/kernel/build.sh,
+# cached; the kernel suite builds it first).
+source "$(dirname "$0")/../lib.sh"
+build_once
+lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || {
+	echo "not ok - kernel library builds (see $SCRATCH/kbuild.log)"
+	tail -20 "$SCRATCH/kbuild.log"
+	exit 1
+}
+export DCE_LINUX_LIBRARY=$lib
+EX=$BUILD/examples
+last_cmd_stdout() { # NODE CMDLINE-SUBSTRING: stdout of the last process whose cmdline matches
+	local pid
+	pid=$(awk -v n="$1" -v c="$2" '$1 == n && index($0, c) { p = $2 } END { print p }' "$OUT/exitprocs")
+	echo "$OUT/files-$1/var/log/$pid/stdout"
+}
+exit_of() { # NODE CMDLINE-SUBSTRING: EXIT column
+	awk -v n="$1" -v c="$2" '$1 == n && index($0, c) { e = $3 } END { print e }' "$OUT/exitprocs"
+}
+
+# ---- one node, loopback only (dce-run --linux) ----
+run_dce lo --linux "0: ip addr show" \
+	"0@1s: sysctl -w net.ipv4.tcp_congestion_control=bbr" \
+	"0@2s: sysctl net.ipv4.tcp_congestion_control" \
+	"1@2s: sysctl net.ipv4.tcp_congestion_control" \
+	"2@1s: sh -c 'iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -t 1'"
+check "dce-run --linux runs (rc $RC)" test "$RC" = 0
+check "ip addr show lists the kernel's lo" grep -q "inet 127.0.0.1/8 scope host lo" "$(stdout_of 0 1000)"
+check "no stray devices (dummy0, sit0)" sh -c "! grep -Eq 'dummy0|sit0' '$(stdout_of 0 1000)'"
+check "stock sysctl sets the node's congestion control" \
+	grep -qx "net.ipv4.tcp_congestion_control = bbr" "$(stdout_of 0 1002)"
+check "every node has its own kernel (node 1 still cubic)" \
+	grep -qx "net.ipv4.tcp_congestion_control = cubic" "$(stdout_of 1 1000)"
+check "the node's kernel log is files-0/var/log/messages" grep -q "Linux version 6.1" "$OUT/files-0/var/log/messages"
+rate=$(awk '/receiver/ { print $7, $8 }' "$(stdout_of 2 1000)") # sh's: its children share it
+check "iperf3 over loopback ends on time, copy cost 10 Gbit/s ($rate)" \
+	sh -c "echo '$rate' | grep -Eq '^(9\\.[5-9]|10\\.[0-4]) Gbits/sec'"
+
+# ---- bad input ----
+DCE_LINUX_LIBRARY=/nonexistent/liblinux.so run_dce nolib --linux "0: true"
+check "a missing kernel library is a one-line error naming it (rc $RC)" \
+	sh -c "test $RC != 0 && grep -q '/nonexistent/liblinux.so' '$SCRATCH/nolib.log' && test \$(wc -l < '$SCRATCH/nolib.log') -le 2"
+DCE_LINUX_LIBRARY=/bin/true run_dce notelf --linux "0: true"
+check "a library that is not a kernel image is refused (rc $RC)" \
+	sh -c "test $RC != 0 && grep -q '/bin/true' '$SCRATCH/notelf.log'"
+
+# ---- a kernel panic fails its node only ----
+run_dce panic --linux "0: sh -c 'sleep 1; echo survivor'" \
+	"1@0.5s: sh -c 'echo c > /proc/sysrq-trigger; echo never'" "1@2s: echo never-started"
+check "the panicking node's processes are killed" \
+	sh -c "test '$(exit_of 1 sysrq)' = SIGKILL && test '$(exit_of 1 never-started)' = SIGKILL"
+check "the panic is reported on stderr" grep -q "node 1: kernel panic: sysrq triggered crash" "$SCRATCH/panic.log"
+check "the panic message is in files-1/var/log/messages" grep -q "Kernel panic - not syncing: sysrq triggered crash" "$OUT/files-1/var/log/messages"
+check "the other node finishes" sh -c "test '$(exit_of 0 survivor)' = 0 && grep -qx survivor '$(stdout_of 0 1000)'"
+check "output before the panic is kept" sh -c "! grep -q never '$OUT/files-1/var/log/1000/stdout'"
+
+# ---- a line of Linux nodes, stock ip/sysctl/ping, forwarding, and an ns-3 node ----
+line() {
+	OUT=$SCRATCH/$1
+	mkdir -p "$OUT"
+	"$EX/dce-linux-line" --out="$OUT" >"$OUT.log" 2>&1
+}
+line line1
+check "dce-linux-line runs (every process exits 0)" \
+	sh -c "awk 'NR > 1 && \$3 != 0 { bad = 1 } END { exit bad }' '$OUT/exitprocs'"
+show=$(last_cmd_stdout 0 "sh -c ip addr show") # the shell's stdout, shared by its ip children
+check "stock ip configured node 0 through netlink (ip addr show)" \
+	sh -c "grep -q 'inet 10.1.1.1/24 scope global eth0' '$show' && grep -q 'inet6 2001:db8:1::1/64 scope global' '$show'"
+check "ip route show lists the default route it added" grep -q "default via 10.1.1.2 dev eth0" "$show"
+check "ping (IPv4) through a forwarding Linux node: ttl 63, no loss" \
+	sh -c "grep -q '3 received, 0% packet loss' '$(last_cmd_stdout 0 "ping -c 3 10.1.2.2")' && grep -q 'ttl=63' '$(last_cmd_stdout 0 "ping -c 3 10.1.2.2")'"
+check "ping -6 through a forwarding Linux node" \
+	grep -q "3 received, 0% packet loss" "$(last_cmd_stdout 0 "ping -6")"
+check "ping from a Linux node to an ns-3-stack node (two Linux routers, ttl 62)" \
+	sh -c "grep -q 'ttl=62' '$(last_cmd_stdout 0 "ping -c 3 10.1.3.2")'"
+check "iperf3: Linux TCP client, ns-3 TCP server" \
+	grep -q "receiver" "$(last_cmd_stdout 3 "iperf3 -s")"
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$OUT/linux-line-1-0.pcap" -Y "icmp.type == 8" 2>/dev/null | wc -l)
+	check "tshark reads the router's pcap: 6 echo requests (3 to node 2, 3 to node 3) ($n)" test "$n" = 6
+	n=$(tshark -r "$OUT/linux-line-1-0.pcap" -Y "icmpv6.type == 128" 2>/dev/null | wc -l)
+	check "and 3 ICMPv6 echo requests ($n)" test "$n" = 3
+else
+	notok "tshark is installed (apt-get install tshark)"
+fi
+first=$OUT
+line line2
+same=1
+for f in $(cd "$first" && find . -name stdout -o -name '*.pcap' -o -name exitprocs -o -name messages | sort); do
+	cmp -s "$first/$f" "$OUT/$f" || { echo "# differs: $f"; same=0; }
+done
+check "a second run gives byte-identical outputs, kernel logs and pcaps" test $same = 1
+
+# ---- congestion control: stock sysctl selects cubic or bbr, iperf3 shows it ----
+OUT=$SCRATCH/cc
+mkdir -p "$OUT"
+"$EX/dce-linux-iperf3" --out="$OUT" --time=6 --pcap=0 >"$OUT.log" 2>&1
+cat "$OUT.log" | sed 's/^/# /'
+for cc in cubic bbr; do
+	check "iperf3 over Linux $cc fills the 100 Mbit/s link" \
+		awk -v cc="$cc:" '$1 == "cc" && $2 == cc && $3 > 85 { f = 1 } END { exit !f }' "$OUT.log"
+done
+c=$(last_cmd_stdout 0 "iperf3 -c"); b=$(last_cmd_stdout 2 "iperf3 -c")
+check "iperf3 reports the congestion control it was given (-C)" \
+	sh -c "grep -q 'sender' '$c' && grep -q 'sender' '$b'"
+# after slow start: cubic keeps overflowing the 100-packet queue (losses, a
+# sawtooth cwnd); bbr paces at the bottleneck rate (no losses, a steady cwnd)
+late() { awk '$3 ~ /^[0-9.]+-[0-9.]+$/ { split($3, t, "-"); if (t[1] >= 1 && t[2] - t[1] < 2) print $(NF - 2), $(NF - 1) }' "$1"; }
+cub_retr=$(late "$c" | awk '{ s += $1 } END { print s + 0 }')
+bbr_retr=$(late "$b" | awk '{ s += $1 } END { print s + 0 }')
+cub_swing=$(late "$c" | awk 'NR == 1 { lo = hi = $2 } { if ($2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { print hi - lo }')
+bbr_swing=$(late "$b" | awk 'NR == 1 { lo = hi = $2 } { if ($2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { print hi - lo }')
+check "cubic loses packets after slow start ($cub_retr retransmits), bbr does not ($bbr_retr)" \
+	sh -c "test $cub_retr -gt 0 && test $bbr_retr -eq 0"
+check "cubic's cwnd saws ($cub_swing KB swing), bbr's holds ($bbr_swing KB)" \
+	awk -v c="$cub_swing" -v b="$bbr_swing" 'BEGIN { exit !(c > 50 && b < c / 2) }'
+if command -v gnuplot >/dev/null; then
+	check "the example plots both in a PNG" sh -c "file '$OUT/cc.png' | grep -q 'PNG image'"
+else
+	notok "gnuplot is installed for the plot (apt-get install gnuplot-nox)"
+fi
+OUT=$SCRATCH/cc6
+mkdir -p "$OUT"
+"$EX/dce-linux-iperf3" --out="$OUT" --time=2 --cc=cubic --ipv6=1 --plot=0 >"$OUT.log" 2>&1
+check "iperf3 over IPv6 between Linux nodes" \
+	sh -c "grep -q 'connected to 2001:db8:1::2' '$(last_cmd_stdout 0 "iperf3 -c")' && grep -q receiver '$(last_cmd_stdout 0 "iperf3 -c")'"
+finish
