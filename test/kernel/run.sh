@@ -40,4 +40,27 @@ else
 	echo "not ok - a second run gives identical results and kernel logs (diff $out/run1 $out/run2)"
 	status=1
 fi
+
+# Bad input: a kernel library that does not compile names the failing file and
+# shows the end of the log. A copy of src/kernel with one broken arch file builds
+# in the same cache (only that file recompiles); the next real build copies the
+# good file back.
+bad=$(mktemp -d)
+cp -a "$top/src/kernel" "$bad/kernel"
+echo '#error deliberately broken by test/kernel' >> "$bad/kernel/arch/dce/kernel/console.c"
+if "$bad/kernel/build.sh" > "$bad/out" 2> "$bad/err"; then
+	echo "not ok - a kernel that does not compile fails to build"
+	status=1
+elif grep -Eq 'first error: .*arch/dce/kernel/console\.c:[0-9]+.*deliberately broken' "$bad/err" &&
+	grep -q 'last lines of' "$bad/err"; then
+	echo "ok - a failing kernel build names the file ($(grep -o 'console\.c:[0-9]*' "$bad/err" | head -1)) and shows the log's last lines"
+else
+	echo "not ok - a failing kernel build names the file and shows the log's last lines:"
+	sed 's/^/# /' "$bad/err" | tail -8
+	status=1
+fi
+rm -rf "$bad"
+# put the good file back into the shared tree now (a cached library alone would
+# not touch the tree)
+"$top/src/kernel/build.sh" --force > /dev/null 2>&1 || { echo "not ok - the kernel rebuilds after the failure test"; status=1; }
 exit $status
