@@ -22,8 +22,13 @@
 // Outputs in --out: files-N/var/log/<pid>/stdout, files-N/var/log/messages,
 // exitprocs and pcaps linux-line-<node>-<device>.pcap.
 //
-//   ./build/dce/examples/dce-linux-line [--out=DIR] [--pcap=1]
+// With --csma=1 every link is a two-node CSMA (Ethernet) segment instead: the
+// kernels resolve addresses with ARP and neighbour discovery, with each other and
+// with ns-3's ARP on node 3.
+//
+//   ./build/dce/examples/dce-linux-line [--out=DIR] [--pcap=1] [--csma=0]
 #include "ns3/core-module.h"
+#include "ns3/csma-module.h"
 #include "ns3/dce-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
@@ -55,20 +60,30 @@ int
 main (int argc, char *argv[])
 {
   std::string out = ".";
-  bool pcap = true;
+  bool pcap = true, csma = false;
   CommandLine cmd (__FILE__);
   cmd.AddValue ("out", "directory for files-N/, pcaps and exitprocs", out);
   cmd.AddValue ("pcap", "write pcaps of every link", pcap);
+  cmd.AddValue ("csma", "CSMA (Ethernet, ARP) links instead of point-to-point", csma);
   cmd.Parse (argc, argv);
 
+  // Linux's MSS on Ethernet for the ns-3 node's TCP too (ns-3's default is 536)
+  Config::SetDefault ("ns3::TcpSocket::SegmentSize", UintegerValue (1448));
   NodeContainer nodes;
   nodes.Create (4);
   PointToPointHelper p2p;
   p2p.SetDeviceAttribute ("DataRate", StringValue ("5Mbps"));
   p2p.SetChannelAttribute ("Delay", StringValue ("2ms"));
-  NetDeviceContainer d01 = p2p.Install (nodes.Get (0), nodes.Get (1));
-  NetDeviceContainer d12 = p2p.Install (nodes.Get (1), nodes.Get (2));
-  NetDeviceContainer d23 = p2p.Install (nodes.Get (2), nodes.Get (3));
+  CsmaHelper lan;
+  lan.SetChannelAttribute ("DataRate", StringValue ("5Mbps"));
+  lan.SetChannelAttribute ("Delay", StringValue ("2ms"));
+  auto link = [&] (uint32_t a, uint32_t b) {
+    NodeContainer pair (nodes.Get (a), nodes.Get (b));
+    return csma ? lan.Install (pair) : p2p.Install (pair);
+  };
+  NetDeviceContainer d01 = link (0, 1);
+  NetDeviceContainer d12 = link (1, 2);
+  NetDeviceContainer d23 = link (2, 3);
 
   // nodes 0-2: Linux kernels; node 3: ns-3's own stack
   NodeContainer linuxNodes (nodes.Get (0), nodes.Get (1), nodes.Get (2));
@@ -113,7 +128,9 @@ main (int argc, char *argv[])
   Run (nodes.Get (3), 13, "iperf3", {"-s", "-1"});
   Run (nodes.Get (0), 14, "iperf3", {"-c", "10.1.3.2", "-t", "2"});
 
-  if (pcap)
+  if (pcap && csma)
+    lan.EnablePcapAll (out + "/linux-line", false);
+  else if (pcap)
     p2p.EnablePcapAll (out + "/linux-line", false);
   Simulator::Stop (Seconds (25));
   Simulator::Run ();

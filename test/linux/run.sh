@@ -40,6 +40,17 @@ rate=$(awk '/receiver/ { print $7, $8 }' "$(stdout_of 2 1000)") # sh's: its chil
 check "iperf3 over loopback ends on time, copy cost 10 Gbit/s ($rate)" \
 	sh -c "echo '$rate' | grep -Eq '^(9\\.[5-9]|10\\.[0-4]) Gbits/sec'"
 
+# ---- traffic control and netfilter: stock tc, iptables, nft on the node's kernel ----
+run_dce tc --linux "0: sh -c 'tc qdisc add dev lo root netem delay 10ms && ping -c 2 127.0.0.1'" \
+	"1: sh -c 'iptables -A INPUT -p icmp -j DROP && ping -c 2 -W 1 127.0.0.1; nft list ruleset'"
+check "tc netem on lo: ping's RTT is 2 x 10 ms" grep -q "rtt min/avg/max/mdev = 20.000/20.000/20.000" "$(stdout_of 0 1000)"
+if command -v iptables >/dev/null && command -v nft >/dev/null; then
+	check "iptables DROP on INPUT: ping loses everything" grep -q "2 packets transmitted, 0 received, 100% packet loss" "$(stdout_of 1 1000)"
+	check "nft lists the rule iptables added (nf_tables)" grep -q "meta l4proto icmp.* drop" "$(stdout_of 1 1000)"
+else
+	notok "iptables and nft are installed (apt-get install iptables nftables)"
+fi
+
 # ---- bad input ----
 DCE_LINUX_LIBRARY=/nonexistent/liblinux.so run_dce nolib --linux "0: true"
 check "a missing kernel library is a one-line error naming it (rc $RC)" \
@@ -61,8 +72,9 @@ check "output before the panic is kept" sh -c "! grep -q never '$OUT/files-1/var
 # ---- a line of Linux nodes, stock ip/sysctl/ping, forwarding, and an ns-3 node ----
 line() {
 	OUT=$SCRATCH/$1
+	shift
 	mkdir -p "$OUT"
-	"$EX/dce-linux-line" --out="$OUT" >"$OUT.log" 2>&1
+	"$EX/dce-linux-line" --out="$OUT" "$@" >"$OUT.log" 2>&1
 }
 line line1
 check "dce-linux-line runs (every process exits 0)" \
@@ -94,6 +106,17 @@ for f in $(cd "$first" && find . -name stdout -o -name '*.pcap' -o -name exitpro
 	cmp -s "$first/$f" "$OUT/$f" || { echo "# differs: $f"; same=0; }
 done
 check "a second run gives byte-identical outputs, kernel logs and pcaps" test $same = 1
+
+# ---- Ethernet (CSMA) links: the kernels' ARP and neighbour discovery ----
+line csma1 --csma=1
+check "on CSMA links every ping gets through (IPv4, IPv6, to the ns-3 node)" \
+	test "$(cat "$OUT"/files-0/var/log/*/stdout | grep -c '3 received, 0% packet loss')" = 3
+if command -v tshark >/dev/null; then
+	check "the kernels resolve with ARP (request before reply in the pcap)" \
+		sh -c "tshark -r '$OUT/linux-line-1-0.pcap' -Y arp 2>/dev/null | head -2 | tr '\n' ' ' | grep -q 'Who has 10.1.1.2.*10.1.1.2 is at'"
+	check "and with IPv6 neighbour discovery" \
+		sh -c "tshark -r '$OUT/linux-line-1-0.pcap' -Y 'icmpv6.type == 136' 2>/dev/null | grep -q 'Neighbor Advertisement'"
+fi
 
 # ---- congestion control: stock sysctl selects cubic or bbr, iperf3 shows it ----
 OUT=$SCRATCH/cc

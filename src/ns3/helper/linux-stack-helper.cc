@@ -68,6 +68,12 @@ ReleaseDevices ()
 }
 
 void
+DeliverFrame (uint32_t node, int ifindex, std::vector<uint8_t> frame)
+{
+  dce_kstack_receive (node, ifindex, frame.data (), frame.size ());
+}
+
+void
 KernelDevice::Receive (Ptr<NetDevice> dev, Ptr<const Packet> packet, uint16_t protocol,
                        const Address &from, const Address &to, NetDevice::PacketType type)
 {
@@ -88,7 +94,10 @@ KernelDevice::Receive (Ptr<NetDevice> dev, Ptr<const Packet> packet, uint16_t pr
   frame[12] = protocol >> 8;
   frame[13] = protocol & 0xff;
   packet->CopyData (&frame[kEthHeader], size);
-  dce_kstack_receive (node, ifindex, frame.data (), frame.size ());
+  // From an event of its own: some devices (CSMA) call their receive callbacks
+  // before their pcap traces, and the kernel may answer at once; the trace must
+  // show the frame before the answer.
+  Simulator::ScheduleNow (&DeliverFrame, node, ifindex, frame);
 }
 
 void
