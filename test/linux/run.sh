@@ -42,7 +42,11 @@ check "iperf3 over loopback ends on time, copy cost 10 Gbit/s ($rate)" \
 
 # ---- traffic control and netfilter: stock tc, iptables, nft on the node's kernel ----
 run_dce tc --linux "0: sh -c 'tc qdisc add dev lo root netem delay 10ms && ping -c 2 127.0.0.1'" \
-	"1: sh -c 'iptables -A INPUT -p icmp -j DROP && ping -c 2 -W 1 127.0.0.1; nft list ruleset'"
+	"1: sh -c 'iptables -A INPUT -p icmp -j DROP && ping -c 2 -W 1 127.0.0.1; nft list ruleset'" \
+	"2: python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try: s.recvmsg(64, 64, socket.MSG_ERRQUEUE)
+except BlockingIOError: print(\"EAGAIN at once\")'"
+check "recvmsg(MSG_ERRQUEUE) on a blocking socket returns EAGAIN at once" grep -qx "EAGAIN at once" "$(stdout_of 2 1000)"
 check "tc netem on lo: ping's RTT is 2 x 10 ms" grep -q "rtt min/avg/max/mdev = 20.000/20.000/20.000" "$(stdout_of 0 1000)"
 if command -v iptables >/dev/null && command -v nft >/dev/null; then
 	check "iptables DROP on INPUT: ping loses everything" grep -q "2 packets transmitted, 0 received, 100% packet loss" "$(stdout_of 1 1000)"

@@ -74,7 +74,8 @@ static long wait_file(struct dce_thread *t, struct dce_file *f, int write, uint6
 
 static int would_wait(struct dce_file *f, long r, int flags)
 {
-	return r == -EAGAIN && !(f->flags & O_NONBLOCK) && !(flags & MSG_DONTWAIT);
+	/* the error queue is never waited for (Linux returns EAGAIN at once) */
+	return r == -EAGAIN && !(f->flags & O_NONBLOCK) && !(flags & (MSG_DONTWAIT | MSG_ERRQUEUE));
 }
 
 static int kpoll(struct kfile *k)
