@@ -144,6 +144,58 @@ long sys_pread64(struct dce_thread *t, long fd, uint64_t buf, uint64_t len, long
 	return r < 0 ? -errno : r;
 }
 
+/* sendfile: from a file at *offp (or its offset) to any writable descriptor
+ * (a socket, a pipe, a file), through a buffer. Stops at a short write, as
+ * Linux's does; the input advances only by what was written. */
+long sys_sendfile(struct dce_thread *t, long out_fd, long in_fd, uint64_t offp, uint64_t count)
+{
+	struct dce_file *in;
+	int h = pos_fd(t, in_fd, 0, &in);
+	if (h < 0)
+		return h == -EBADF ? h : -EINVAL;
+	struct dce_file *out = lookup(t, out_fd);
+	if (!out || (out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_PATH))
+		return -EBADF;
+	if (!out->ops->write || (out->flags & O_APPEND))
+		return -EINVAL;
+	off_t pos;
+	if (offp) {
+		if (dce_copy_from_user(&pos, offp, sizeof pos))
+			return -EFAULT;
+		if (pos < 0)
+			return -EINVAL;
+	} else if ((pos = lseek(h, 0, SEEK_CUR)) < 0) {
+		return -errno;
+	}
+	enum { CHUNK = 64 * 1024 };
+	char *buf = malloc(CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	uint64_t done = 0;
+	long err = 0;
+	while (done < count) {
+		size_t want = count - done < CHUNK ? (size_t)(count - done) : CHUNK;
+		ssize_t n = pread(h, buf, want, pos);
+		if (n <= 0) {
+			err = n < 0 ? -errno : 0;
+			break;
+		}
+		ssize_t w = out->ops->write(t, out, buf, (size_t)n);
+		if (w <= 0) {
+			err = w;
+			break;
+		}
+		done += (uint64_t)w;
+		pos += w;
+		if (w < n)
+			break;
+	}
+	free(buf);
+	if (offp ? dce_copy_to_user(offp, &pos, sizeof pos) != 0 : lseek(h, pos, SEEK_SET) < 0)
+		return done ? (long)done : -EFAULT;
+	return done ? (long)done : err;
+}
+
 long sys_pwrite64(struct dce_thread *t, long fd, uint64_t buf, uint64_t len, long off)
 {
 	struct dce_file *f;

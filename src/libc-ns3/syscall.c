@@ -105,7 +105,8 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_pipe2: return sys_pipe2(t, (U)a1, I(a2));
 	case SYS_eventfd: return sys_eventfd2(t, I(a1), 0);
 	case SYS_eventfd2: return sys_eventfd2(t, I(a1), I(a2));
-	case SYS_copy_file_range: case SYS_sendfile: case SYS_splice: case SYS_tee: return -ENOSYS;
+	case SYS_sendfile: return sys_sendfile(t, I(a1), I(a2), (U)a3, (U)a4);
+	case SYS_copy_file_range: case SYS_splice: case SYS_tee: return -ENOSYS;
 	/* sockets (net/socket.c) */
 	case SYS_socket: return sys_socket(t, I(a1), I(a2), I(a3));
 	case SYS_socketpair: return sys_socketpair(t, I(a1), I(a2), I(a3), (U)a4);

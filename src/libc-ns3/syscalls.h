@@ -19,6 +19,7 @@ long sys_write(T *, long, U, U);
 long sys_readv(T *, long, U, long);
 long sys_writev(T *, long, U, long);
 long sys_pread64(T *, long, U, U, long);
+long sys_sendfile(T *, long, long, U, U);
 long sys_pwrite64(T *, long, U, U, long);
 long sys_lseek(T *, long, long, long);
 long sys_openat(T *, long, U, long, long);

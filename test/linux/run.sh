@@ -40,6 +40,16 @@ rate=$(awk '/receiver/ { print $7, $8 }' "$(stdout_of 2 1000)") # sh's: its chil
 check "iperf3 over loopback ends on time, copy cost 10 Gbit/s ($rate)" \
 	sh -c "echo '$rate' | grep -Eq '^(9\\.[5-9]|10\\.[0-4]) Gbits/sec'"
 
+# ---- sendfile (iperf3 -Z) into kernel sockets, and its file semantics ----
+run_dce sf --linux "0@1s: sh -c 'iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -t 1 -Z'"
+check "iperf3 -Z (sendfile) over the kernel's loopback" \
+	sh -c "grep -q 'sender' '$(stdout_of 0 1000)' && ! grep -q error '$OUT/files-0/var/log/1000/stderr'"
+run_dce sf2 "0: python3 -c 'import os; f = open(\"/etc/hostname\", \"rb\"); r, w = os.pipe()
+print(os.sendfile(w, f.fileno(), None, 100), os.read(r, 100), f.tell())
+print(os.sendfile(w, f.fileno(), 1, 3), os.read(r, 10), f.tell())'"
+check "sendfile: from the offset (advancing it) or from a given one (not)" \
+	sh -c "printf \"6 b'node0\\\\\\\\n' 6\\n3 b'ode' 6\\n\" | cmp -s - '$(stdout_of 0 1000)'"
+
 # ---- traffic control and netfilter: stock tc, iptables, nft on the node's kernel ----
 run_dce tc --linux "0: sh -c 'tc qdisc add dev lo root netem delay 10ms && ping -c 2 127.0.0.1'" \
 	"1: sh -c 'iptables -A INPUT -p icmp -j DROP && ping -c 2 -W 1 127.0.0.1; nft list ruleset'" \
