@@ -12,6 +12,7 @@
  * wakeups reach through a watch (the same hook epoll uses), honouring SO_RCVTIMEO,
  * SO_SNDTIMEO and signals like any other dce wait. AF_UNIX stays dce's. */
 #include "kstack-priv.h"
+#include "net.h"
 #include "../../core/sim.h"
 #include "../syscalls.h"
 #include "../uaccess.h"
@@ -51,26 +52,7 @@ static struct kfile *kfile_of(struct dce_file *f)
 	return f && (f->ops == &ksock_ops || f->ops == &kfile_ops) ? f->priv : NULL;
 }
 
-/* ---- waiting, dce's way ---- */
-
-static uint64_t deadline_of(int64_t timeo)
-{
-	return timeo > 0 ? dce_sim_now() + (uint64_t)timeo : 0;
-}
-
-/* 0 when woken, -EAGAIN when the deadline passed, -EINTR on a signal. */
-static long wait_file(struct dce_thread *t, struct dce_file *f, int write, uint64_t deadline)
-{
-	int64_t left = -1;
-	if (deadline) {
-		uint64_t now = dce_sim_now();
-		if (now >= deadline)
-			return -EAGAIN;
-		left = (int64_t)(deadline - now);
-	}
-	int r = dce_wait_on(t, write ? &f->writeq : &f->readq, left);
-	return r == -ETIMEDOUT ? -EAGAIN : r;
-}
+/* ---- waiting, dce's way (dce_file_wait, dce_sock_deadline: socket.c) ---- */
 
 static int would_wait(struct dce_file *f, long r, int flags)
 {
@@ -100,7 +82,7 @@ static long k_send(struct dce_thread *t, struct dce_file *f, uint64_t buf, size_
                    uint64_t to, long tolen)
 {
 	struct kfile *k = f->priv;
-	uint64_t deadline = deadline_of(k->sndtimeo);
+	uint64_t deadline = dce_sock_deadline(k->sndtimeo);
 	size_t done = 0;
 	for (;;) {
 		long r = dce_kcall(k->ks, DCE_KSYS_sendto, k->kfd, (long)(buf + done), (long)(len - done),
@@ -113,7 +95,7 @@ static long k_send(struct dce_thread *t, struct dce_file *f, uint64_t buf, size_
 			continue;
 		}
 		if (would_wait(f, r, flags)) {
-			long w = wait_file(t, f, 1, deadline);
+			long w = dce_file_wait(t, f, 1, deadline);
 			if (!w)
 				continue;
 			r = w;
@@ -129,7 +111,7 @@ static long k_recv(struct dce_thread *t, struct dce_file *f, uint64_t buf, size_
                    uint64_t from, uint64_t fromlen)
 {
 	struct kfile *k = f->priv;
-	uint64_t deadline = deadline_of(k->rcvtimeo);
+	uint64_t deadline = dce_sock_deadline(k->rcvtimeo);
 	size_t done = 0;
 	int waitall = (flags & MSG_WAITALL) && k->stream && !(flags & (MSG_PEEK | MSG_DONTWAIT));
 	for (;;) {
@@ -142,7 +124,7 @@ static long k_recv(struct dce_thread *t, struct dce_file *f, uint64_t buf, size_
 		if (r >= 0)
 			return (long)(done + (size_t)r);
 		if (would_wait(f, r, flags)) {
-			long w = wait_file(t, f, 0, deadline);
+			long w = dce_file_wait(t, f, 0, deadline);
 			if (!w)
 				continue;
 			r = w;
@@ -254,7 +236,7 @@ static long k_accept(struct dce_thread *t, struct dce_file *f, uint64_t addr, ui
 			               (flags & SOCK_CLOEXEC) != 0, NULL);
 		if (!would_wait(f, r, 0))
 			return r;
-		long w = wait_file(t, f, 0, deadline_of(k->rcvtimeo));
+		long w = dce_file_wait(t, f, 0, dce_sock_deadline(k->rcvtimeo));
 		if (w)
 			return w;
 	}
@@ -266,9 +248,9 @@ static long k_connect(struct dce_thread *t, struct dce_file *f, uint64_t addr, l
 	long r = dce_kcall(k->ks, DCE_KSYS_connect, k->kfd, (long)addr, len, 0, 0, 0);
 	if (r != -EINPROGRESS || (f->flags & O_NONBLOCK))
 		return r;
-	uint64_t deadline = deadline_of(k->sndtimeo);
+	uint64_t deadline = dce_sock_deadline(k->sndtimeo);
 	while (!(kpoll(k) & (POLLOUT | POLLERR | POLLHUP))) {
-		long w = wait_file(t, f, 1, deadline);
+		long w = dce_file_wait(t, f, 1, deadline);
 		if (w)
 			return w == -EAGAIN ? -EINPROGRESS : w;
 	}
@@ -320,7 +302,7 @@ static long k_sendmsg(struct dce_thread *t, struct dce_file *f, uint64_t umsg, i
 	size_t total = 0, done = 0;
 	for (size_t i = 0; i < m.msg_iovlen; i++)
 		total += iov[i].iov_len;
-	uint64_t deadline = deadline_of(k->sndtimeo);
+	uint64_t deadline = dce_sock_deadline(k->sndtimeo);
 	long r;
 	for (;;) {
 		r = dce_kcall(k->ks, DCE_KSYS_sendmsg, k->kfd, (long)&m, flags, 0, 0, 0);
@@ -343,7 +325,7 @@ static long k_sendmsg(struct dce_thread *t, struct dce_file *f, uint64_t umsg, i
 			continue;
 		}
 		if (would_wait(f, r, flags)) {
-			long w = wait_file(t, f, 1, deadline);
+			long w = dce_file_wait(t, f, 1, deadline);
 			if (!w)
 				continue;
 			r = w;
@@ -360,12 +342,12 @@ static long k_sendmsg(struct dce_thread *t, struct dce_file *f, uint64_t umsg, i
 static long k_recvmsg(struct dce_thread *t, struct dce_file *f, uint64_t umsg, int flags)
 {
 	struct kfile *k = f->priv;
-	uint64_t deadline = deadline_of(k->rcvtimeo);
+	uint64_t deadline = dce_sock_deadline(k->rcvtimeo);
 	for (;;) {
 		long r = dce_kcall(k->ks, DCE_KSYS_recvmsg, k->kfd, (long)umsg, flags, 0, 0, 0);
 		if (!would_wait(f, r, flags))
 			return r;
-		long w = wait_file(t, f, 0, deadline);
+		long w = dce_file_wait(t, f, 0, deadline);
 		if (w)
 			return w;
 	}
@@ -393,12 +375,12 @@ static long k_blocking_mmsg(struct dce_thread *t, struct dce_file *f, long nr, u
 {
 	struct kfile *k = f->priv;
 	int write = nr == DCE_KSYS_sendmmsg;
-	uint64_t deadline = deadline_of(write ? k->sndtimeo : k->rcvtimeo);
+	uint64_t deadline = dce_sock_deadline(write ? k->sndtimeo : k->rcvtimeo);
 	for (;;) {
 		long r = dce_kcall(k->ks, nr, k->kfd, (long)vec, vlen, flags, (long)timeout, 0);
 		if (!would_wait(f, r, flags))
 			return r;
-		long w = wait_file(t, f, write, deadline);
+		long w = dce_file_wait(t, f, write, deadline);
 		if (w)
 			return w;
 	}

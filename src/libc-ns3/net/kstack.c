@@ -728,6 +728,14 @@ struct nlreq {
 	char attrs[256];
 };
 
+static void nl_begin(struct nlreq *q, int type, size_t body, int flags)
+{
+	memset(q, 0, sizeof *q);
+	q->nh.nlmsg_len = (unsigned)NLMSG_LENGTH(body);
+	q->nh.nlmsg_type = (unsigned short)type;
+	q->nh.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | flags);
+}
+
 static void nl_attr(struct nlreq *q, int type, const void *data, size_t len)
 {
 	struct rtattr *a = (struct rtattr *)((char *)q + NLMSG_ALIGN(q->nh.nlmsg_len));
@@ -811,10 +819,7 @@ int dce_kstack_addr_add(uint32_t node, const char *ifname, const char *address)
 	if (ifindex < 0)
 		return ifindex;
 	struct nlreq q;
-	memset(&q, 0, sizeof q);
-	q.nh.nlmsg_len = NLMSG_LENGTH(sizeof q.ifa);
-	q.nh.nlmsg_type = RTM_NEWADDR;
-	q.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nl_begin(&q, RTM_NEWADDR, sizeof q.ifa, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	q.ifa.ifa_family = (unsigned char)family;
 	q.ifa.ifa_prefixlen = (unsigned char)plen;
 	q.ifa.ifa_index = (unsigned)ifindex;
@@ -856,10 +861,7 @@ int dce_kstack_route_add(uint32_t node, const char *dst, const char *gateway, co
 	if (!gfamily && !ifindex)
 		return -EINVAL;
 	struct nlreq q;
-	memset(&q, 0, sizeof q);
-	q.nh.nlmsg_len = NLMSG_LENGTH(sizeof q.rt);
-	q.nh.nlmsg_type = RTM_NEWROUTE;
-	q.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nl_begin(&q, RTM_NEWROUTE, sizeof q.rt, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	q.rt.rtm_family = (unsigned char)family;
 	q.rt.rtm_dst_len = (unsigned char)plen;
 	q.rt.rtm_table = RT_TABLE_MAIN;
@@ -885,10 +887,7 @@ int dce_kstack_addresses(uint32_t node, char (*out)[64], int max)
 	if (fd < 0)
 		return 0;
 	struct nlreq q;
-	memset(&q, 0, sizeof q);
-	q.nh.nlmsg_len = NLMSG_LENGTH(sizeof q.ifa);
-	q.nh.nlmsg_type = RTM_GETADDR;
-	q.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nl_begin(&q, RTM_GETADDR, sizeof q.ifa, NLM_F_DUMP);
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int n = 0, done = 0;
 	if (dce_kcall(ks, DCE_KSYS_sendto, fd, (long)&q, q.nh.nlmsg_len, 0, (long)&sa, sizeof sa) < 0)

@@ -75,6 +75,8 @@ static inline int dce_sock_nonblock(struct dce_sock *sk, int flags)
 /* Wait on the socket's read (write = 0) or write queue until woken, the deadline
  * (absolute ns, 0 = none) passes (-EAGAIN) or a signal (-EINTR). */
 int dce_sock_wait(struct dce_thread *t, struct dce_sock *sk, int write, uint64_t deadline);
+/* The same for any file (the Linux stack's sockets, ksock.c). */
+int dce_file_wait(struct dce_thread *t, struct dce_file *f, int write, uint64_t deadline);
 uint64_t dce_sock_deadline(int64_t timeo);
 
 /* families */

@@ -102,7 +102,7 @@ uint64_t dce_sock_deadline(int64_t timeo)
 	return timeo > 0 ? dce_sim_now() + (uint64_t)timeo : 0;
 }
 
-int dce_sock_wait(struct dce_thread *t, struct dce_sock *sk, int write, uint64_t deadline)
+int dce_file_wait(struct dce_thread *t, struct dce_file *f, int write, uint64_t deadline)
 {
 	int64_t left = -1;
 	if (deadline) {
@@ -111,10 +111,13 @@ int dce_sock_wait(struct dce_thread *t, struct dce_sock *sk, int write, uint64_t
 			return -EAGAIN;
 		left = (int64_t)(deadline - now);
 	}
-	int r = dce_wait_on(t, write ? &sk->file->writeq : &sk->file->readq, left);
-	if (r == -ETIMEDOUT)
-		return -EAGAIN;
-	return r;
+	int r = dce_wait_on(t, write ? &f->writeq : &f->readq, left);
+	return r == -ETIMEDOUT ? -EAGAIN : r;
+}
+
+int dce_sock_wait(struct dce_thread *t, struct dce_sock *sk, int write, uint64_t deadline)
+{
+	return dce_file_wait(t, sk->file, write, deadline);
 }
 
 /* ---- socket, socketpair ---- */
