@@ -2,7 +2,7 @@
 # test/glibc-slow - glibc-dce end to end (runs with DCE_SLOW=1): builds (or takes
 # from ~/.cache/dce/glibc) Debian's glibc with dce's hook into build/install, checks
 # its ABI against the system's libc, then runs the fast glibc suite and the core,
-# filesystem, process and network suites (which run every example) once with each
+# filesystem, process, network and Linux-stack suites (which run every example) once with each
 # libc: DCE_LIBC=stock and DCE_LIBC=dce.
 source "$(dirname "$0")/../lib.sh"
 build_once
@@ -36,7 +36,7 @@ check "stock Debian binaries run natively on glibc-dce (ls, python3)" \
 
 export DCE_GLIBC_DIR=$GDIR
 for libc in stock dce; do
-	for suite in glibc core core-fs core-proc net; do
+	for suite in glibc core core-fs core-proc net linux; do
 		[ -x "$TOP/test/$suite/run.sh" ] || continue
 		if DCE_LIBC=$libc bash "$TOP/test/$suite/run.sh" >"$SCRATCH/$suite-$libc.log" 2>&1; then
 			ok "DCE_LIBC=$libc: test/$suite ($(grep -m1 '^# .* passed' "$SCRATCH/$suite-$libc.log" | sed 's/^# //'))"
