@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dce itself built with UndefinedBehaviorSanitizer (aborting on the first report),
-# then the core suite run on that build. (AddressSanitizer's runtime takes over the
+# then the core and Linux-stack suites run on that build. (AddressSanitizer's runtime takes over the
 # signal handlers dce's trap path needs, so only UBSan runs here.)
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,4 +11,6 @@ if ! make -s -C "$TOP" -j2 BUILDDIR="$B" CFLAGS="-O2 -g -fsanitize=undefined -fn
 	exit 1
 fi
 echo "ok - UBSan build"
-DCE_BUILDDIR=$B bash "$TOP/test/core/run.sh"
+DCE_BUILDDIR=$B bash "$TOP/test/core/run.sh" || status=1
+DCE_BUILDDIR=$B bash "$TOP/test/linux/run.sh" || status=1
+exit ${status:-0}
