@@ -49,7 +49,8 @@ RUN groupadd --gid "${DCE_UID}" dce \
  && install -d -o dce -g dce /dce /dce/build /output
 
 # 2. Sources: bake and the module graph. The set: dce-ns3-dev by default,
-#    --build-arg DCE_SET=dce-linux-dev for the kernel library (once it exists).
+#    --build-arg DCE_SET=dce-linux-dev adds advanced mode (the Linux kernel library
+#    and glibc-dce: ~20 min more, cold; CI builds only the default set).
 ARG DCE_SET=dce-ns3-dev
 # Optional modules left out of the image (tshark: ~100 MB, only reads pcaps).
 ARG DCE_DISABLE=tshark
