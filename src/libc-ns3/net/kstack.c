@@ -73,12 +73,18 @@ struct dce_kstack {
 	char *panic_msg;
 	FILE *log;
 	long *idle_tasks;
-	int nidle, idle_cap, ntasks;
+	int nidle, idle_cap;
 	struct kframe *tx_head, *tx_tail;
 	uint64_t boot_wall_ns;
 };
 
 static char *library_path;
+
+static struct dce_kstack *kstack_of(uint32_t node)
+{
+	struct dce_node *n = dce_node_get(node);
+	return n ? n->kstack : NULL;
+}
 
 /* ---- the library ---- */
 
@@ -177,8 +183,7 @@ static void timer_fire(void *arg)
 
 void dce_kstack_receive(uint32_t node, int ifindex, const void *frame, size_t len)
 {
-	struct dce_node *n = dce_node_get(node);
-	struct dce_kstack *ks = n ? n->kstack : NULL;
+	struct dce_kstack *ks = kstack_of(node);
 	if (!ks || ks->dead)
 		return;
 	ks->in_kernel = 1;
@@ -377,11 +382,23 @@ static void free_on_done(struct kreq *k)
 	free(k);
 }
 
-static long new_task(struct dce_kstack *ks)
+/* A request of op in task (0: none); args may be NULL. */
+static struct kreq *kreq_new(int op, long nr, long task, const long *args)
 {
 	struct kreq *k = calloc(1, sizeof *k);
-	k->r.op = DCE_KREQ_TASK_NEW;
-	k->r.args[0] = DCE_KTASK_SHARE_FILES;
+	k->r.op = op;
+	k->r.nr = nr;
+	k->r.task = task;
+	if (args)
+		memcpy(k->r.args, args, sizeof k->r.args);
+	k->task = task;
+	return k;
+}
+
+static long new_task(struct dce_kstack *ks)
+{
+	long args[6] = { DCE_KTASK_SHARE_FILES };
+	struct kreq *k = kreq_new(DCE_KREQ_TASK_NEW, 0, 0, args);
 	if (!run_request(ks, k)) {
 		k->on_done = free_on_done;
 		return -EINPROGRESS;
@@ -389,7 +406,6 @@ static long new_task(struct dce_kstack *ks)
 	long task = k->r.result;
 	free(k);
 	if (task > 0) {
-		ks->ntasks++;
 		/* the node's table holds every socket of every process of the node */
 		struct rlimit lim = { 1 << 20, 1 << 20 };
 		struct kreq x = { .r = { .op = DCE_KREQ_SYSCALL, .task = task, .nr = KSYS_prlimit64,
@@ -415,12 +431,7 @@ static long request_in_task(struct dce_kstack *ks, int op, long nr, const long *
 	long task = task_get(ks);
 	if (task < 0)
 		return task;
-	struct kreq *k = calloc(1, sizeof *k);
-	k->r.op = op;
-	k->r.nr = nr;
-	k->r.task = task;
-	memcpy(k->r.args, args, sizeof k->r.args);
-	k->task = task;
+	struct kreq *k = kreq_new(op, nr, task, args);
 	if (!run_request(ks, k)) {
 		k->on_done = free_on_done;
 		return -EINPROGRESS;
@@ -464,12 +475,7 @@ static void submit_detached(struct dce_kstack *ks, int op, long nr, const long *
 		free(owned);
 		return;
 	}
-	struct kreq *k = calloc(1, sizeof *k);
-	k->r.op = op;
-	k->r.nr = nr;
-	k->r.task = task;
-	memcpy(k->r.args, args, sizeof k->r.args);
-	k->task = task;
+	struct kreq *k = kreq_new(op, nr, task, args);
 	k->arg = owned;
 	k->on_done = detached_done;
 	k->ks = ks;
@@ -495,11 +501,6 @@ void dce_kwatch_close(struct dce_kstack *ks, long watch, void *ref, int kfd)
 
 /* ---- install ---- */
 
-static struct dce_kstack *kstack_of(uint32_t node)
-{
-	struct dce_node *n = dce_node_get(node);
-	return n ? n->kstack : NULL;
-}
 
 int dce_kstack_enabled(uint32_t node)
 {
@@ -608,12 +609,6 @@ int dce_kstack_install(uint32_t id, char *err, size_t errlen)
 	return 0;
 }
 
-uint64_t dce_kstack_boot_wall_ns(uint32_t node)
-{
-	struct dce_kstack *ks = kstack_of(node);
-	return ks ? ks->boot_wall_ns : 0;
-}
-
 /* ---- configuration through the kernel's own interfaces ---- */
 
 #define K_AT_FDCWD (-100)
@@ -646,13 +641,9 @@ int dce_kstack_netdev_add(uint32_t node, void *cookie, const char *name, const u
 		snprintf(defname, sizeof defname, "eth%d", ks->ndevs);
 		name = defname;
 	}
-	struct kreq *k = calloc(1, sizeof *k);
-	k->r.op = DCE_KREQ_NETDEV_NEW;
-	k->r.args[0] = (long)name;
-	k->r.args[1] = (long)mac;
-	k->r.args[2] = mtu;
-	k->r.args[3] = (long)cookie;
-	k->r.args[4] = flags & DCE_KSTACK_NOARP ? DCE_KNETDEV_NOARP : 0;
+	long args[6] = { (long)name, (long)mac, mtu, (long)cookie,
+	                 flags & DCE_KSTACK_NOARP ? DCE_KNETDEV_NOARP : 0 };
+	struct kreq *k = kreq_new(DCE_KREQ_NETDEV_NEW, 0, 0, args);
 	if (!run_request(ks, k)) {
 		k->on_done = free_on_done;
 		return -EINPROGRESS;

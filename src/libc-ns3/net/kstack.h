@@ -28,9 +28,6 @@ const char *dce_kstack_library(void);
 int dce_kstack_install(uint32_t node, char *err, size_t errlen);
 int dce_kstack_enabled(uint32_t node);
 
-/* Wall-clock time node's kernel took to boot (ns), 0 if it has none. */
-uint64_t dce_kstack_boot_wall_ns(uint32_t node);
-
 /* Flags of dce_kstack_netdev_add. */
 #define DCE_KSTACK_NOARP 1   /* point-to-point medium: no ARP/neighbour discovery */
 /* A network device of node's kernel bridged to the host's device `cookie`: frames
