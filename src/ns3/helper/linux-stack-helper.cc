@@ -41,7 +41,6 @@ struct KernelDevice
   uint32_t node = 0;
   int ifindex = 0;             // the kernel's
   std::string name;            // the kernel's: eth0, eth1, ...
-  std::vector<uint8_t> frame;  // receive buffer, reused
 
   void Receive (Ptr<NetDevice> dev, Ptr<const Packet> packet, uint16_t protocol,
                 const Address &from, const Address &to, NetDevice::PacketType type);
@@ -88,7 +87,7 @@ KernelDevice::Receive (Ptr<NetDevice> dev, Ptr<const Packet> packet, uint16_t pr
   if (Mac48Address::IsMatchingType (from))
     src = Mac48Address::ConvertFrom (from);
   uint32_t size = packet->GetSize ();
-  frame.resize (kEthHeader + size);
+  std::vector<uint8_t> frame (kEthHeader + size);
   dst.CopyTo (&frame[0]);
   src.CopyTo (&frame[6]);
   frame[12] = protocol >> 8;
@@ -97,7 +96,7 @@ KernelDevice::Receive (Ptr<NetDevice> dev, Ptr<const Packet> packet, uint16_t pr
   // From an event of its own: some devices (CSMA) call their receive callbacks
   // before their pcap traces, and the kernel may answer at once; the trace must
   // show the frame before the answer.
-  Simulator::ScheduleNow (&DeliverFrame, node, ifindex, frame);
+  Simulator::ScheduleNow (&DeliverFrame, node, ifindex, std::move (frame));
 }
 
 void
