@@ -80,6 +80,8 @@ struct dce_thread {
 	struct dce_waiter *waits;  /* wait queues this thread is on */
 	void *futex_wait;          /* its futex waiter while in FUTEX_WAIT */
 	long last_nr;              /* syscall being served (for SA_RESTART) */
+	void *fault_fixup;         /* sigjmp_buf of the call being served: a fault on its
+	                            * user memory returns there as EFAULT (trap.c) */
 	uint64_t saved_sigmask;    /* mask to restore after rt_sigsuspend's handler */
 	int restore_sigmask;
 	struct dce_thread *next;   /* in proc->threads */
@@ -109,6 +111,7 @@ struct dce_process {
 	/* memory */
 	uintptr_t brk_base, brk_cur, brk_max;
 	struct dce_mapping *maps;
+	uintptr_t uhit_start, uhit_end; /* the mapping a user pointer last fell in (uaccess.c) */
 	/* life */
 	uint64_t start_ns, end_ns, stop_event;
 	int exit_code;             /* valid when !killed_by */
@@ -245,7 +248,10 @@ void dce_signal_send_thread(struct dce_thread *t, int sig);
 void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc);
 int dce_signal_pending(struct dce_thread *t);
 
-/* user memory access (user memory is in our address space: these only check NULL) */
+/* A pointer argument used in place. The system call entry has checked it against
+ * the calling process's memory (uaccess_table.c) and faults through it are the
+ * call's EFAULT (trap.c); a pointer read from user memory is checked with
+ * dce_user_ptr or copied with dce_copy_from_user (uaccess.h) instead. */
 #define DCE_USER(p) ((void *)(uintptr_t)(p))
 
 #endif

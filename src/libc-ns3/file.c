@@ -68,7 +68,9 @@ static long iov_each(struct dce_thread *t, long fd, const struct iovec *iov, lon
 	for (long i = 0; i < cnt; i++) {
 		if (!iov[i].iov_len)
 			continue;
-		long r = op(t, fd, (uint64_t)iov[i].iov_base, iov[i].iov_len);
+		/* as the entry does for read's buffer: the caller's memory, cut to what is there */
+		size_t len = dce_user_extent(t->proc, (uint64_t)iov[i].iov_base, iov[i].iov_len);
+		long r = len ? op(t, fd, (uint64_t)iov[i].iov_base, len) : -EFAULT;
 		if (r < 0)
 			return total ? total : r;
 		total += r;

@@ -299,3 +299,20 @@ void dce_fork_release(struct dce_process *p)
 	else
 		dissolve_if_alone(g);
 }
+
+/* Memory of p's fork group is p's own while p runs (its image is resident then):
+ * the end of the group's mapping that holds addr, or 0. */
+uintptr_t dce_fork_group_owned_end(struct dce_process *p, uintptr_t addr)
+{
+	struct fork_member *m = member_of(p);
+	if (!m)
+		return 0;
+	for (struct fork_member *o = members; o; o = o->next) {
+		if (o->g != m->g || o == m)
+			continue;
+		for (struct dce_mapping *mp = o->p->maps; mp; mp = mp->next)
+			if (addr >= mp->start && addr < mp->end)
+				return mp->end;
+	}
+	return 0;
+}

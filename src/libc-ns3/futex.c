@@ -1,6 +1,7 @@
 /* futex.c - futexes on fibers, keyed by address (all processes share one address
  * space, and a live address belongs to one process image), FIFO per address. */
 #include "../core/kernel.h"
+#include "uaccess.h"
 #include "../core/sim.h"
 #include "syscalls.h"
 #include <errno.h>
@@ -153,7 +154,16 @@ long sys_futex(struct dce_thread *t, uint64_t addr, long op, long val, uint64_t 
 	int realtime = (op & FUTEX_CLOCK_REALTIME) != 0;
 	if (!addr || (addr & 3))
 		return -EINVAL;
+	if (!dce_user_ok(t->proc, addr, sizeof(uint32_t)))
+		return -EFAULT;
 	struct dce_process *p = (op & FUTEX_PRIVATE_FLAG) ? t->proc : NULL;
+	/* the fourth argument is a timeout for the waits, a count for the others */
+	int waits = cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET;
+	if (waits && utime && !dce_user_ok(t->proc, utime, sizeof(struct timespec)))
+		return -EFAULT;
+	if ((cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP) &&
+	    !dce_user_ok(t->proc, addr2, sizeof(uint32_t)))
+		return -EFAULT;
 	switch (cmd) {
 	case FUTEX_WAIT:
 		return futex_wait(t, p, addr, (uint32_t)val, DCE_USER(utime), 0, realtime, FUTEX_BITSET_MATCH_ANY);

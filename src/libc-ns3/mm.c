@@ -21,6 +21,7 @@ void dce_mm_track(struct dce_process *p, uintptr_t start, size_t len)
 static void untrack(struct dce_process *p, uintptr_t start, size_t len)
 {
 	uintptr_t end = start + len;
+	p->uhit_start = p->uhit_end = 0;
 	struct dce_mapping **pp = &p->maps;
 	while (*pp) {
 		struct dce_mapping *m = *pp;
@@ -55,6 +56,7 @@ void dce_fork_release(struct dce_process *p);
 void dce_mm_release_all(struct dce_process *p)
 {
 	dce_fork_release(p); /* fork.c: mappings still used by a fork child stay */
+	p->uhit_start = p->uhit_end = 0;
 	while (p->maps) {
 		struct dce_mapping *m = p->maps;
 		p->maps = m->next;

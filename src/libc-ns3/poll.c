@@ -3,6 +3,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "syscalls.h"
+#include "uaccess.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -145,12 +146,14 @@ static long do_select(struct dce_thread *t, int nfds, fd_set *rs, fd_set *ws, fd
 		free(p);
 		return r;
 	}
-	if (rs)
-		FD_ZERO(rs);
-	if (ws)
-		FD_ZERO(ws);
-	if (es)
-		FD_ZERO(es);
+	/* only the nfds bits the caller passed (and the entry checked) are its memory */
+	size_t bytes = ((size_t)nfds + 63) / 64 * 8;
+	if (rs && bytes)
+		memset(rs, 0, bytes);
+	if (ws && bytes)
+		memset(ws, 0, bytes);
+	if (es && bytes)
+		memset(es, 0, bytes);
 	long count = 0;
 	for (int i = 0; i < n; i++) {
 		if (rs && (p[i].revents & (POLLIN | POLLHUP | POLLERR)) && (p[i].events & POLLIN)) {
@@ -193,10 +196,16 @@ long sys_select(struct dce_thread *t, long nfds, uint64_t r, uint64_t w, uint64_
 
 long sys_pselect6(struct dce_thread *t, long nfds, uint64_t r, uint64_t w, uint64_t e, uint64_t tsp, uint64_t sigp)
 {
-	struct { uint64_t *mask; uint64_t size; } *sd = DCE_USER(sigp);
-	uint64_t saved = t->sigmask;
-	if (sd && sd->mask && sd->size == 8)
-		t->sigmask = *sd->mask;
+	/* the sixth argument points at { const sigset_t *mask; size_t size; } */
+	struct { uint64_t mask, size; } sdata = { 0, 0 }, *sd = sigp ? &sdata : NULL;
+	uint64_t saved = t->sigmask, newmask;
+	if (sd && dce_copy_from_user(&sdata, sigp, sizeof sdata))
+		return -EFAULT;
+	if (sd && sd->mask && sd->size == 8) {
+		if (dce_copy_from_user(&newmask, sd->mask, sizeof newmask))
+			return -EFAULT;
+		t->sigmask = newmask;
+	}
 	struct timespec *ts = DCE_USER(tsp);
 	int64_t timeout = ts_timeout(ts);
 	uint64_t start = dce_sim_now();

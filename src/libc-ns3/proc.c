@@ -3,6 +3,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "syscalls.h"
+#include "uaccess.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -28,8 +29,9 @@ long sys_exit(T *t, long code)
 	if (p->nthreads <= 1)
 		dce_process_exit(p, (int)code, 0);
 	if (t->clear_child_tid) {
-		*(int *)DCE_USER(t->clear_child_tid) = 0;
-		dce_futex_wake_addr(p, t->clear_child_tid, 1);
+		static const int zero;
+		if (!dce_copy_to_user(t->clear_child_tid, &zero, sizeof zero)) /* as put_user: best effort */
+			dce_futex_wake_addr(p, t->clear_child_tid, 1);
 	}
 	struct dce_thread **pp = &p->threads;
 	while (*pp && *pp != t)
@@ -76,8 +78,7 @@ long sys_arch_prctl(T *t, long code, U addr)
 		t->user_fs = addr;
 		return 0;
 	case ARCH_GET_FS:
-		*(uint64_t *)DCE_USER(addr) = t->user_fs;
-		return 0;
+		return dce_copy_to_user(addr, &t->user_fs, sizeof t->user_fs);
 	case ARCH_SET_GS:
 	case ARCH_GET_GS:
 		return -EPERM;
@@ -100,14 +101,16 @@ long sys_prctl(T *t, long op, U a2, U a3, U a4, U a5)
 		return 0;
 	case PR_GET_NAME: {
 		const char *comm = t->proc->exe ? strrchr(t->proc->exe, '/') : NULL;
-		snprintf(DCE_USER(a2), 16, "%s", comm ? comm + 1 : "?");
-		return 0;
+		char name[16] = { 0 };
+		snprintf(name, sizeof name, "%s", comm ? comm + 1 : "?");
+		return dce_copy_to_user(a2, name, sizeof name);
 	}
 	case PR_GET_DUMPABLE:
 		return 1;
-	case PR_GET_PDEATHSIG:
-		*(int *)DCE_USER(a2) = 0;
-		return 0;
+	case PR_GET_PDEATHSIG: {
+		static const int none;
+		return dce_copy_to_user(a2, &none, sizeof none);
+	}
 	case PR_CAPBSET_READ:
 		return 1;
 	default:
@@ -286,47 +289,95 @@ long sys_waitid(T *t, long idtype, long id, U infop, long options, U rusagep)
 }
 
 /* ---- exec ---- */
-static long copy_vec(U up, char ***out)
+#define EXEC_MAX_STRINGS 100000
+#define EXEC_MAX_BYTES (32 << 20) /* Linux allows a quarter of the stack limit: 2 MiB by default */
+#define EXEC_MAX_STRLEN (128 << 10) /* MAX_ARG_STRLEN */
+
+static void free_vec(char **v)
 {
-	char **v = DCE_USER(up);
-	int n = 0;
-	while (v && v[n]) {
-		if (++n > 100000)
-			return -E2BIG;
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* argv or envp, copied out of the program (its image goes away at exec):
+ * 0, -EFAULT or -E2BIG. A NULL vector is an empty one, as on Linux. */
+static long copy_vec(U up, char ***out, size_t *bytes)
+{
+	size_t n = 0, cap = 16;
+	char **v = calloc(cap + 1, sizeof *v);
+	char *buf = malloc(EXEC_MAX_STRLEN);
+	for (; up; n++) {
+		uint64_t s;
+		long r = dce_copy_from_user(&s, up + n * sizeof s, sizeof s);
+		if (!r && !s)
+			break;
+		if (!r)
+			r = dce_string_from_user(buf, EXEC_MAX_STRLEN, s);
+		if (!r || r > 0)
+			*bytes += (size_t)r + 1;
+		if (r >= 0 && (n >= EXEC_MAX_STRINGS || *bytes > EXEC_MAX_BYTES))
+			r = -E2BIG;
+		if (r < 0) {
+			free(buf);
+			free_vec(v);
+			return r;
+		}
+		if (n == cap) {
+			cap *= 2;
+			v = realloc(v, (cap + 1) * sizeof *v);
+		}
+		v[n] = strdup(buf);
+		v[n + 1] = NULL;
 	}
+	free(buf);
 	*out = v;
 	return 0;
 }
 
+static long do_execve(T *t, const char *path, U argvp, U envpp)
+{
+	char **argv = NULL, **envp = NULL;
+	size_t bytes = 0;
+	long r = copy_vec(argvp, &argv, &bytes);
+	if (!r)
+		r = copy_vec(envpp, &envp, &bytes);
+	if (!r)
+		r = dce_process_exec(t, path, argv, envp);
+	free_vec(argv); /* exec copied what it keeps; a failed exec returns here */
+	free_vec(envp);
+	return r;
+}
+
 long sys_execve(T *t, U pathp, U argvp, U envpp)
 {
-	char **argv, **envp;
-	static char *empty[] = { NULL };
-	if (!pathp)
-		return -EFAULT;
-	if (copy_vec(argvp, &argv) || copy_vec(envpp, &envp))
-		return -E2BIG;
-	return dce_process_exec(t, DCE_USER(pathp), argv ? argv : empty, envp ? envp : empty);
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	return r ? r : do_execve(t, path, argvp, envpp);
 }
 
 long sys_execveat(T *t, long dirfd, U pathp, U argvp, U envpp, long flags)
 {
-	const char *path = DCE_USER(pathp);
-	if ((flags & AT_EMPTY_PATH) && path && !path[0]) {
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	if ((flags & AT_EMPTY_PATH) && !path[0]) {
 		struct dce_file *f = dce_fd_lookup(t->proc, (int)dirfd);
 		if (!f || !f->vpath)
 			return -EBADF;
-		return sys_execve(t, (U)f->vpath, argvp, envpp);
+		return do_execve(t, f->vpath, argvp, envpp);
 	}
-	if (dirfd != AT_FDCWD && path && path[0] != '/') {
+	if ((int)dirfd != AT_FDCWD && path[0] != '/') {
 		struct dce_file *f = dce_fd_lookup(t->proc, (int)dirfd);
 		if (!f || !f->vpath)
 			return -EBADF;
 		char full[PATH_MAX];
-		snprintf(full, sizeof full, "%s/%s", f->vpath, path);
-		return sys_execve(t, (U)full, argvp, envpp);
+		if (snprintf(full, sizeof full, "%s/%s", f->vpath, path) >= (int)sizeof full)
+			return -ENAMETOOLONG;
+		return do_execve(t, full, argvp, envpp);
 	}
-	return sys_execve(t, pathp, argvp, envpp);
+	return do_execve(t, path, argvp, envpp);
 }
 
 /* ---- clone ---- */
@@ -358,9 +409,9 @@ static long clone_thread(T *t, struct clone_req *rq)
 	set_child_context(t, c, rq->stack_size ? rq->stack + rq->stack_size : rq->stack);
 	c->user_fs = (rq->flags & CLONE_SETTLS) ? rq->tls : t->user_fs;
 	if (rq->flags & CLONE_PARENT_SETTID)
-		*(int *)DCE_USER(rq->ptid) = c->tid;
+		dce_copy_to_user(rq->ptid, &c->tid, sizeof c->tid); /* as put_user: ignored if it fails */
 	if (rq->flags & CLONE_CHILD_SETTID)
-		*(int *)DCE_USER(rq->ctid) = c->tid;
+		dce_copy_to_user(rq->ctid, &c->tid, sizeof c->tid);
 	if (rq->flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = rq->ctid;
 	c->state = DCE_T_BLOCKED;
@@ -404,9 +455,9 @@ static long clone_process(T *t, struct clone_req *rq)
 	set_child_context(t, ct, rq->stack_size ? rq->stack + rq->stack_size : rq->stack);
 	ct->user_fs = (rq->flags & CLONE_SETTLS) ? rq->tls : t->user_fs;
 	if (rq->flags & CLONE_PARENT_SETTID)
-		*(int *)DCE_USER(rq->ptid) = c->pid;
+		dce_copy_to_user(rq->ptid, &c->pid, sizeof c->pid);
 	if (rq->flags & CLONE_CHILD_SETTID)
-		*(int *)DCE_USER(rq->ctid) = c->pid;
+		dce_copy_to_user(rq->ctid, &c->pid, sizeof c->pid);
 	if (rq->flags & CLONE_CHILD_CLEARTID)
 		ct->clear_child_tid = rq->ctid;
 	if (rq->flags & CLONE_VM) {

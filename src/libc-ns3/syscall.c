@@ -26,9 +26,14 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 {
 	typedef uint64_t U;
 	t->last_nr = nr;
+	long args[6] = { a1, a2, a3, a4, a5, a6 };
+	long bad = dce_user_check_args(t, nr, args); /* pointers: the caller's memory only */
+	if (bad)
+		return bad;
+	a1 = args[0], a2 = args[1], a3 = args[2], a4 = args[3], a5 = args[4], a6 = args[5];
 	struct dce_kstack *ks = t->proc->node->kstack;
 	if (ks) { /* a Linux-stack node: its kernel serves the network calls */
-		long args[6] = { a1, a2, a3, a4, a5, a6 }, r;
+		long r;
 		if (dce_ksock_syscall(t, ks, nr, args, &r)) {
 			dce_ksock_charge(t, nr, r);
 			return r;

@@ -3,6 +3,7 @@
 #include "../core/sim.h"
 #include "vdso.h"
 #include "hook.h"
+#include "uaccess.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,38 @@ int dce_trap_init(char *err, size_t errlen)
 	return dce_hook_init(err, errlen); /* glibc-dce: DCE_LIBC, DCE_HOOK */
 }
 
+/* Serve one call. A fault on the caller's own memory anywhere in serving it (a
+ * pointer the entry checked, used in place) comes back here as EFAULT. */
+static long serve(struct dce_thread *t, long nr, greg_t *g)
+{
+	sigjmp_buf fixup;
+	void *outer = t->fault_fixup;
+	if (sigsetjmp(fixup, 0)) {
+		t->fault_fixup = outer;
+		return -EFAULT;
+	}
+	t->fault_fixup = &fixup;
+	long r = dce_syscall(t, nr, g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10], g[REG_R8], g[REG_R9]);
+	t->fault_fixup = outer;
+	return r;
+}
+
+/* Build a signal frame on the program's stack; one it cannot be written to kills
+ * the process with SIGSEGV, as Linux's force_sigsegv does. */
+static void deliver_signals(struct dce_thread *t, ucontext_t *uc)
+{
+	sigjmp_buf fixup;
+	if (sigsetjmp(fixup, 0)) {
+		t->fault_fixup = NULL;
+		dce_process_fatal(t->proc, "killed by SIGSEGV (signal frame could not be written)");
+		dce_process_exit(t->proc, 0, SIGSEGV);
+		return;
+	}
+	t->fault_fixup = &fixup;
+	dce_signal_deliver(t, uc);
+	t->fault_fixup = NULL;
+}
+
 void dce_trap(ucontext_t *uc)
 {
 	struct dce_thread *t = dce_current;
@@ -77,15 +110,14 @@ void dce_trap(ucontext_t *uc)
 	long nr = g[REG_RAX];
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
-	long r = dce_syscall(t, nr, g[REG_RDI], g[REG_RSI], g[REG_RDX], g[REG_R10],
-	                     g[REG_R8], g[REG_R9]);
+	long r = serve(t, nr, g);
 	if (dce_world.trace)
 		fprintf(dce_world.err, "[%u %d %.3f] syscall %lld(%#llx, %#llx, %#llx) = %ld\n", t->proc->node->id,
 		        t->tid, dce_sim_now() / 1e9, (long long)nr, (long long)g[REG_RDI],
 		        (long long)g[REG_RSI], (long long)g[REG_RDX], r);
 	if (r != DCE_SYSCALL_NORETURN)
 		g[REG_RAX] = r;
-	dce_signal_deliver(t, uc);
+	deliver_signals(t, uc);
 	t->uc = NULL;
 	dce_user_fs = t->user_fs;
 }
@@ -110,14 +142,42 @@ void dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
 	dce_process_exit(p, 0, sig);
 }
 
+/* core/shutdown.c: write exitprocs and every status file before leaving */
+void dce_run_emergency_end(const char *why) __attribute__((weak));
+
 void dce_host_fault(int sig, siginfo_t *info, void *uc)
 {
 	(void)uc;
-	char msg[160];
-	int n = snprintf(msg, sizeof msg, "dce: internal error: SIG%s at %p in the simulator itself\n",
-	                 signame(sig), info->si_addr);
+	uintptr_t addr = (uintptr_t)info->si_addr;
+	if ((sig == SIGSEGV || sig == SIGBUS) && dce_user_fault_is_efault(addr)) {
+		/* dce touched the calling program's memory and the page said no: EFAULT */
+		if (dce_uaccess_fixup)
+			siglongjmp(*dce_uaccess_fixup, 1);
+		if (dce_current && dce_current->fault_fixup)
+			siglongjmp(*(sigjmp_buf *)dce_current->fault_fixup, 1);
+	}
+	static int dying;
+	if (dying++) { /* faulted again while saving the outputs */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	char msg[256];
+	int n;
+	if (dce_current)
+		n = snprintf(msg, sizeof msg, "dce: internal error: SIG%s at %p while serving system call %ld of "
+		             "node %u pid %d; outputs so far are saved; please report this with the scenario\n",
+		             signame(sig), info->si_addr, dce_current->last_nr, dce_current->proc->node->id,
+		             dce_current->proc->pid);
+	else
+		n = snprintf(msg, sizeof msg, "dce: internal error: SIG%s at %p in the simulator itself; "
+		             "outputs so far are saved; please report this with the scenario\n",
+		             signame(sig), info->si_addr);
 	if (write(2, msg, (size_t)n) < 0) {
 	}
-	signal(sig, SIG_DFL);
-	raise(sig);
+	if (dce_run_emergency_end) {
+		char why[64];
+		snprintf(why, sizeof why, "run ended by an internal error (SIG%s)", signame(sig));
+		dce_run_emergency_end(why);
+	}
+	_exit(128 + sig);
 }

@@ -226,3 +226,10 @@ int dce_fixed_image_contains(uintptr_t start, size_t len)
 			return 1;
 	return 0;
 }
+
+uintptr_t dce_fixed_image_owned_end(struct dce_process *p, uintptr_t addr)
+{
+	if (p->fixed && addr >= p->fixed->img->lo && addr < p->fixed->img->hi)
+		return p->fixed->img->hi;
+	return 0;
+}

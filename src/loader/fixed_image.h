@@ -16,5 +16,7 @@ void dce_fixed_image_activate(struct dce_process *p);
 void dce_fixed_image_release(struct dce_process *p);
 /* Whether [start, start+len) touches a fixed image (its protections are dce's). */
 int dce_fixed_image_contains(uintptr_t start, size_t len);
+/* The end of p's fixed image when it holds addr, else 0 (user memory, uaccess.c). */
+uintptr_t dce_fixed_image_owned_end(struct dce_process *p, uintptr_t addr);
 
 #endif
