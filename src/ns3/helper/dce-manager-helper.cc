@@ -88,7 +88,10 @@ DceManagerHelper::Init ()
 {
   if (g_initialised)
     return;
-  uint64_t seed = RngSeedManager::GetSeed () * 1000003ULL + RngSeedManager::GetRun ();
+  // seed in the high half, run in the low: distinct (seed, run) pairs give distinct
+  // dce seeds for runs below 2^32 (seed*1000003+run made (1, 1000003) equal (2, 0)).
+  // dce mixes it with each node's id (random.c), so run N and N+1 share nothing.
+  uint64_t seed = ((uint64_t)RngSeedManager::GetSeed () << 32) ^ RngSeedManager::GetRun ();
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
   Simulator::ScheduleDestroy (&FinishRun);
