@@ -79,6 +79,11 @@ check "multicast: raw OSPF hello to 224.0.0.5 (IP_PKTINFO) received on the other
 check "multicast: raw to 224.0.0.6 via IP_MULTICAST_IF received" grep -qx "raw 10.1.1.1 224.0.0.6 ttl 1 proto 89 ospf-dr" "$MR"
 check "multicast: UDP to 239.1.2.3:5000 via IP_MULTICAST_IF received by a socket that joined" grep -qx "udp 10.1.1.1 udp-hello" "$MR"
 
+# the ns-3 API refuses bad times at initialisation: one line, exit 2, no crash
+CMD0=true CMD1=true timeout 60 "$EX/dce-two-nodes" --out="$SCRATCH/negstart" --start0=-1 >"$SCRATCH/negstart.log" 2>&1
+check "DceApplication with a negative start time: exit 2 and one line naming it" \
+	sh -c "[ $? = 2 ] && grep -q 'dce: DceApplication sh on node 0: start time -1.000000 s is outside 0 to 3153600000 s' '$SCRATCH/negstart.log'"
+
 # nc: a file across, hashes equal
 run_ex nc dce-nc --size=2000000
 check "nc: both sides exit 0" all_exit0 "$OUT"
