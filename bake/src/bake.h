@@ -233,6 +233,12 @@ int bake_remove_tree(const char *path);
 bool bake_exists(const char *path);
 bool bake_is_dir(const char *path);
 int bake_read_text(const char *path, char **out, size_t *len);
+/* Archives and patches are read only from regular files of at most max bytes
+ * (a device or FIFO would fill the disk or never end). 0 if path is one, else
+ * -1 with the reason ("is a character device, not a regular file", ...) in why. */
+#define BAKE_ARCHIVE_MAX_BYTES (4ull << 30)
+#define BAKE_PATCH_MAX_BYTES (64ull << 20)
+int bake_check_input_file(const char *path, unsigned long long max, char *why, size_t whylen);
 int bake_write_text(const char *path, const char *text);
 double bake_now(void);
 void *bake_xmalloc(size_t n);

@@ -147,10 +147,14 @@ int bake_patch_apply(struct bake_ctx *x, int m, const char *log, bool *changed)
 	struct bake_buf want = {0};
 	bake_buf_add(&want, "", 0);
 	for (size_t i = 0; i < mod->npatches; i++) {
-		char h[65];
-		if (bake_sha256_file(mod->patches[i].path, h) < 0) {
-			fprintf(stderr, "bake: module %s: patch file %s not found (bakeconf line %d)\n",
-				mod->name, mod->patches[i].path, mod->patches[i].line);
+		char h[65], why[256];
+		if (bake_check_input_file(mod->patches[i].path, BAKE_PATCH_MAX_BYTES, why, sizeof why) < 0 ||
+		    (bake_sha256_file(mod->patches[i].path, h) < 0 && snprintf(why, sizeof why, "unreadable") > 0)) {
+			fprintf(stderr,
+				"bake: module %s: patch file %s (bakeconf line %d) %s (a patch is a regular "
+				"file of at most %llu MiB)\n",
+				mod->name, mod->patches[i].path, mod->patches[i].line,
+				why, BAKE_PATCH_MAX_BYTES >> 20);
 			bake_buf_free(&want);
 			return -1;
 		}

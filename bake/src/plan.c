@@ -8,17 +8,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Length of the valid UTF-8 sequence at s encoding a character XML 1.0
+ * allows, or 0. */
+static size_t bake_xml_char_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+	if (!n)
+		return 0;
+	unsigned cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || (cp < 0x20 && cp != 9 && cp != 10 && cp != 13) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* Escapes s for an attribute or text. Bytes XML cannot hold (control
+ * characters, invalid UTF-8 in a path) become '?': the file must stay
+ * readable by bake whatever the names and paths are. */
 static void bake_xml_escape(struct bake_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
+	while (s && *s) {
+		size_t n = bake_xml_char_len((const unsigned char *)s);
+		switch (n ? *s : 0) {
+		case 0: bake_buf_puts(b, "?"); s++; continue;
 		case '&': bake_buf_puts(b, "&amp;"); break;
 		case '<': bake_buf_puts(b, "&lt;"); break;
 		case '>': bake_buf_puts(b, "&gt;"); break;
 		case '"': bake_buf_puts(b, "&quot;"); break;
 		case '\n': bake_buf_puts(b, "&#10;"); break;
-		default: bake_buf_add(b, s, 1);
+		case '\r': bake_buf_puts(b, "&#13;"); break;
+		case '\t': bake_buf_puts(b, "&#9;"); break;
+		default: bake_buf_add(b, s, n);
 		}
+		s += n;
 	}
 }
 
@@ -29,7 +58,9 @@ static void bake_attr_out(struct bake_buf *b, const char *name, const char *valu
 	bake_buf_puts(b, "\"");
 }
 
-int bake_plan_write(const struct bake_ctx *x)
+/* The plan as XML; with modules false, only what is read back (the module
+ * list is for people, and may not fit). */
+static void bake_plan_text(const struct bake_ctx *x, bool modules, struct bake_buf *out)
 {
 	const struct bake_config *c = x->conf;
 	const struct bake_plan *p = x->plan;
@@ -51,7 +82,10 @@ int bake_plan_write(const struct bake_ctx *x)
 		bake_attr_out(&b, "name", p->disable[i]);
 		bake_buf_puts(&b, "/>\n");
 	}
-	for (size_t i = 0; i < p->n; i++) {
+	if (!modules)
+		bake_buf_printf(&b, "  <!-- the %zu modules are not listed: the list would make this file "
+				    "larger than bake reads -->\n", p->n);
+	for (size_t i = 0; modules && i < p->n; i++) {
 		int m = p->order[i];
 		const struct bake_module *mod = &c->modules[m];
 		bake_buf_puts(&b, "  <module");
@@ -94,6 +128,25 @@ int bake_plan_write(const struct bake_ctx *x)
 		bake_buf_puts(&b, "</note>\n");
 	}
 	bake_buf_puts(&b, "</bakefile>\n");
+	*out = b;
+}
+
+/* Writes only what bake_plan_read can read back: at most BAKE_XML_MAX_BYTES
+ * of well-formed XML. */
+int bake_plan_write(const struct bake_ctx *x)
+{
+	struct bake_buf b = {0};
+	bake_plan_text(x, true, &b);
+	if (b.len > BAKE_XML_MAX_BYTES) {
+		bake_buf_free(&b);
+		bake_plan_text(x, false, &b);
+	}
+	if (b.len > BAKE_XML_MAX_BYTES) {
+		fprintf(stderr, "bake: the plan is %zu bytes even without its module list, more than the "
+				"%u bake reads back: enable fewer names with -e/-d\n", b.len, BAKE_XML_MAX_BYTES);
+		bake_buf_free(&b);
+		return -1;
+	}
 	int r = bake_write_text(x->plan_path, b.data);
 	bake_buf_free(&b);
 	return r;

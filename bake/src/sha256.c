@@ -2,6 +2,8 @@
  * whether a module must be rebuilt. */
 #include "bake.h"
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -109,6 +111,10 @@ void bake_sha256_str(struct bake_sha256 *s, const char *str)
 
 int bake_sha256_file(const char *path, char out[65])
 {
+	/* only regular files: /dev/zero or a FIFO would never end */
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;

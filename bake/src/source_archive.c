@@ -37,8 +37,15 @@ int bake_archive_download(struct bake_ctx *x, int m, const char *log)
 	int rc;
 	struct bake_run r = {.log_path = log};
 	if (bake_is_remote(s->url)) {
-		char *argv[] = {"curl", "-fsSL", "--retry", "2", "-o", dest, (char *)s->url, NULL};
-		char *wget[] = {"wget", "-q", "-O", dest, (char *)s->url, NULL};
+		char max[32];
+		snprintf(max, sizeof max, "%llu", BAKE_ARCHIVE_MAX_BYTES);
+		char *argv[] = {"curl",	 "-fsSL", "--retry", "2", "--max-filesize", max,
+				"-o",	 dest,	  (char *)s->url, NULL};
+		/* wget has no size limit of its own: the shell's file size limit is one */
+		char blocks[32];
+		snprintf(blocks, sizeof blocks, "%llu", BAKE_ARCHIVE_MAX_BYTES >> 10);
+		char *wget[] = {"sh", "-c", "ulimit -f \"$0\" && exec wget -q -O \"$1\" \"$2\"",
+				blocks, dest, (char *)s->url, NULL};
 		rc = bake_program_exists("curl") ? bake_run_argv(&r, argv) : bake_run_argv(&r, wget);
 		if (rc != 0)
 			bake_log_note(log,
@@ -49,8 +56,17 @@ int bake_archive_download(struct bake_ctx *x, int m, const char *log)
 	} else {
 		const char *path = !strncmp(s->url, "file://", 7) ? s->url + 7 : s->url;
 		char *full = bake_path_join(x->conf->dir, path);
-		char *argv[] = {"cp", full, dest, NULL};
-		rc = bake_run_argv(&r, argv);
+		char why[256];
+		if (bake_check_input_file(full, BAKE_ARCHIVE_MAX_BYTES, why, sizeof why) < 0) {
+			bake_log_note(log,
+				      "bake: archive %s %s (an archive is a regular file of at most "
+				      "%llu GiB, or a download)",
+				      full, why, BAKE_ARCHIVE_MAX_BYTES >> 30);
+			rc = -1;
+		} else {
+			char *argv[] = {"cp", "--", full, dest, NULL};
+			rc = bake_run_argv(&r, argv);
+		}
 		free(full);
 	}
 	if (rc == 0) {

@@ -160,6 +160,31 @@ bool bake_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int bake_check_input_file(const char *path, unsigned long long max, char *why, size_t whylen)
+{
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		const char *kind = S_ISDIR(st.st_mode)	  ? "a directory"
+				   : S_ISCHR(st.st_mode)  ? "a character device"
+				   : S_ISBLK(st.st_mode)  ? "a block device"
+				   : S_ISFIFO(st.st_mode) ? "a FIFO"
+				   : S_ISSOCK(st.st_mode) ? "a socket"
+							  : "not a file";
+		snprintf(why, whylen, "is %s, not a regular file", kind);
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		snprintf(why, whylen, "is %lld bytes, more than the %llu allowed", (long long)st.st_size,
+			 max);
+		return -1;
+	}
+	return 0;
+}
+
 int bake_read_text(const char *path, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

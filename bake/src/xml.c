@@ -151,6 +151,9 @@ int bake_xml_read_memory(struct bake_xml *x, const char *name, const char *data,
 			size_t ml = strlen(msg);
 			while (ml && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
 				msg[--ml] = 0;
+			for (char *q = msg; *q; q++) /* one line, whatever libxml2 said */
+				if (*q == '\n' || *q == '\r')
+					*q = ' ';
 			line = e->line > 0 ? e->line : 1;
 			col = e->int2 > 0 ? e->int2 : 1;
 		}

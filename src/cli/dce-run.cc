@@ -1,17 +1,29 @@
 // dce-run - run stock programs on simulated nodes from the command line.
 //
-//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] SPEC...
+//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] [--check] SPEC...
 //   SPEC:   "[NODE][@TIME][ key=value...]: program arg..."
 //   keys:   stdin=HOSTFILE  stack=SIZE  stop=TIME  env=NAME=VALUE (repeatable)
 //
 // e.g.  dce-run "0@1s: date" "1@0.5s: sh -c 'seq 1 1000 | sort -r | head -3'"
 // Arguments use shell-like quoting ('...', "...", backslash).
+//
+// Every value is checked before anything runs: a bad one is refused with one line
+// naming it and the accepted range, exit 2. --check stops there (nothing runs).
+// Built with -DDCE_RUN_PARSE_ONLY this file is only the parser (ParseArgs), which
+// the mutation test (test/unit/cli-mutate.cc) links.
+#ifndef DCE_RUN_PARSE_ONLY
 #include "ns3/core-module.h"
+#endif
+#include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 extern "C" {
@@ -21,31 +33,101 @@ extern "C" {
 
 namespace {
 
+// Limits of the values dce-run takes (the usage text states them).
+const uint64_t kMaxTimeNs = 3153600000ULL * 1000000000ULL; // 100 years
+const uint64_t kMaxNode = 1000000;
+const uint64_t kMinStack = 16 << 10, kMaxStack = 1ULL << 30;
+const uint64_t kMaxQuantum = 1000000000ULL; // 1 s
+
 void
 Usage (FILE *f)
 {
   std::fprintf (f,
-                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... SPEC...\n"
-                "  SPEC: \"[NODE][@TIME][ key=value...]: program arg...\"\n"
-                "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE\n"
-                "  TIME: a number with unit ns, us, ms, s (default s); SIZE: bytes, K, M\n"
+                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--linux] [--check] SPEC...\n"
+                "  SPEC: \"[NODE][@TIME][ key=value...]: program arg...\"   NODE: 0 to 1000000 (default 0)\n"
+                "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE (env repeatable, the others once;\n"
+                "        quote a value holding ':', e.g. 'env=PATH=/bin:/usr/bin')\n"
+                "  TIME: a number with unit ns, us, ms, s (default s), 0 to 100 years (3153600000 s);\n"
+                "        a process's stop= must be after its start\n"
+                "  SIZE: bytes, or with K or M; a stack is 16K to 1024M\n"
+                "  --seed N: 0 to 18446744073709551615 (default 1); --quantum NS: 1 to 1000000000 (default 1000)\n"
+                "  --stop TIME: end the simulation then (after 0; every process must start before it)\n"
                 "  --map HOSTPATH: make a host file or directory visible read-only in every node\n"
                 "  --linux: every node runs its own Linux kernel (the kernel library, advanced mode;\n"
                 "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-6.1.so): sockets, ip, sysctl\n"
                 "           and /proc/sys are the node's kernel's (loopback only: dce-run has no links)\n"
+                "  --check: check the command line and say what would run, without running it\n"
+                "  Options also take --name=VALUE.\n"
                 "  Outputs: DIR/files-NODE/var/log/PID/{cmdline,stdout,stderr,status}, DIR/exitprocs\n");
 }
 
+// A value as it appears in a message: quoted, control characters escaped, cut short.
+std::string
+Show (const std::string &v)
+{
+  std::string o = "'";
+  for (size_t i = 0; i < v.size () && i < 80; i++)
+    {
+      unsigned char c = (unsigned char)v[i];
+      if (c < 32 || c == 127)
+        {
+          char b[8];
+          std::snprintf (b, sizeof b, "\\x%02x", c);
+          o += b;
+        }
+      else
+        o += (char)c;
+    }
+  if (v.size () > 80)
+    o += "...";
+  return o + "'";
+}
+
+std::string
+FmtTime (uint64_t ns)
+{
+  char b[64];
+  std::snprintf (b, sizeof b, "%.9g s", (double)ns / 1e9);
+  return b;
+}
+
+// An unsigned decimal integer, digits only (no sign, no spaces), within [lo, hi].
+bool
+ParseUint (const std::string &s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+  if (s.empty () || s.size () > 20)
+    return false;
+  uint64_t v = 0;
+  for (char c : s)
+    {
+      if (c < '0' || c > '9')
+        return false;
+      unsigned d = (unsigned)(c - '0');
+      if (v > (UINT64_MAX - d) / 10)
+        return false;
+      v = v * 10 + d;
+    }
+  if (v < lo || v > hi)
+    return false;
+  *out = v;
+  return true;
+}
+
+// TIME: a finite non-negative decimal number and an optional unit, at most 100 years.
 bool
 ParseTime (const std::string &s, uint64_t *ns)
 {
+  if (s.empty () || !(std::isdigit ((unsigned char)s[0]) || s[0] == '.'))
+    return false; // no sign, space, "inf" or "nan"
+  if (s.find_first_of ("xX") != std::string::npos)
+    return false; // no hex
   char *end = nullptr;
   errno = 0;
   double v = std::strtod (s.c_str (), &end);
-  if (end == s.c_str () || errno || v < 0)
+  if (end == s.c_str () || errno || !std::isfinite (v) || v < 0)
     return false;
   std::string unit (end);
-  double mult = 1e9;
+  double mult;
   if (unit == "ns")
     mult = 1;
   else if (unit == "us")
@@ -56,23 +138,33 @@ ParseTime (const std::string &s, uint64_t *ns)
     mult = 1e9;
   else
     return false;
-  *ns = (uint64_t)(v * mult + 0.5);
+  double t = v * mult + 0.5;
+  if (!(t <= (double)kMaxTimeNs))
+    return false;
+  *ns = (uint64_t)t;
   return true;
 }
 
+const char *const kTimeRange = "a number with unit ns, us, ms or s, 0 to 3153600000 s";
+
+// SIZE: bytes, K or M; a stack between kMinStack and kMaxStack.
 bool
 ParseSize (const std::string &s, size_t *out)
 {
-  char *end = nullptr;
-  unsigned long long v = std::strtoull (s.c_str (), &end, 10);
-  if (end == s.c_str ())
+  size_t digits = 0;
+  while (digits < s.size () && std::isdigit ((unsigned char)s[digits]))
+    digits++;
+  uint64_t v;
+  if (!ParseUint (s.substr (0, digits), 0, kMaxStack, &v))
     return false;
-  std::string unit (end);
+  std::string unit = s.substr (digits);
   if (unit == "K" || unit == "k")
     v <<= 10;
   else if (unit == "M" || unit == "m")
     v <<= 20;
   else if (!unit.empty ())
+    return false;
+  if (v < kMinStack || v > kMaxStack)
     return false;
   *out = (size_t)v;
   return true;
@@ -122,6 +214,29 @@ SplitWords (const std::string &s, std::vector<std::string> *out, std::string *er
   return true;
 }
 
+// The ':' that ends the process options: the first one outside quotes.
+size_t
+FindColon (const std::string &s)
+{
+  char q = 0;
+  for (size_t i = 0; i < s.size (); i++)
+    {
+      char c = s[i];
+      if (q)
+        {
+          if (c == q)
+            q = 0;
+        }
+      else if (c == '\\')
+        i++;
+      else if (c == '\'' || c == '"')
+        q = c;
+      else if (c == ':')
+        return i;
+    }
+  return std::string::npos;
+}
+
 struct Spec
 {
   uint32_t node = 0;
@@ -133,7 +248,7 @@ struct Spec
 bool
 ParseSpec (const std::string &text, Spec *sp, std::string *err)
 {
-  size_t colon = text.find (':');
+  size_t colon = FindColon (text);
   if (colon == std::string::npos)
     {
       *err = "missing ':' between the process options and the command";
@@ -142,11 +257,12 @@ ParseSpec (const std::string &text, Spec *sp, std::string *err)
   std::vector<std::string> head;
   if (!SplitWords (text.substr (0, colon), &head, err) || !SplitWords (text.substr (colon + 1), &sp->args, err))
     return false;
-  if (sp->args.empty ())
+  if (sp->args.empty () || sp->args[0].empty ())
     {
       *err = "no program after ':'";
       return false;
     }
+  bool haveStdin = false, haveStack = false, haveStop = false;
   for (size_t i = 0; i < head.size (); i++)
     {
       const std::string &h = head[i];
@@ -155,37 +271,54 @@ ParseSpec (const std::string &text, Spec *sp, std::string *err)
         {
           size_t at = h.find ('@');
           std::string n = h.substr (0, at);
-          if (!n.empty ())
+          uint64_t v = 0;
+          if (!n.empty () && !ParseUint (n, 0, kMaxNode, &v))
             {
-              char *end;
-              unsigned long v = std::strtoul (n.c_str (), &end, 10);
-              if (*end || v > 1000000)
-                {
-                  *err = "bad node number '" + n + "'";
-                  return false;
-                }
-              sp->node = (uint32_t)v;
+              *err = "bad node number " + Show (n) + " (a whole number, 0 to 1000000)";
+              return false;
             }
+          sp->node = (uint32_t)v;
           if (at != std::string::npos && !ParseTime (h.substr (at + 1), &sp->p.start_ns))
             {
-              *err = "bad start time '" + h.substr (at + 1) + "'";
+              *err = "bad start time " + Show (h.substr (at + 1)) + " (" + kTimeRange + ")";
               return false;
             }
           continue;
         }
-      if (eq == std::string::npos)
+      if (eq == std::string::npos || eq == 0)
         {
-          *err = "expected key=value, got '" + h + "'";
+          *err = "expected key=value, got " + Show (h) + " (keys: stdin, stack, stop, env)";
           return false;
         }
       std::string k = h.substr (0, eq), v = h.substr (eq + 1);
+      bool *seen = k == "stdin" ? &haveStdin : k == "stack" ? &haveStack : k == "stop" ? &haveStop : nullptr;
+      if (seen && *seen)
+        {
+          *err = "key " + k + "= given twice (only env= may repeat)";
+          return false;
+        }
+      if (seen)
+        *seen = true;
       if (k == "stdin")
-        sp->stdinFile = v;
+        {
+          struct stat st;
+          int fd = v.empty () ? -1 : open (v.c_str (), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+          if (fd < 0 || fstat (fd, &st) != 0 || S_ISDIR (st.st_mode))
+            {
+              *err = "stdin=" + Show (v) + ": " + (fd < 0 && !v.empty () ? std::strerror (errno) : "not a readable file") +
+                     " (stdin= takes a host file dce-run can read)";
+              if (fd >= 0)
+                close (fd);
+              return false;
+            }
+          close (fd);
+          sp->stdinFile = v;
+        }
       else if (k == "stack")
         {
           if (!ParseSize (v, &sp->p.stack_size))
             {
-              *err = "bad stack size '" + v + "'";
+              *err = "bad stack size " + Show (v) + " (bytes, or with K or M: 16K to 1024M)";
               return false;
             }
         }
@@ -193,105 +326,205 @@ ParseSpec (const std::string &text, Spec *sp, std::string *err)
         {
           if (!ParseTime (v, &sp->p.stop_ns))
             {
-              *err = "bad stop time '" + v + "'";
+              *err = "bad stop time " + Show (v) + " (" + kTimeRange + ")";
               return false;
             }
         }
       else if (k == "env")
-        sp->env.push_back (v);
+        {
+          size_t e = v.find ('=');
+          if (e == std::string::npos || e == 0)
+            {
+              *err = "bad env=" + Show (v) + " (env=NAME=VALUE, NAME not empty)";
+              return false;
+            }
+          sp->env.push_back (v);
+        }
       else
         {
-          *err = "unknown key '" + k + "' (known: stdin, stack, stop, env)";
+          *err = "unknown key " + Show (k) + " (known: stdin, stack, stop, env)";
           return false;
         }
+    }
+  if (haveStop && sp->p.stop_ns <= sp->p.start_ns)
+    {
+      *err = "stop=" + FmtTime (sp->p.stop_ns) + " is not after the start at " + FmtTime (sp->p.start_ns);
+      return false;
     }
   return true;
 }
 
-} // namespace
-
-int
-main (int argc, char **argv)
+struct Options
 {
   std::string out = ".";
   uint64_t seed = 1, stop = 0, quantum = 1000;
+  bool haveStop = false, linuxStack = false, check = false;
   std::vector<Spec> specs;
   std::vector<std::string> maps;
-  bool linuxStack = false;
+};
+
+// The whole command line. 0: run, 1: --help was asked, 2: *err says what is wrong
+// (one line, without the "dce-run: " prefix).
+int
+ParseArgs (int argc, char **argv, Options *o, std::string *err)
+{
+  bool dashdash = false;
   for (int i = 1; i < argc; i++)
     {
       std::string a = argv[i];
-      auto need = [&] (const char *what) -> std::string {
-        if (i + 1 >= argc)
-          {
-            std::fprintf (stderr, "dce-run: %s needs a value\n", what);
-            std::exit (2);
-          }
-        return argv[++i];
-      };
-      if (a == "-h" || a == "--help")
-        {
-          Usage (stdout);
-          return 0;
-        }
-      else if (a == "--out" || a == "-o")
-        out = need ("--out");
-      else if (a == "--seed")
-        seed = std::strtoull (need ("--seed").c_str (), nullptr, 10);
-      else if (a == "--stop")
-        {
-          std::string v = need ("--stop");
-          if (!ParseTime (v, &stop))
-            {
-              std::fprintf (stderr, "dce-run: bad --stop time '%s'\n", v.c_str ());
-              return 2;
-            }
-        }
-      else if (a == "--map")
-        {
-          std::string v = need ("--map");
-          char *real = realpath (v.c_str (), nullptr);
-          if (!real)
-            {
-              std::fprintf (stderr, "dce-run: --map %s: %s\n", v.c_str (), std::strerror (errno));
-              return 2;
-            }
-          maps.push_back (real);
-          std::free (real);
-        }
-      else if (a == "--linux")
-        linuxStack = true;
-      else if (a == "--quantum")
-        quantum = std::strtoull (need ("--quantum").c_str (), nullptr, 10);
-      else if (a.size () > 1 && a[0] == '-' && a.find (':') == std::string::npos)
-        {
-          std::fprintf (stderr, "dce-run: unknown option %s (see --help)\n", a.c_str ());
-          return 2;
-        }
-      else
+      bool option = !dashdash && a.size () > 1 && a[0] == '-' && FindColon (a) == std::string::npos;
+      if (!option)
         {
           Spec sp;
-          std::string err;
-          if (!ParseSpec (a, &sp, &err))
+          std::string e;
+          if (!ParseSpec (a, &sp, &e))
             {
-              std::fprintf (stderr, "dce-run: process spec \"%s\": %s\n", a.c_str (), err.c_str ());
+              *err = "process spec " + Show (a) + ": " + e;
               return 2;
             }
-          specs.push_back (sp);
+          o->specs.push_back (sp);
+          continue;
+        }
+      std::string name = a, value;
+      bool inlineValue = false;
+      size_t eq = a.find ('=');
+      if (a.compare (0, 2, "--") == 0 && eq != std::string::npos)
+        {
+          name = a.substr (0, eq);
+          value = a.substr (eq + 1);
+          inlineValue = true;
+        }
+      bool takesValue = name == "--out" || name == "-o" || name == "--seed" || name == "--stop" ||
+                        name == "--map" || name == "--quantum";
+      if (name == "--")
+        {
+          dashdash = true;
+          continue;
+        }
+      if (name == "-h" || name == "--help" || name == "--linux" || name == "--check")
+        {
+          if (inlineValue)
+            {
+              *err = name + " takes no value";
+              return 2;
+            }
+          if (name == "--linux")
+            o->linuxStack = true;
+          else if (name == "--check")
+            o->check = true;
+          else
+            return 1;
+          continue;
+        }
+      if (!takesValue)
+        {
+          *err = "unknown option " + Show (a) + " (see --help)";
+          return 2;
+        }
+      if (!inlineValue)
+        {
+          if (i + 1 >= argc)
+            {
+              *err = name + " needs a value";
+              return 2;
+            }
+          value = argv[++i];
+        }
+      if (name == "--out" || name == "-o")
+        {
+          if (value.empty ())
+            {
+              *err = "--out needs a directory";
+              return 2;
+            }
+          o->out = value;
+        }
+      else if (name == "--seed")
+        {
+          if (!ParseUint (value, 0, UINT64_MAX, &o->seed))
+            {
+              *err = "bad --seed " + Show (value) + " (a whole number, 0 to 18446744073709551615)";
+              return 2;
+            }
+        }
+      else if (name == "--quantum")
+        {
+          if (!ParseUint (value, 1, kMaxQuantum, &o->quantum))
+            {
+              *err = "bad --quantum " + Show (value) + " (nanoseconds, 1 to 1000000000)";
+              return 2;
+            }
+        }
+      else if (name == "--stop")
+        {
+          if (!ParseTime (value, &o->stop) || o->stop == 0)
+            {
+              *err = "bad --stop time " + Show (value) + " (" + kTimeRange + ", after 0)";
+              return 2;
+            }
+          o->haveStop = true;
+        }
+      else // --map
+        {
+          char *real = value.empty () ? nullptr : realpath (value.c_str (), nullptr);
+          if (!real)
+            {
+              *err = "--map " + Show (value) + ": " + (value.empty () ? "empty path" : std::strerror (errno));
+              return 2;
+            }
+          o->maps.push_back (real);
+          std::free (real);
         }
     }
-  if (specs.empty ())
+  if (o->specs.empty ())
     {
-      Usage (stderr);
+      *err = "no process to run (give at least one SPEC; see --help)";
       return 2;
     }
-  if (dce_init (out.c_str (), seed))
+  for (const Spec &sp : o->specs)
+    if (o->haveStop && sp.p.start_ns >= o->stop)
+      {
+        *err = "a process on node " + std::to_string (sp.node) + " starts at " + FmtTime (sp.p.start_ns) +
+               ", not before --stop " + FmtTime (o->stop) + ": it would never run";
+        return 2;
+      }
+  return 0;
+}
+
+} // namespace
+
+#ifndef DCE_RUN_PARSE_ONLY
+int
+main (int argc, char **argv)
+{
+  Options o;
+  std::string err;
+  int pr = ParseArgs (argc, argv, &o, &err);
+  if (pr == 1)
+    {
+      Usage (stdout);
+      return 0;
+    }
+  if (pr)
+    {
+      std::fprintf (stderr, "dce-run: %s\n", err.c_str ());
+      return 2;
+    }
+  if (o.check)
+    {
+      for (const Spec &sp : o.specs)
+        std::printf ("node %u at %s: %s (%zu argument(s))\n", sp.node, FmtTime (sp.p.start_ns).c_str (),
+                     sp.args[0].c_str (), sp.args.size () - 1);
+      std::printf ("dce-run: command line valid; %zu process(es)\n", o.specs.size ());
+      return 0;
+    }
+  if (dce_init (o.out.c_str (), o.seed))
     return 1;
-  dce_set_clock_quantum (quantum);
+  dce_set_clock_quantum (o.quantum);
   dce_stop_when_done (1);
-  for (auto &m : maps)
+  for (auto &m : o.maps)
     dce_map_host_path (m.c_str ());
-  for (auto &sp : specs)
+  for (auto &sp : o.specs)
     {
       std::vector<char *> av, ev;
       for (auto &s : sp.args)
@@ -305,22 +538,23 @@ main (int argc, char **argv)
       sp.p.envp = sp.env.empty () ? nullptr : ev.data ();
       sp.p.stdin_file = sp.stdinFile.empty () ? nullptr : sp.stdinFile.c_str ();
       struct dce_node *node = dce_node_create (sp.node);
-      char err[1024];
-      if (linuxStack && dce_kstack_install (sp.node, err, sizeof err) < 0)
+      char kerr[1024];
+      if (o.linuxStack && dce_kstack_install (sp.node, kerr, sizeof kerr) < 0)
         {
-          std::fprintf (stderr, "dce-run: %s\n", err);
+          std::fprintf (stderr, "dce-run: %s\n", kerr);
           return 1;
         }
       dce_process_schedule (node, &sp.p);
     }
-  if (stop)
-    ns3::Simulator::Stop (ns3::NanoSeconds (stop));
+  if (o.haveStop)
+    ns3::Simulator::Stop (ns3::NanoSeconds ((int64_t)o.stop));
   ns3::Simulator::Run ();
   double end = ns3::Simulator::Now ().GetSeconds ();
   int bad = dce_finish ();
   ns3::Simulator::Destroy ();
   std::printf ("dce-run: simulation ended at %.9f s; %d process(es) failed; outputs in %s/files-*/var/log/*/ "
                "and %s/exitprocs\n",
-               end, bad, out.c_str (), out.c_str ());
+               end, bad, o.out.c_str (), o.out.c_str ());
   return bad ? 1 : 0;
 }
+#endif

@@ -220,6 +220,10 @@ unsigned long dce_mm_private_kb(struct dce_process *p);
 uint64_t dce_time_realtime_ns(void);
 
 /* random.c */
+#define DCE_RANDOM_NODE 0   /* purposes of dce_random_key */
+#define DCE_RANDOM_KERNEL 1
+uint64_t dce_mix64(uint64_t z);
+uint64_t dce_random_key(uint64_t seed, uint64_t id, uint64_t purpose);
 void dce_random_fill(struct dce_node *n, void *buf, size_t len);
 
 /* loader (src/loader) */

@@ -140,7 +140,7 @@ struct dce_node *dce_node_create(uint32_t id)
 	snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\t%s\n", n->hostname);
 	write_file(path, "hosts", buf, 0);
 	n->rootfd = open(n->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	n->rand_state = dce_world.seed * 0x9E3779B97F4A7C15ULL + id * 0xBF58476D1CE4E5B9ULL + 1;
+	n->rand_state = dce_random_key(dce_world.seed, id, DCE_RANDOM_NODE);
 	n->next_pid = 1000;
 	struct dce_node **pp = &dce_world.nodes;
 	while (*pp)

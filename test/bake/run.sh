@@ -264,6 +264,62 @@ printf '<bakeconf><module name="&xxe;"/></bakeconf>' >"$tmp/in.xml"; xmlcase "un
 printf '<bakeconf><!-- <!DOCTYPE in a comment is fine --><module name="a"><source type="local" dir="."/></module></bakeconf>' >"$tmp/c.xml"
 d=$(newcase xml-comment <"$tmp/c.xml"); run "$d" 0 list && ok "XML: declarations inside comments are not mistaken for DTDs" || not_ok "XML comment"
 
+# ---------------------------------------------------------------- inputs that are not files
+# Archives and patches are read only from regular files under a size limit:
+# /dev/zero as an archive used to fill the disk, as a patch to hang bake.
+d=$(newcase devzero-archive <<'EOF'
+<bakeconf>
+  <module name="z"><source type="archive" url="/dev/zero" sha256="0000000000000000000000000000000000000000000000000000000000000000"/></module>
+  <module name="f"><source type="archive" url="fifo.tar" sha256="0000000000000000000000000000000000000000000000000000000000000000"/></module>
+</bakeconf>
+EOF
+)
+mkfifo "$d/fifo.tar"
+if run "$d" 0 configure -e z && (cd "$d" && timeout 20 "$BAKE" download) >"$tmp/out" 2>&1; [ $? = 1 ] \
+   && has "/dev/zero is a character device, not a regular file" && [ "$(du -sk "$d/build" | cut -f1)" -lt 1024 ]; then
+  ok "archive url=/dev/zero: refused at once (a character device, not a regular file), nothing written"
+else not_ok "archive /dev/zero"; fi
+if run "$d" 0 configure -e f && (cd "$d" && timeout 20 "$BAKE" download) >"$tmp/out" 2>&1; [ $? = 1 ] && has "is a FIFO, not a regular file"; then
+  ok "archive from a FIFO: refused, no hang"
+else not_ok "archive FIFO"; fi
+d=$(newcase devzero-patch <<'EOF'
+<bakeconf>
+  <module name="p"><source type="archive" url="p-1.tar.gz" sha256="SHA"/><patch file="/dev/zero"/>
+    <build type="script"><step name="build">true</step></build></module>
+</bakeconf>
+EOF
+)
+mkdir -p "$d/src/p-1" && echo x >"$d/src/p-1/f" && tar -C "$d/src" -czf "$d/p-1.tar.gz" p-1
+sed -i "s/SHA/$(sha256sum "$d/p-1.tar.gz" | cut -d' ' -f1)/" "$d/bakeconf.xml"
+if (cd "$d" && timeout 20 "$BAKE" configure -e p && timeout 20 "$BAKE" deploy) >"$tmp/out" 2>&1; [ $? = 1 ] \
+   && has "patch file /dev/zero (bakeconf line 2) is a character device, not a regular file"; then
+  ok "patch file=/dev/zero: refused with the line and the reason, no hang"
+else not_ok "patch /dev/zero"; fi
+
+# ---------------------------------------------------------------- every bakefile.xml configure writes reads back
+# 6000 modules under a long directory: the module list would pass the 4 MiB
+# bake reads, so it is left out and the file still reads.
+long=$(printf 'd%.0s' $(seq 1 200))
+d="$tmp/bigplan/$long"; mkdir -p "$d"
+python3 - "$d/bakeconf.xml" <<'EOF'
+import sys
+n = 6000
+with open(sys.argv[1], 'w') as f:
+    f.write('<bakeconf>\n')
+    for i in range(n):
+        f.write(f'<module name="m{i:05d}"><source type="local" dir="."/></module>\n')
+    f.write('<set name="all">' + ''.join(f'<member name="m{i:05d}"/>' for i in range(n)) + '</set>\n</bakeconf>\n')
+EOF
+if run "$d" 0 configure -e all && [ "$(stat -c %s "$d/bakefile.xml")" -le 4194304 ] && run "$d" 0 show && hasnt "more than the"; then
+  ok "a plan too big to list (6000 modules, long paths): bakefile.xml stays readable, bake show works"
+else not_ok "big plan round trip"; fi
+# a directory name that is not UTF-8 and has a control character
+d="$tmp/$(printf 'we\377ird\001dir')"; mkdir -p "$d"
+printf '<bakeconf><module name="a"><source type="local" dir="."/></module></bakeconf>\n' >"$d/bakeconf.xml"
+if run "$d" 0 configure -e a && run "$d" 0 show && hasnt "bakefile.xml:"; then
+  ok "a directory name XML cannot hold: bakefile.xml still reads back"
+else not_ok "odd directory name"; fi
+
 # ---------------------------------------------------------------- the real bakeconf.xml
 d="$tmp/real"; mkdir -p "$d"; cp bakeconf.xml "$d/"
 run "$d" 0 list && has "dce-ns3-dev" && has "dce-linux-dev" && ok "the shipped bakeconf.xml parses" || not_ok "shipped bakeconf.xml"
@@ -299,10 +355,12 @@ run "$d" 0 download && has "already downloaded" && run "$d" 0 build && has "all 
 if command -v clang >/dev/null; then
   fz="$tmp/fuzz"; mkdir -p "$fz/new"
   if clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Ibake/src $(xml2-config --cflags) \
-       test/bake/fuzz/fuzz_config.c bake/src/{arena,config,graph,suggest,sha256,util,xml}.c $(xml2-config --libs) \
+       test/bake/fuzz/fuzz_config.c bake/src/{arena,config,graph,suggest,sha256,util,xml,plan,context}.c $(xml2-config --libs) \
        -o "$fz/fuzz" >"$tmp/out" 2>&1 \
-     && "$fz/fuzz" -max_total_time="${BAKE_FUZZ_SECONDS:-25}" -max_len=8192 -timeout=10 "$fz/new" test/bake/fuzz/corpus >"$tmp/out" 2>&1; then
-    ok "fuzz: XML reader and graph over the kept corpus for ${BAKE_FUZZ_SECONDS:-25} s, no crash, leak or hang"
+     && (cd "$fz" && ./fuzz -seed="${BAKE_FUZZ_SEED:-1}" -max_total_time="${BAKE_FUZZ_SECONDS:-25}" -max_len=8192 -timeout=10 \
+           new "$top/test/bake/fuzz/corpus") >"$tmp/out" 2>&1; then
+    runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$tmp/out")
+    ok "fuzz (seed ${BAKE_FUZZ_SEED:-1}): bakeconf.xml reader, graph, bakefile.xml reader and write/read round trip, ${runs:-?} inputs in ${BAKE_FUZZ_SECONDS:-25} s, 0 crashes, leaks or hangs"
   else not_ok "fuzz (crash inputs, if any, are in the output above)"; fi
 else
   ok "fuzz: skipped (no clang)"

@@ -92,6 +92,105 @@ check "unknown key: exit 2" sh -c "[ $? = 2 ] && grep -q \"unknown key 'colour'\
 "$DCE_RUN" --out "$SCRATCH/x" "0: sh -c 'unterminated" >"$SCRATCH/cli.log" 2>&1
 check "unterminated quote: exit 2" sh -c "[ $? = 2 ] && grep -q 'unterminated' '$SCRATCH/cli.log'"
 
+# --- every value on the command line is checked: one line naming it and the range --------
+# refused VALUE-DESCRIPTION EXPECTED-TEXT ARGS...: exit 2, one line on stderr, nothing run
+refused() {
+	local what=$1 want=$2
+	shift 2
+	rm -rf "$SCRATCH/refused"
+	"$DCE_RUN" --out "$SCRATCH/refused" "$@" >"$SCRATCH/cli.out" 2>"$SCRATCH/cli.err"
+	local rc=$?
+	if [ $rc = 2 ] && [ "$(wc -l <"$SCRATCH/cli.err")" = 1 ] && grep -qF -- "$want" "$SCRATCH/cli.err" &&
+		[ ! -e "$SCRATCH/refused/exitprocs" ]; then
+		ok "refused: $what"
+	else
+		notok "refused: $what (exit $rc: $(head -c 300 "$SCRATCH/cli.err"))"
+	fi
+}
+refused "start time 1e30s" "bad start time '1e30s' (a number with unit ns, us, ms or s, 0 to 3153600000 s)" "0@1e30s: date"
+refused "start time 18446744073s (used to end at -0.7 s)" "bad start time '18446744073s'" "0@18446744073s: date"
+refused "negative start time" "bad start time '-1s'" "0@-1s: date"
+refused "start time nan" "bad start time 'nan'" "0@nan: date"
+refused "start time inf" "bad start time 'inf'" "0@inf: date"
+refused "hex start time" "bad start time '0x10'" "0@0x10: date"
+refused "empty start time" "bad start time ''" "0@: date"
+refused "unknown time unit" "bad start time '5h'" "0@5h: date"
+refused "stop= before the start" "stop=1 s is not after the start at 2 s" "0@2s stop=1s: date"
+refused "stop= equal to the start" "stop=2 s is not after the start at 2 s" "0@2s stop=2s: date"
+refused "bad stop=" "bad stop time '1e99'" "0 stop=1e99: date"
+refused "stop= twice" "key stop= given twice" "0 stop=5 stop=6: date"
+refused "stdin= twice" "key stdin= given twice" "0 stdin=/dev/null stdin=/dev/null: cat"
+refused "stdin= missing file" "stdin='$SCRATCH/none': No such file or directory" "0 stdin=$SCRATCH/none: cat"
+refused "stdin= a directory" "stdin='/': not a readable file" "0 stdin=/: cat"
+refused "stack= negative" "bad stack size '-1' (bytes, or with K or M: 16K to 1024M)" "0 stack=-1: date"
+refused "stack= too big (used to overflow)" "bad stack size '99999999999999M'" "0 stack=99999999999999M: date"
+refused "stack= too small" "bad stack size '100'" "0 stack=100: date"
+refused "env= without a name" "bad env='=x' (env=NAME=VALUE, NAME not empty)" "0 env==x: date"
+refused "env= without =" "bad env='PATH'" "0 env=PATH: date"
+refused "key without a value" "expected key=value, got '=5'" "0 =5: date"
+refused "negative node" "bad node number '-1' (a whole number, 0 to 1000000)" "-1@1s: date"
+refused "node with a sign" "bad node number '+3'" "+3: date"
+refused "node too big" "bad node number '1000001'" "1000001: date"
+refused "no program" "no program after ':'" "0@1s:"
+refused "--seed abc" "bad --seed 'abc' (a whole number, 0 to 18446744073709551615)" --seed abc "0: date"
+refused "--seed -1" "bad --seed '-1'" --seed -1 "0: date"
+refused "--seed beyond 64 bits" "bad --seed '18446744073709551616'" --seed 18446744073709551616 "0: date"
+refused "--quantum -1" "bad --quantum '-1' (nanoseconds, 1 to 1000000000)" --quantum -1 "0: date"
+refused "--quantum 0" "bad --quantum '0'" --quantum 0 "0: date"
+refused "--quantum 1.5" "bad --quantum '1.5'" --quantum=1.5 "0: date"
+refused "--stop 0" "bad --stop time '0'" --stop 0 "0: date"
+refused "--stop 1e30" "bad --stop time '1e30'" --stop 1e30 "0: date"
+refused "a process that starts after --stop" "starts at 5 s, not before --stop 2 s: it would never run" --stop 2 "0@5: date"
+refused "--out empty" "--out needs a directory" --out= "0: date"
+refused "--map missing" "--map '$SCRATCH/none': No such file or directory" --map "$SCRATCH/none" "0: date"
+refused "--seed without a value" "--seed needs a value" "0: date" --seed
+refused "--linux=1" "--linux takes no value" --linux=1 "0: date"
+refused "unknown option" "unknown option '--sede' (see --help)" --sede 1 "0: date"
+refused "no process" "no process to run" --seed 1
+"$DCE_RUN" --check --seed=3 --stop=10s --quantum 500 "0@1.5s stop=9s stack=1M env=A=1 'env=PATH=/bin:/usr/bin' stdin=/dev/null: cat" \
+	"7@250ms: echo 'a:b'" >"$SCRATCH/cli.out" 2>&1
+check "--check: a valid command line (every key, --opt=value) is accepted without running" \
+	sh -c "[ $? = 0 ] && grep -q 'command line valid; 2 process' '$SCRATCH/cli.out' && grep -qx 'node 0 at 1.5 s: cat (0 argument(s))' '$SCRATCH/cli.out'"
+run_dce colon-env "0 'env=P=/a:/b': /bin/sh -c 'echo \$P'"
+check "a quoted ':' inside a key's value is not the command separator" grep -qx '/a:/b' "$(stdout_of 0 1000)"
+
+# --- mutation test: seeded random mutants of command lines through dce-run's parser -----
+if g++ -std=c++17 -O1 -g -Wall -Wextra -Werror "$TOP/test/unit/cli-mutate.cc" -o "$SCRATCH/cli-mutate" 2>"$SCRATCH/cm.log"; then
+	"$SCRATCH/cli-mutate" "${DCE_MUTATE_SEED:-1}" 200000 >"$SCRATCH/cm.out" 2>&1
+	rc=$?
+	echo "# $(tail -1 "$SCRATCH/cm.out")"
+	check "cli-mutate (seed ${DCE_MUTATE_SEED:-1}): 200000 mutants, every one accepted within range or refused in one line, 0 crashes" \
+		[ $rc = 0 ]
+	[ $rc = 0 ] || head -5 "$SCRATCH/cm.out" | sed 's/^/# /'
+	# and 150 of them through the real binary (--check: nothing runs)
+	"$SCRATCH/cli-mutate" "${DCE_MUTATE_SEED:-1}" 150 --emit >"$SCRATCH/cm.cases"
+	bad=0 n=0
+	while IFS= read -r line; do
+		IFS=$'\x1f' read -r -a args <<<"$line"
+		n=$((n + 1))
+		"$DCE_RUN" --check "${args[@]}" >/dev/null 2>"$SCRATCH/cm.err"
+		rc=$?
+		if [ $rc -ge 128 ] || { [ $rc = 2 ] && [ "$(wc -l <"$SCRATCH/cm.err")" != 1 ]; } || [ $rc = 1 ]; then
+			bad=$((bad + 1))
+			echo "# mutant $n: exit $rc: ${args[*]}"
+		fi
+	done <"$SCRATCH/cm.cases"
+	check "dce-run --check on $n mutants: exit 0 or one line and exit 2, 0 crashes" [ $bad = 0 ]
+else
+	notok "cli-mutate builds: $(head -3 "$SCRATCH/cm.log")"
+fi
+
+# --- random streams: seeds and nodes are unrelated (no 16-byte window repeats) -------------
+if gcc -O2 -std=gnu11 -Wall -Wextra -o "$SCRATCH/random-streams" "$TOP/test/unit/random-streams.c" \
+	"$BUILD/src/libc-ns3/random.o" 2>"$SCRATCH/rs.log"; then
+	"$SCRATCH/random-streams" >"$SCRATCH/rs.out" 2>&1
+	rc=$?
+	echo "# $(tail -1 "$SCRATCH/rs.out")"
+	check "seeds 1..100 x nodes 0..9: no 16-byte window of a stream's first MiB in another" [ $rc = 0 ]
+else
+	notok "random-streams builds: $(head -3 "$SCRATCH/rs.log")"
+fi
+
 # --- a timer armed centuries ahead must not overflow into the past ---------------------
 run_dce timerfd-far "0: $PROGS/timerfd-far"
 check "timerfd set far ahead stays armed (no overflow)" grep -qx 'armed far ahead: yes' "$(stdout_of 0 1000)"

@@ -61,6 +61,29 @@ check "ip link show: eth0 up, mtu 1500" grep -q "^2: eth0: <POINTOPOINT,MULTICAS
 check "ip route show: the link's network" grep -q "^10.1.1.0/24 dev eth0 proto kernel scope link src 10.1.1.1" "$IFO"
 check "python socket.if_nameindex()" grep -qF "[(1, 'lo'), (2, 'eth0')]" "$IFO"
 
+# IPv4 multicast sends (an OSPF hello on raw IPPROTO 89 to 224.0.0.5 with IP_PKTINFO
+# used to crash the simulator in ns-3's Ipv4StaticRouting); node 1 receives them
+OUT=$SCRATCH/mcast
+rm -rf "$OUT"
+CMD1="$PROGS/net-mcast recv" CMD0="$PROGS/net-mcast send" timeout 120 \
+	"$EX/dce-two-nodes" --out="$OUT" --map="$PROGS" --start0=1 --start1=0 --stop=6 >"$SCRATCH/mcast.log" 2>&1
+check "multicast: the simulation ends normally (no crash)" [ $? = 0 ]
+cat "$OUT"/files-0/var/log/*/stdout >"$SCRATCH/mcast-send.txt" 2>/dev/null
+cat "$OUT"/files-1/var/log/*/stdout >"$SCRATCH/mcast-recv.txt" 2>/dev/null
+MS=$SCRATCH/mcast-send.txt MR=$SCRATCH/mcast-recv.txt
+check "multicast sender: every check passes (IP_PKTINFO, IP_MULTICAST_IF, ENETUNREACH without a route, ENODEV)" \
+	grep -q "^0 failures" "$MS"
+grep "^FAIL" "$MS" 2>/dev/null | sed 's/^/# /'
+check "multicast: raw OSPF hello to 224.0.0.5 (IP_PKTINFO) received on the other node, TTL 1" \
+	grep -qx "raw 10.1.1.1 224.0.0.5 ttl 1 proto 89 ospf-hello" "$MR"
+check "multicast: raw to 224.0.0.6 via IP_MULTICAST_IF received" grep -qx "raw 10.1.1.1 224.0.0.6 ttl 1 proto 89 ospf-dr" "$MR"
+check "multicast: UDP to 239.1.2.3:5000 via IP_MULTICAST_IF received by a socket that joined" grep -qx "udp 10.1.1.1 udp-hello" "$MR"
+
+# the ns-3 API refuses bad times at initialisation: one line, exit 2, no crash
+CMD0=true CMD1=true timeout 60 "$EX/dce-two-nodes" --out="$SCRATCH/negstart" --start0=-1 >"$SCRATCH/negstart.log" 2>&1
+check "DceApplication with a negative start time: exit 2 and one line naming it" \
+	sh -c "[ $? = 2 ] && grep -q 'dce: DceApplication sh on node 0: start time -1.000000 s is outside 0 to 3153600000 s' '$SCRATCH/negstart.log'"
+
 # nc: a file across, hashes equal
 run_ex nc dce-nc --size=2000000
 check "nc: both sides exit 0" all_exit0 "$OUT"

@@ -28,6 +28,8 @@ struct inet {
 	struct dce_ns3_sock *ns;
 	int bound, shut_rd, shut_wr, listening;
 	int hdrincl, recverr, mtu_disc, freebind, tclass;
+	int mc_ifindex, mc_ttl;     /* IP_MULTICAST_IF's device (0: the route's), IP_MULTICAST_TTL */
+	uint32_t mc_addr;           /* IP_MULTICAST_IF's source address, network order (0: none) */
 	int tcp_opts[32];           /* TCP options stored without effect, by number */
 	unsigned char icmp6_filter[32];
 };
@@ -84,6 +86,7 @@ long dce_inet_create(struct dce_thread *t, int family, int type, int protocol, s
 	in->tcp_opts[TCP_KEEPIDLE] = 7200;
 	in->tcp_opts[TCP_KEEPINTVL] = 75;
 	in->tcp_opts[TCP_KEEPCNT] = 9;
+	in->mc_ttl = 1;
 	sk->priv = in;
 	sk->file = dce_file_new(&dce_sock_file_ops, -1, O_RDWR);
 	sk->file->priv = sk;
@@ -332,7 +335,6 @@ static long stream_send(struct dce_thread *t, struct dce_sock *sk, const char *b
 static long inet_send(struct dce_thread *t, struct dce_sock *sk, const void *buf, size_t len, int flags,
                       const struct sockaddr *to, socklen_t tolen, struct dce_txmeta *meta)
 {
-	(void)meta;
 	struct inet *in = I(sk);
 	if (sk->type == SOCK_STREAM) {
 		if (to && !I(sk)->listening) {
@@ -361,6 +363,27 @@ static long inet_send(struct dce_thread *t, struct dce_sock *sk, const void *buf
 	}
 	if (sk->type == SOCK_DGRAM && len > 65507)
 		return -EMSGSIZE;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof peer;
+	const struct sockaddr *dst = to;
+	if (!dst && sk->family == AF_INET && dce_ns3_sock_name(in->ns, 1, &peer, &plen) == 0)
+		dst = (const struct sockaddr *)&peer;
+	if (sk->family == AF_INET && dst && dst->sa_family == AF_INET &&
+	    IN_MULTICAST(ntohl(((const struct sockaddr_in *)dst)->sin_addr.s_addr))) {
+		/* IP_PKTINFO's interface and source come first, then IP_MULTICAST_IF's */
+		int pi = meta && meta->have_pktinfo; /* sendto has no meta */
+		int ifindex = pi && meta->pi_ifindex ? meta->pi_ifindex : 0;
+		uint32_t src = pi ? meta->pi_spec_dst : 0;
+		if (!ifindex && !src) {
+			ifindex = in->mc_ifindex;
+			src = in->mc_addr;
+		}
+		long r = dce_ns3_sock_send_multicast(in->ns, buf, len, (const struct sockaddr_in *)dst, ifindex,
+		                                     src, in->mc_ttl);
+		if (r >= 0)
+			in->bound = 1;
+		return r;
+	}
 	long r = dce_ns3_sock_send(in->ns, buf, len, to, tolen);
 	if (r >= 0)
 		in->bound = 1;
@@ -497,6 +520,49 @@ static int get_int(const void *val, socklen_t len, int *v)
 	return -EINVAL;
 }
 
+/* IP_MULTICAST_IF takes an in_addr, an ip_mreq or an ip_mreqn (as Linux reads
+ * them: the second field of an ip_mreq is the interface's address); an address
+ * names the interface that has it. INADDR_ANY and index 0 go back to routing. */
+static int set_multicast_if(struct dce_sock *sk, const void *val, socklen_t len)
+{
+	struct inet *in = I(sk);
+	struct ip_mreqn m = { 0 };
+	if (len < sizeof(struct in_addr))
+		return -EINVAL;
+	if (len >= sizeof(struct ip_mreqn))
+		memcpy(&m, val, sizeof m);
+	else if (len >= sizeof(struct ip_mreq))
+		memcpy(&m, val, sizeof(struct ip_mreq));
+	else
+		memcpy(&m.imr_address, val, sizeof(struct in_addr));
+	if (!m.imr_ifindex && m.imr_address.s_addr == htonl(INADDR_ANY)) {
+		in->mc_ifindex = 0;
+		in->mc_addr = 0;
+		return 0;
+	}
+	struct dce_ns3_iface ifs[16];
+	int n = dce_ns3_ifaces(sk->node->id, ifs, 16);
+	if (n > 16)
+		n = 16;
+	int found = 0;
+	for (int i = 0; i < n && !found; i++) {
+		if (m.imr_ifindex) {
+			found = ifs[i].index == m.imr_ifindex;
+			continue;
+		}
+		for (int j = 0; j < ifs[i].n4; j++)
+			if (ifs[i].a4[j].addr == m.imr_address.s_addr) {
+				m.imr_ifindex = ifs[i].index;
+				found = 1;
+			}
+	}
+	if (!found)
+		return -EADDRNOTAVAIL;
+	in->mc_ifindex = m.imr_ifindex;
+	in->mc_addr = m.imr_address.s_addr;
+	return 0;
+}
+
 static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *val, socklen_t len)
 {
 	struct inet *in = I(sk);
@@ -564,7 +630,9 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 	if (level == IPPROTO_IP) {
 		if (sk->family != AF_INET && opt != IP_TOS && opt != IP_TTL)
 			return -ENOPROTOOPT;
-		if (opt == IP_ADD_MEMBERSHIP || opt == IP_DROP_MEMBERSHIP || opt == IP_MULTICAST_IF ||
+		if (opt == IP_MULTICAST_IF)
+			return set_multicast_if(sk, val, len);
+		if (opt == IP_ADD_MEMBERSHIP || opt == IP_DROP_MEMBERSHIP ||
 		    opt == IP_OPTIONS || opt == IP_ADD_SOURCE_MEMBERSHIP || opt == IP_DROP_SOURCE_MEMBERSHIP)
 			return len < 4 && opt != IP_OPTIONS ? -EINVAL : 0;
 		if (get_int(val, len, &v))
@@ -594,6 +662,12 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 			return 0;
 		case IP_FREEBIND: in->freebind = v != 0; return 0;
 		case IP_MULTICAST_TTL:
+			if (v == -1)
+				v = 1;
+			if (v < 0 || v > 255)
+				return -EINVAL;
+			in->mc_ttl = v;
+			return 0;
 		case IP_MULTICAST_LOOP:
 		case IP_RECVOPTS:
 		case IP_RETOPTS:
@@ -767,7 +841,11 @@ static int inet_getsockopt(struct dce_sock *sk, int level, int opt, void *val, s
 		case IP_HDRINCL: put_int(val, len, in->hdrincl); return 0;
 		case IP_MTU: put_int(val, len, 1500); return 0;
 		case IP_OPTIONS: *len = 0; return 0;
-		case IP_MULTICAST_TTL: put_int(val, len, 1); return 0;
+		case IP_MULTICAST_TTL: put_int(val, len, in->mc_ttl); return 0;
+		case IP_MULTICAST_IF:
+			memcpy(val, &in->mc_addr, 4);
+			*len = 4;
+			return 0;
 		case IP_MULTICAST_LOOP: put_int(val, len, 1); return 0;
 		}
 		return -ENOPROTOOPT;

@@ -580,7 +580,7 @@ int dce_kstack_install(uint32_t id, char *err, size_t errlen)
 	struct dce_kernel_boot_params params = {
 		.host_fiber = &ks->host_slot,
 		.ram_bytes = ram,
-		.seed = dce_world.seed * 0x9E3779B97F4A7C15ULL ^ (id + 1) * 0xD1B54A32D192ED03ULL,
+		.seed = dce_random_key(dce_world.seed, id, DCE_RANDOM_KERNEL),
 		.wall_clock_sec = (long long)(dce_world.epoch_ns / 1000000000ull),
 		/* no dummy0 by default (Debian builds it as a module) */
 		.cmdline = cmdline ? cmdline : "console=dce dummy.numdummies=0",

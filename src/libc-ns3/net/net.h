@@ -26,6 +26,9 @@ struct dce_rxmeta {
 struct dce_txmeta {
 	struct dce_file **files; /* SCM_RIGHTS */
 	int nfiles;
+	int have_pktinfo;        /* IP_PKTINFO: outgoing interface and source (network order) */
+	int pi_ifindex;
+	uint32_t pi_spec_dst;
 };
 
 struct dce_sock_ops {

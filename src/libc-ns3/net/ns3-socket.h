@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +40,15 @@ struct dce_ns3_sock *dce_ns3_sock_accept(struct dce_ns3_sock *s);
 /* Queue len bytes (stream: at most status.tx_avail) to `to` (NULL: the peer). */
 long dce_ns3_sock_send(struct dce_ns3_sock *s, const void *buf, size_t len,
                        const struct sockaddr *to, socklen_t tolen);
+
+/* An IPv4 datagram or raw socket's send to a multicast group `to`, out of the
+ * device with Linux ifindex `ifindex` (IP_PKTINFO, IP_MULTICAST_IF), else of the
+ * device owning the source address src (network order; IP_PKTINFO's ipi_spec_dst,
+ * IP_MULTICAST_IF's address), else of the routing table's device for the group.
+ * ttl: the multicast TTL. -ENETUNREACH when no route leads to the group, -ENODEV
+ * for an unknown ifindex, -EINVAL for a source that is not the node's. */
+long dce_ns3_sock_send_multicast(struct dce_ns3_sock *s, const void *buf, size_t len,
+                                 const struct sockaddr_in *to, int ifindex, uint32_t src, int ttl);
 
 struct dce_ns3_rxinfo {
 	size_t full_len;          /* datagram's size (larger than returned: truncated) */

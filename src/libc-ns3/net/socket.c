@@ -475,7 +475,8 @@ static size_t iov_total(const struct msghdr *m, long *err)
 	return total > INT_MAX ? INT_MAX : total;
 }
 
-/* SCM_RIGHTS in a message being sent: references to the files. */
+/* Control messages of a message being sent: SCM_RIGHTS (references to the
+ * files) and IP_PKTINFO (the interface and source of a multicast send). */
 static long cmsg_parse(struct dce_thread *t, struct dce_sock *sk, const struct msghdr *m, struct dce_txmeta *meta)
 {
 	if (!m->msg_control || !m->msg_controllen)
@@ -494,6 +495,17 @@ static long cmsg_parse(struct dce_thread *t, struct dce_sock *sk, const struct m
 		if (cm->cmsg_len < sizeof *cm || cm->cmsg_len > m->msg_controllen) {
 			r = -EINVAL;
 			break;
+		}
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO && sk->family == AF_INET) {
+			struct in_pktinfo pi;
+			if (cm->cmsg_len < CMSG_LEN(sizeof pi)) {
+				r = -EINVAL;
+				break;
+			}
+			memcpy(&pi, CMSG_DATA(cm), sizeof pi);
+			meta->have_pktinfo = 1;
+			meta->pi_ifindex = pi.ipi_ifindex;
+			meta->pi_spec_dst = pi.ipi_spec_dst.s_addr;
 		}
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
 			if (sk->family != AF_UNIX) {

@@ -2,9 +2,25 @@
 #include "dce-application-helper.h"
 #include "../model/dce-application.h"
 #include "ns3/node.h"
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ns3 {
+
+namespace {
+// A bad value given to the helper: one line naming it and what is accepted, at
+// the call that gave it (not when the simulation reaches it).
+[[noreturn]] void
+Refuse (const std::string &msg)
+{
+  std::fprintf (stderr, "dce: DceApplicationHelper::%s\n", msg.c_str ());
+  std::exit (2);
+}
+} // namespace
 
 DceApplicationHelper::DceApplicationHelper () : m_stackSize (0)
 {
@@ -13,16 +29,27 @@ DceApplicationHelper::DceApplicationHelper () : m_stackSize (0)
 void
 DceApplicationHelper::SetBinary (std::string binary)
 {
+  if (binary.empty ())
+    Refuse ("SetBinary: empty program name (a path, or a name searched in the node's PATH)");
   m_binary = binary;
 }
 void
 DceApplicationHelper::SetStackSize (uint32_t bytes)
 {
+  if (bytes != 0 && (bytes < (16u << 10) || bytes > (1u << 30)))
+    Refuse ("SetStackSize: " + std::to_string (bytes) + " bytes (0 for 8 MiB, or 16384 to 1073741824)");
   m_stackSize = bytes;
 }
 void
 DceApplicationHelper::SetStdinFile (std::string file)
 {
+  struct stat st;
+  int fd = file.empty () ? -1 : open (file.c_str (), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  bool ok = fd >= 0 && fstat (fd, &st) == 0 && !S_ISDIR (st.st_mode);
+  if (fd >= 0)
+    close (fd);
+  if (!ok)
+    Refuse ("SetStdinFile: '" + file + "' is not a host file dce can read");
   m_stdinFile = file;
 }
 void
@@ -49,6 +76,8 @@ DceApplicationHelper::ParseArguments (std::string args)
 void
 DceApplicationHelper::AddEnvironment (std::string name, std::string value)
 {
+  if (name.empty () || name.find ('=') != std::string::npos)
+    Refuse ("AddEnvironment: bad variable name '" + name + "' (not empty, no '=')");
   m_env.push_back (name + "=" + value);
 }
 void
@@ -65,6 +94,8 @@ DceApplicationHelper::ResetEnvironment ()
 ApplicationContainer
 DceApplicationHelper::Install (Ptr<Node> node)
 {
+  if (m_binary.empty ())
+    Refuse ("Install: no program (call SetBinary first)");
   Ptr<DceApplication> app = CreateObject<DceApplication> ();
   app->SetBinary (m_binary);
   app->SetArguments (m_args);

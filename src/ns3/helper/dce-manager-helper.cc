@@ -6,6 +6,8 @@
 #include "ns3/global-value.h"
 #include "ns3/node-list.h"
 #include "ns3/rng-seed-manager.h"
+#include <cstdio>
+#include <cstdlib>
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -50,13 +52,34 @@ DceManagerHelper::DceManagerHelper ()
 void
 DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
 {
+  // a wrong value type used to end in an uncaught std::bad_cast (SIGABRT)
+  auto refuse = [&] (const std::string &why) {
+    std::fprintf (stderr, "dce: DceManagerHelper::SetAttribute (\"%s\"): %s\n", name.c_str (), why.c_str ());
+    std::exit (2);
+  };
   if (name == "OutputDirectory")
-    m_outputDirectory = dynamic_cast<const StringValue &> (value).Get ();
+    {
+      const StringValue *s = dynamic_cast<const StringValue *> (&value);
+      if (!s || s->Get ().empty ())
+        refuse ("takes a StringValue naming a directory");
+      m_outputDirectory = s->Get ();
+    }
   else if (name == "ClockQuantum")
-    m_clockQuantum = dynamic_cast<const UintegerValue &> (value).Get ();
+    {
+      // nanoseconds as a UintegerValue (as before) or a TimeValue
+      uint64_t ns = 0;
+      if (const UintegerValue *u = dynamic_cast<const UintegerValue *> (&value))
+        ns = u->Get ();
+      else if (const TimeValue *t = dynamic_cast<const TimeValue *> (&value))
+        ns = t->Get ().IsStrictlyNegative () ? 0 : (uint64_t)t->Get ().GetNanoSeconds ();
+      else
+        refuse ("takes a UintegerValue (nanoseconds) or a TimeValue");
+      if (ns < 1 || ns > 1000000000)
+        refuse ("clock quantum " + std::to_string (ns) + " ns is outside 1 ns to 1 s");
+      m_clockQuantum = ns;
+    }
   else
-    NS_ABORT_MSG ("DceManagerHelper: unknown attribute " << name
-                                                         << " (known: OutputDirectory, ClockQuantum)");
+    refuse ("unknown attribute (known: OutputDirectory, ClockQuantum)");
 }
 
 void
@@ -88,7 +111,10 @@ DceManagerHelper::Init ()
 {
   if (g_initialised)
     return;
-  uint64_t seed = RngSeedManager::GetSeed () * 1000003ULL + RngSeedManager::GetRun ();
+  // seed in the high half, run in the low: distinct (seed, run) pairs give distinct
+  // dce seeds for runs below 2^32 (seed*1000003+run made (1, 1000003) equal (2, 0)).
+  // dce mixes it with each node's id (random.c), so run N and N+1 share nothing.
+  uint64_t seed = ((uint64_t)RngSeedManager::GetSeed () << 32) ^ RngSeedManager::GetRun ();
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
   Simulator::ScheduleDestroy (&FinishRun);

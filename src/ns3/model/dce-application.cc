@@ -4,6 +4,8 @@
 #include "ns3/node.h"
 #include "ns3/uinteger.h"
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 extern "C" {
 #include "../../core/dce.h"
@@ -63,6 +65,27 @@ int
 DceApplication::GetPid () const
 {
   return m_pid;
+}
+
+void
+DceApplication::DoInitialize ()
+{
+  const Time max = Seconds (3153600000.0); // 100 years, as dce-run
+  std::string what;
+  if (m_startTime.IsStrictlyNegative () || m_startTime > max)
+    what = "start time " + std::to_string (m_startTime.GetSeconds ()) + " s is outside 0 to 3153600000 s";
+  else if (m_stopTime.IsStrictlyNegative () || m_stopTime > max)
+    what = "stop time " + std::to_string (m_stopTime.GetSeconds ()) + " s is outside 0 to 3153600000 s";
+  else if (!m_stopTime.IsZero () && m_stopTime <= m_startTime)
+    what = "stop time " + std::to_string (m_stopTime.GetSeconds ()) + " s is not after the start time " +
+           std::to_string (m_startTime.GetSeconds ()) + " s";
+  if (!what.empty ())
+    {
+      std::fprintf (stderr, "dce: DceApplication %s on node %u: %s (ApplicationContainer::Start/Stop)\n",
+                    m_binary.c_str (), GetNode ()->GetId (), what.c_str ());
+      std::exit (2);
+    }
+  Application::DoInitialize ();
 }
 
 void

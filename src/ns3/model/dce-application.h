@@ -28,6 +28,12 @@ public:
   /** Virtual pid of the process (valid once started), 0 before. */
   int GetPid () const;
 
+protected:
+  // Refuses a start time that is negative or beyond 100 years, and a stop time
+  // that is not after the start (ns-3 would run the stop first, then start the
+  // program for good).
+  void DoInitialize () override;
+
 private:
   void StartApplication () override;
   void StopApplication () override;

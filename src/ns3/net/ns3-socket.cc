@@ -27,6 +27,7 @@
 #include "ns3/tcp-socket-base.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/tcp-socket.h"
+#include "ns3/udp-l4-protocol.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/udp-socket.h"
 #include "ns3/uinteger.h"
@@ -470,6 +471,141 @@ dce_ns3_sock_send (struct dce_ns3_sock *s, const void *buf, size_t len, const st
   if (r < 0)
     return Fail (s->sock);
   return r;
+}
+
+// ---- IPv4 multicast sending ----
+//
+// ns-3's own sockets cannot be trusted with a multicast destination: they ask the
+// routing protocol with no output device, and Ipv4StaticRouting's LookupStatic
+// then builds a route for a 224.0.0.x group from the address of "interface -1"
+// (an assertion that Debian's optimised build compiles out): the simulator
+// crashes. So dce picks the device the way Linux does and hands ns-3 a complete
+// route, as ns-3 itself does for broadcasts.
+
+namespace {
+
+// The device with Linux ifindex `index` (1 = lo, then the others in ns-3 order,
+// the numbering of dce_ns3_ifaces).
+Ptr<NetDevice>
+DeviceOfIfindex (Ptr<Node> n, int index)
+{
+  std::vector<Ptr<NetDevice>> devs;
+  for (uint32_t i = 0; i < n->GetNDevices (); i++)
+    if (DynamicCast<LoopbackNetDevice> (n->GetDevice (i)))
+      devs.insert (devs.begin (), n->GetDevice (i));
+    else
+      devs.push_back (n->GetDevice (i));
+  if (index < 1 || (size_t)index > devs.size ())
+    return nullptr;
+  return devs[index - 1];
+}
+
+// The routing table's device for dst: the longest matching prefix among the
+// static and global routes (what `ip route get` would say), or null.
+Ptr<NetDevice>
+RouteDevice (Ptr<Ipv4> ipv4, Ipv4Address dst)
+{
+  std::vector<Ptr<Ipv4RoutingProtocol>> protos;
+  Ptr<Ipv4RoutingProtocol> rp = ipv4->GetRoutingProtocol ();
+  if (Ptr<Ipv4ListRouting> list = DynamicCast<Ipv4ListRouting> (rp))
+    for (uint32_t i = 0; i < list->GetNRoutingProtocols (); i++)
+      {
+        int16_t prio;
+        protos.push_back (list->GetRoutingProtocol (i, prio));
+      }
+  else if (rp)
+    protos.push_back (rp);
+  int best = -1;
+  uint32_t iface = 0;
+  auto consider = [&] (const Ipv4RoutingTableEntry &e) {
+    Ipv4Mask m = e.GetDestNetworkMask ();
+    int len = m.GetPrefixLength ();
+    if (m.IsMatch (dst, e.GetDestNetwork ()) && len > best)
+      {
+        best = len;
+        iface = e.GetInterface ();
+      }
+  };
+  for (Ptr<Ipv4RoutingProtocol> p : protos)
+    {
+      if (Ptr<Ipv4StaticRouting> st = DynamicCast<Ipv4StaticRouting> (p))
+        for (uint32_t i = 0; i < st->GetNRoutes (); i++)
+          consider (st->GetRoute (i));
+      if (Ptr<Ipv4GlobalRouting> gl = DynamicCast<Ipv4GlobalRouting> (p))
+        for (uint32_t i = 0; i < gl->GetNRoutes (); i++)
+          consider (*gl->GetRoute (i));
+    }
+  return best < 0 ? nullptr : ipv4->GetNetDevice (iface);
+}
+
+} // namespace
+
+extern "C" long
+dce_ns3_sock_send_multicast (struct dce_ns3_sock *s, const void *buf, size_t len,
+                             const struct sockaddr_in *to, int ifindex, uint32_t src_be, int ttl)
+{
+  if (s->family != AF_INET || s->type == SOCK_STREAM)
+    return -EINVAL;
+  Ptr<Node> node = s->sock->GetNode ();
+  Ptr<Ipv4> ipv4 = node->GetObject<Ipv4> ();
+  Ipv4Address dst (ntohl (to->sin_addr.s_addr));
+  Ipv4Address src (ntohl (src_be));
+  Ptr<NetDevice> dev;
+  if (ifindex)
+    {
+      dev = DeviceOfIfindex (node, ifindex);
+      if (!dev)
+        return -ENODEV;
+    }
+  else if (src_be)
+    {
+      // a source address picks its interface (Linux: -EINVAL if it is not local)
+      int32_t k = ipv4->GetInterfaceForAddress (src);
+      if (k < 0)
+        return -EINVAL;
+      dev = ipv4->GetNetDevice (k);
+    }
+  else if (!(dev = RouteDevice (ipv4, dst)))
+    return -ENETUNREACH;
+  int32_t k = ipv4->GetInterfaceForDevice (dev);
+  if (k < 0 || ipv4->GetNAddresses (k) == 0 || !ipv4->IsUp (k))
+    return -ENETUNREACH;
+  if (!src_be)
+    src = ipv4->SourceAddressSelection (k, dst);
+  Ptr<Ipv4Route> route = Create<Ipv4Route> ();
+  route->SetSource (src);
+  route->SetDestination (dst);
+  route->SetGateway (Ipv4Address::GetZero ());
+  route->SetOutputDevice (dev);
+  Ptr<Packet> p = Create<Packet> ((const uint8_t *)buf, (uint32_t)len);
+  SocketIpTtlTag ttlTag;
+  ttlTag.SetTtl ((uint8_t)ttl);
+  p->AddPacketTag (ttlTag);
+  if (uint8_t tos = s->sock->GetIpTos ())
+    {
+      SocketIpTosTag tosTag;
+      tosTag.SetTos (tos);
+      p->AddPacketTag (tosTag);
+    }
+  if (s->type == SOCK_RAW)
+    {
+      ipv4->Send (p, src, dst, (uint8_t)s->protocol, route);
+      return (long)len;
+    }
+  Ptr<UdpL4Protocol> udp = node->GetObject<UdpL4Protocol> ();
+  if (!udp)
+    return -EAFNOSUPPORT;
+  Address local;
+  s->sock->GetSockName (local);
+  if (InetSocketAddress::ConvertFrom (local).GetPort () == 0)
+    {
+      if (s->sock->Bind () < 0) // an ephemeral port, as the first sendto does
+        return Fail (s->sock);
+      s->sock->GetSockName (local);
+    }
+  uint16_t sport = InetSocketAddress::ConvertFrom (local).GetPort ();
+  udp->Send (p, src, dst, sport, ntohs (to->sin_port), route);
+  return (long)len;
 }
 
 // Fill the stash: stream sockets take up to `want` more bytes, others one datagram.
