@@ -4,6 +4,7 @@
 #include "syscalls.h"
 #include "../loader/fixed_image.h"
 #include "vmspace.h"
+#include "uaccess.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -122,9 +123,21 @@ long sys_munmap(struct dce_thread *t, uint64_t addr, uint64_t len)
 	return 0;
 }
 
+/* Memory calls act on the caller's own mappings only: anything else (dce itself,
+ * another process's image) is "not mapped", ENOMEM, as Linux says. */
+static long own_range(struct dce_thread *t, uint64_t addr, uint64_t len)
+{
+	if (addr & 4095)
+		return -EINVAL;
+	len = (len + 4095) & ~4095UL;
+	return len && !dce_user_ok(t->proc, addr, len) ? -ENOMEM : 0;
+}
+
 long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 {
-	(void)t;
+	long r = own_range(t, addr, len);
+	if (r)
+		return r;
 	/* a non-PIE image shared by several processes keeps dce's protections: its
 	 * RELRO must stay writable for the next instance's ld.so (fixed_image.c) */
 	if (dce_fixed_image_contains(addr, len))
@@ -137,6 +150,11 @@ long sys_mremap(struct dce_thread *t, uint64_t old, uint64_t oldlen, uint64_t ne
 	(void)newaddr;
 	if (flags & MREMAP_FIXED)
 		return -EINVAL;
+	if (old & 4095)
+		return -EINVAL;
+	if (!oldlen || !newlen || !dce_user_ok(t->proc, old, (oldlen + 4095) & ~4095UL) ||
+	    dce_fixed_image_contains(old, oldlen))
+		return -EFAULT; /* not a mapping of the caller's */
 	oldlen = (oldlen + 4095) & ~4095UL;
 	newlen = (newlen + 4095) & ~4095UL;
 	void *r = mremap((void *)old, oldlen, newlen, 0); /* in place first */
@@ -182,6 +200,8 @@ long sys_brk(struct dce_thread *t, uint64_t addr)
 
 long sys_madvise(struct dce_thread *t, uint64_t addr, uint64_t len, long advice)
 {
-	(void)t;
+	long r = own_range(t, addr, len);
+	if (r)
+		return r;
 	return madvise((void *)addr, len, (int)advice) ? -errno : 0;
 }

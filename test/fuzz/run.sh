@@ -62,4 +62,16 @@ setarch -R "$DCE_RUN" --out "$OUT" --map "$PROGS" "0: python3 -c \"$py\"" >"$SCR
 RC=$?
 check "bad pointers (0x10, dce's own memory) give EFAULT, the program goes on" \
 	bash -c "[ $RC = 0 ] && [ \$(grep -c ' -1 EFAULT\$' '$OUT/files-0/var/log/1000/stdout') = 17 ] && grep -qx alive '$OUT/files-0/var/log/1000/stdout'"
+# memory calls on dce's own pages: "not mapped" (ENOMEM), and nothing changes
+page=$(printf '%x' $(( 0x$(sym dce_world) & ~4095 )))
+OUT=$SCRATCH/mm
+setarch -R "$DCE_RUN" --out "$OUT" "0: python3 -c \"import ctypes, errno
+l = ctypes.CDLL(None, use_errno=True)
+for nr, args in [(10, (0x$page, 4096, 7)), (28, (0x$page, 4096, 4)), (10, (0x$page, 4096, 0))]:
+    r = l.syscall(ctypes.c_long(nr), *[ctypes.c_long(a) for a in args])
+    print(nr, r, errno.errorcode.get(ctypes.get_errno()), flush=True)
+print('alive')\"" >"$SCRATCH/mm.log" 2>&1
+RC=$?
+check "mprotect/madvise on dce's memory: ENOMEM, the run goes on" \
+	bash -c "[ $RC = 0 ] && [ \$(grep -c ' -1 ENOMEM\$' '$OUT/files-0/var/log/1000/stdout') = 3 ] && grep -qx alive '$OUT/files-0/var/log/1000/stdout'"
 finish
