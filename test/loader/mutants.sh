@@ -1,0 +1,63 @@
+# test/loader/mutants.sh - runs seeded mutants of real Debian binaries inside dce
+# (sourced by test/loader and test/loader-slow, after test/lib.sh).
+#   run_mutants PER_BINARY : PER_BINARY mutants of each of /bin/true, /usr/bin/env,
+#   ld.so and libc.so.6, BATCH (default 100) processes per dce-run over 10 nodes.
+# Asserts: dce-run never dies of a signal (no host crash), never hangs (timeout),
+# every process ends with a status line. Prints the figures.
+LDSO=$(readlink -f /lib64/ld-linux-x86-64.so.2)
+LIBC=$(readlink -f /lib/x86_64-linux-gnu/libc.so.6)
+
+run_mutants() {
+	local per=$1 batch=${BATCH:-100} md=$SCRATCH/mutants
+	mkdir -p "$md"
+	gcc -O2 -Wall -Wextra -o "$SCRATCH/mutate" "$TOP/test/loader/mutate.c" ||
+		{ notok "the mutant generator builds"; return; }
+	local names=() b
+	for b in /bin/true /usr/bin/env "$LDSO" "$LIBC"; do
+		local n
+		n=$(basename "$b")
+		"$SCRATCH/mutate" "$b" "$md" "$n" 1 "$per" || { notok "mutants of $b"; return; }
+		for s in $(seq 1 "$per"); do names+=("$n-$s"); done
+	done
+	local total=${#names[@]} crashes=0 hangs=0 killed=0 errors=0 exited=0 nostatus=0 i=0
+	while [ $i -lt "$total" ]; do
+		local specs=() j
+		for ((j = i; j < i + batch && j < total; j++)); do
+			specs+=("$((j % 10)): $md/${names[j]}")
+		done
+		local out=$SCRATCH/mrun
+		rm -rf "$out"
+		timeout -k 5 "${MUTANT_TIMEOUT:-300}" "$DCE_RUN" --out "$out" --map "$md" --stop 60s "${specs[@]}" \
+			>"$SCRATCH/mrun.log" 2>&1
+		local rc=$?
+		if [ $rc = 124 ] || [ $rc = 137 ]; then
+			hangs=$((hangs + 1))
+			echo "# hang: mutants ${names[i]} .. ${names[j - 1]}"
+		elif [ $rc -gt 128 ] || grep -q 'internal error' "$SCRATCH/mrun.log"; then
+			crashes=$((crashes + 1))
+			echo "# host crash (exit $rc): mutants ${names[i]} .. ${names[j - 1]}: $(grep -m1 'internal error' "$SCRATCH/mrun.log")"
+		fi
+		# every process of the batch: one status file with how it ended
+		local k=0 st
+		for ((k = i; k < j; k++)); do
+			st=$(grep -l -x "$md/${names[k]}" "$out"/files-$((k % 10))/var/log/*/cmdline 2>/dev/null | head -1)
+			st=${st%/cmdline}/status
+			if [ -z "$st" ] || [ ! -s "$st" ]; then
+				nostatus=$((nostatus + 1))
+				[ $nostatus -le 5 ] && echo "# no status: ${names[k]}"
+			elif grep -q '^error:' "$st"; then
+				errors=$((errors + 1))
+			elif grep -q '^killed' "$st" || grep -q 'killed by SIG' "$st"; then
+				killed=$((killed + 1))
+			else
+				exited=$((exited + 1))
+			fi
+		done
+		i=$j
+	done
+	echo "# mutants run: $total (4 binaries x $per), host crashes: $crashes, hung runs: $hangs," \
+		"refused with error: $errors, killed by a signal: $killed, exited: $exited, without status: $nostatus"
+	check "$total mutants of Debian binaries: 0 host crashes" [ $crashes = 0 ]
+	check "$total mutants: no hang" [ $hangs = 0 ]
+	check "$total mutants: every process ends with a status line" [ $nostatus = 0 ]
+}
