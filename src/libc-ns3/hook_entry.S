@@ -39,6 +39,7 @@
 #define UC_FXAREA  1024          /* fxsave area: 64-byte aligned, after the ucontext */
 #define FRAME      (UC_FXAREA + 512 + 64)
 
+#include "setfs.h"
 	.text
 	.globl dce_hook_entry
 	.type dce_hook_entry,@function
@@ -85,7 +86,7 @@ dce_hook_entry:
 	movq %rdx, 504(%rax)
 	fxsave64 (%rax)
 	movq dce_host_fs(%rip), %rax
-	wrfsbase %rax
+	SET_FS_RAX
 	movq %rsp, %rbx                 /* ucontext; rbx is callee-saved in C */
 	movq dce_kstack_top(%rip), %rsp
 	movq %rbx, %rdi
@@ -94,7 +95,7 @@ dce_hook_entry:
 	testl %eax, %eax
 	jnz 1f
 	movq dce_user_fs(%rip), %rax
-	wrfsbase %rax
+	SET_FS_RAX
 	fxrstor64 UC_FXAREA(%rsp)
 	movq G(R8)(%rsp),  %r8
 	movq G(R9)(%rsp),  %r9

@@ -4,9 +4,12 @@
 #include "vdso.h"
 #include "hook.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <asm/prctl.h>
 #include <unistd.h>
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
@@ -20,6 +23,8 @@ volatile unsigned char dce_in_user;
 uint64_t dce_host_fs;
 uint64_t dce_user_fs;
 uint64_t dce_kstack_top;
+/* wrfsbase is usable; else the trap paths switch FS with arch_prctl (setfs.h) */
+unsigned char dce_have_fsgsbase;
 
 extern char dce_exempt_start[], dce_exempt_end[];
 void dce_sigsys_entry(int, siginfo_t *, void *);
@@ -32,11 +37,13 @@ static char fault_stack[256 * 1024];
 
 int dce_trap_init(char *err, size_t errlen)
 {
-	if (!(getauxval(AT_HWCAP2) & 2)) {
-		snprintf(err, errlen, "this CPU/kernel does not enable FSGSBASE (needed to switch TLS per program)");
+	/* HWCAP2_FSGSBASE; DCE_FSGSBASE=0 forces the fallback (tested on machines with it) */
+	const char *force = getenv("DCE_FSGSBASE");
+	dce_have_fsgsbase = (getauxval(AT_HWCAP2) & 2) && !(force && !strcmp(force, "0"));
+	if (syscall(SYS_arch_prctl, ARCH_GET_FS, &dce_host_fs)) {
+		snprintf(err, errlen, "arch_prctl(ARCH_GET_FS) failed: %s", strerror(errno));
 		return -1;
 	}
-	__asm__ volatile("rdfsbase %0" : "=r"(dce_host_fs));
 	stack_t ss = { .ss_sp = fault_stack, .ss_size = sizeof fault_stack };
 	sigaltstack(&ss, NULL);
 	struct sigaction sa;

@@ -6,6 +6,7 @@
  * fiber's kernel stack, serve the call in C, then return to the program through
  * rt_sigreturn issued from the exempt range below (the only code that may make a
  * real system call while the selector says BLOCK). */
+#include "setfs.h"
 	.text
 	.globl dce_sigsys_entry
 	.type dce_sigsys_entry,@function
@@ -13,7 +14,7 @@ dce_sigsys_entry:
 	movb $0, dce_sud_selector(%rip)
 	movb $0, dce_in_user(%rip)
 	movq dce_host_fs(%rip), %rax
-	wrfsbase %rax
+	SET_FS_RAX
 	movq %rsp, %rbx                 /* signal frame; rbx is callee-saved in C */
 	movq dce_kstack_top(%rip), %rsp
 	movq %rdx, %rdi                 /* ucontext */
@@ -34,7 +35,7 @@ dce_fault_entry:
 	movb $0, dce_sud_selector(%rip)
 	movb $0, dce_in_user(%rip)
 	movq dce_host_fs(%rip), %rax
-	wrfsbase %rax
+	SET_FS_RAX
 	movq dce_kstack_top(%rip), %rsp
 	call dce_user_fault              /* (sig, info, uc): never returns */
 	ud2
@@ -52,7 +53,7 @@ dce_enter_user:
 	.type dce_return_to_user,@function
 dce_return_to_user:
 	movq dce_user_fs(%rip), %rax
-	wrfsbase %rax
+	SET_FS_RAX
 	movb $1, dce_in_user(%rip)
 	movb $1, dce_sud_selector(%rip)
 	.globl dce_exempt_start
@@ -63,4 +64,26 @@ dce_exempt_start:
 dce_exempt_end:
 	ud2
 	.size dce_return_to_user,.-dce_return_to_user
+
+/* The arch_prctl(ARCH_SET_FS, %rax) fallback of SET_FS_RAX (setfs.h): keeps
+ * every register but rax, rcx and r11 (which the syscall clobbers anyway). */
+	.globl dce_setfs_syscall
+	.type dce_setfs_syscall,@function
+dce_setfs_syscall:
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %r11
+	movq %rax, %rsi
+	movl $0x1002, %edi              /* ARCH_SET_FS */
+	movl $158, %eax                 /* arch_prctl */
+	syscall
+	popq %r11
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	ret
+	.size dce_setfs_syscall,.-dce_setfs_syscall
 	.section .note.GNU-stack,"",@progbits

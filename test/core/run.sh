@@ -13,6 +13,11 @@ else
 	notok "the fiber alignment test links against $BUILD"
 fi
 
+# --- without FSGSBASE (some VMs hide it): the trap paths switch FS with arch_prctl ---
+DCE_FSGSBASE=0 run_dce nofsgs "0: sh -c 'x=\$(echo sub); echo \$x; python3 -c \"print(6*7)\"'"
+check "programs run without the FSGSBASE instructions (DCE_FSGSBASE=0)" \
+	diff <(printf 'sub\n42\n') "$(stdout_of 0 1000)"
+
 # --- stock programs ------------------------------------------------------------
 mkdir -p "$SCRATCH/basic/files-0/home"
 printf 'pear\napple\nfig\n' >"$SCRATCH/basic/files-0/home/fruit.txt"
