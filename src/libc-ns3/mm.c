@@ -120,9 +120,31 @@ long sys_munmap(struct dce_thread *t, uint64_t addr, uint64_t len)
 	return 0;
 }
 
+/* Whether [addr, addr+len) is wholly the process's memory, in one or more
+ * adjacent tracked pieces. */
+static int covered(struct dce_process *p, uint64_t addr, uint64_t len)
+{
+	uint64_t cur = addr, end = addr + len;
+	if (end < addr)
+		return 0;
+	while (cur < end) {
+		struct dce_mapping *m = p->maps;
+		while (m && !(cur >= m->start && cur < m->end))
+			m = m->next;
+		if (!m)
+			return 0;
+		cur = m->end;
+	}
+	return 1;
+}
+
 long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 {
-	(void)t;
+	len = (len + 4095) & ~4095UL;
+	/* like Linux on unmapped pages; and never another process's or dce's memory
+	 * (a corrupt RELRO size made ld.so write-protect dce's signal frame) */
+	if (!covered(t->proc, addr, len))
+		return addr & 4095 ? -EINVAL : -ENOMEM;
 	/* a non-PIE image shared by several processes keeps dce's protections: its
 	 * RELRO must stay writable for the next instance's ld.so (fixed_image.c) */
 	if (dce_fixed_image_contains(addr, len))

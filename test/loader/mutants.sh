@@ -45,10 +45,10 @@ run_mutants() {
 			if [ -z "$st" ] || [ ! -s "$st" ]; then
 				nostatus=$((nostatus + 1))
 				[ $nostatus -le 5 ] && echo "# no status: ${names[k]}"
+			elif grep -q '^killed:' "$st"; then
+				killed=$((killed + 1))
 			elif grep -q '^error:' "$st"; then
 				errors=$((errors + 1))
-			elif grep -q '^killed' "$st" || grep -q 'killed by SIG' "$st"; then
-				killed=$((killed + 1))
 			else
 				exited=$((exited + 1))
 			fi
@@ -56,7 +56,7 @@ run_mutants() {
 		i=$j
 	done
 	echo "# mutants run: $total (4 binaries x $per), host crashes: $crashes, hung runs: $hangs," \
-		"refused with error: $errors, killed by a signal: $killed, exited: $exited, without status: $nostatus"
+		"ended with an error line: $errors, killed by a signal: $killed, exited: $exited, without status: $nostatus"
 	check "$total mutants of Debian binaries: 0 host crashes" [ $crashes = 0 ]
 	check "$total mutants: no hang" [ $hangs = 0 ]
 	check "$total mutants: every process ends with a status line" [ $nostatus = 0 ]
