@@ -37,22 +37,24 @@ run_mutants() {
 			crashes=$((crashes + 1))
 			echo "# host crash (exit $rc): mutants ${names[i]} .. ${names[j - 1]}: $(grep -m1 'internal error' "$SCRATCH/mrun.log")"
 		fi
-		# every process of the batch: one status file with how it ended
-		local k=0 st
-		for ((k = i; k < j; k++)); do
-			st=$(grep -l -x "$md/${names[k]}" "$out"/files-$((k % 10))/var/log/*/cmdline 2>/dev/null | head -1)
-			st=${st%/cmdline}/status
-			if [ -z "$st" ] || [ ! -s "$st" ]; then
-				nostatus=$((nostatus + 1))
-				[ $nostatus -le 5 ] && echo "# no status: ${names[k]}"
-			elif grep -q '^killed:' "$st"; then
-				killed=$((killed + 1))
-			elif grep -q '^error:' "$st"; then
-				errors=$((errors + 1))
-			else
-				exited=$((exited + 1))
-			fi
-		done
+		# every process of the batch: one status file with how it ended (its cmdline:
+		# line names the mutant; killed: or error: say how it ended)
+		awk -v md="$md/" '
+			function done() { if (index(cmd, md) == 1) print (k ? "killed" : e ? "error" : "exited"), cmd }
+			FNR == 1 { if (f) done(); f = FILENAME; cmd = ""; k = 0; e = 0 }
+			/^cmdline: / { cmd = substr($0, 10) }
+			/^killed:/ { k = 1 }
+			/^error:/ { e = 1 }
+			END { if (f) done() }' "$out"/files-*/var/log/*/status 2>/dev/null | sort -u -k2 >"$SCRATCH/ended"
+		local got
+		got=$(wc -l <"$SCRATCH/ended")
+		killed=$((killed + $(grep -c '^killed ' "$SCRATCH/ended")))
+		errors=$((errors + $(grep -c '^error ' "$SCRATCH/ended")))
+		exited=$((exited + $(grep -c '^exited ' "$SCRATCH/ended")))
+		if [ "$got" -ne $((j - i)) ]; then
+			nostatus=$((nostatus + j - i - got))
+			echo "# $((j - i - got)) of mutants ${names[i]} .. ${names[j - 1]} have no status"
+		fi
 		i=$j
 	done
 	echo "# mutants run: $total (4 binaries x $per), host crashes: $crashes, hung runs: $hangs," \
