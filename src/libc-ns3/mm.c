@@ -140,15 +140,15 @@ static int covered(struct dce_process *p, uint64_t addr, uint64_t len)
 
 long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 {
+	/* a non-PIE image shared by several processes keeps dce's protections: its
+	 * RELRO must stay writable for the next instance's ld.so (fixed_image.c) */
+	if (dce_fixed_image_contains(addr, len))
+		return 0;
 	len = (len + 4095) & ~4095UL;
 	/* like Linux on unmapped pages; and never another process's or dce's memory
 	 * (a corrupt RELRO size made ld.so write-protect dce's signal frame) */
 	if (!covered(t->proc, addr, len))
 		return addr & 4095 ? -EINVAL : -ENOMEM;
-	/* a non-PIE image shared by several processes keeps dce's protections: its
-	 * RELRO must stay writable for the next instance's ld.so (fixed_image.c) */
-	if (dce_fixed_image_contains(addr, len))
-		return 0;
 	return mprotect((void *)addr, len, (int)prot) ? -errno : 0;
 }
 
