@@ -18,7 +18,7 @@ extern uint64_t dce_user_fs;
 void dce_enter_user(ucontext_t *uc) __attribute__((noreturn));
 void dce_mm_release_all(struct dce_process *p);
 void dce_futex_wake_addr(struct dce_process *p, uint64_t addr, int n);
-int dce_loader_check(int fd, const char *vpath, char *err, size_t errlen);
+int dce_loader_check(struct dce_process *p, int fd, const char *vpath, char *err, size_t errlen);
 void dce_timers_release(struct dce_process *p);
 static stack_t host_altstack;
 
@@ -666,9 +666,10 @@ int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[],
 		free_vec(sargv);
 		return r;
 	}
-	if (dce_loader_check(fd, vpath, err, sizeof err)) {
+	int bad = dce_loader_check(p, fd, vpath, err, sizeof err); /* ENOEXEC, or ENOENT for the interpreter */
+	if (bad) {
 		close(fd);
-		return -ENOEXEC;
+		return bad;
 	}
 	char **av = dup_vec(argv), **ev = dup_vec(envp);
 	/* point of no return: drop the old image */

@@ -1,21 +1,24 @@
 /* kernel-image.c - map, relocate and look up a private copy of a kernel library.
  * The steps follow the order things happen: read the headers, reserve the span,
- * map each segment, relocate, find the symbols. See kernel-image.h. */
+ * map each segment, relocate, find the symbols. See kernel-image.h. Every number
+ * taken from the file is checked first (elf_check.c). */
 #include "kernel-image.h"
+#include "elf_check.h"
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PAGE 4096UL
 #define PAGE_DOWN(x) ((uintptr_t)(x) & ~(PAGE - 1))
 #define PAGE_UP(x) (((uintptr_t)(x) + PAGE - 1) & ~(PAGE - 1))
-#define MAX_PHDRS 32
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
@@ -27,19 +30,29 @@ static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 	return code;
 }
 
-static int read_headers(int fd, const char *path, Elf64_Ehdr *eh, Elf64_Phdr *ph,
-                        char *err, size_t errlen)
+/* The file's bytes through a read-only view, for the checks and the relocations;
+ * only bytes inside the file are read, so a truncated file cannot fault. */
+static int check_file(int fd, const char *path, const void **view, size_t *size,
+                      struct dce_elf_info *info, struct dce_elf_dynamic *dyn, char *err, size_t errlen)
 {
-	if (pread(fd, eh, sizeof *eh, 0) != (ssize_t)sizeof *eh ||
-	    memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64)
-		return fail(err, errlen, -ENOEXEC, "%s: not a 64-bit ELF file", path);
-	if (eh->e_type != ET_DYN || eh->e_machine != EM_X86_64)
-		return fail(err, errlen, -ENOEXEC, "%s: not an x86_64 shared object", path);
-	if (eh->e_phnum == 0 || eh->e_phnum > MAX_PHDRS || eh->e_phentsize != sizeof *ph)
-		return fail(err, errlen, -ENOEXEC, "%s: unexpected program headers", path);
-	size_t len = eh->e_phnum * sizeof *ph;
-	if (pread(fd, ph, len, eh->e_phoff) != (ssize_t)len)
-		return fail(err, errlen, -EIO, "%s: short read of program headers", path);
+	char why[400];
+	struct stat st;
+	if (fstat(fd, &st))
+		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return fail(err, errlen, -ENOEXEC, "%s: not an ELF shared object (%s)", path,
+		            S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
+	*size = (size_t)st.st_size;
+	*view = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (*view == MAP_FAILED)
+		return fail(err, errlen, -errno, "%s: cannot read: %s", path, strerror(errno));
+	int r = dce_elf_check(*view, *size, info, why, sizeof why);
+	if (!r)
+		r = dce_elf_check_dynamic(*view, *size, info, dyn, why, sizeof why);
+	if (r) {
+		munmap((void *)*view, *size);
+		return fail(err, errlen, r, "%s: %s", path, why);
+	}
 	return 0;
 }
 
@@ -57,9 +70,6 @@ static int map_segment(int fd, char *base, const Elf64_Phdr *p, char *err, size_
 	uintptr_t file_end = p->p_vaddr + p->p_filesz;
 	uintptr_t mem_end = p->p_vaddr + p->p_memsz;
 
-	if ((p->p_vaddr - p->p_offset) % PAGE != 0)
-		return fail(err, errlen, -ENOEXEC, "segment at %#lx is not page-congruent",
-		            (unsigned long)p->p_vaddr);
 	if (p->p_filesz) {
 		void *m = mmap(base + start, PAGE_UP(file_end) - start, prot,
 		               MAP_PRIVATE | MAP_FIXED, fd, PAGE_DOWN(p->p_offset));
@@ -81,81 +91,47 @@ static int map_segment(int fd, char *base, const Elf64_Phdr *p, char *err, size_
 	return 0;
 }
 
-static int writable_at(const Elf64_Phdr *ph, int n, uintptr_t off)
+/* Apply the relocations, read from the file (every one checked by elf_check.c:
+ * R_X86_64_RELATIVE into a writable segment). The image imports nothing. */
+static void relocate(struct dce_kernel_image *img, const void *file, const struct dce_elf_info *info,
+                     const struct dce_elf_dynamic *dyn)
 {
-	for (int i = 0; i < n; i++)
-		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W) &&
-		    off >= ph[i].p_vaddr && off + 8 <= ph[i].p_vaddr + ph[i].p_memsz)
-			return 1;
-	return 0;
-}
-
-/* Apply the relocations and record the symbol table. Only relative relocations
- * are expected: the image imports nothing. */
-static int relocate(struct dce_kernel_image *img, const Elf64_Phdr *ph, int n,
-                    const char *path, char *err, size_t errlen)
-{
-	const Elf64_Dyn *dyn = NULL;
-	for (int i = 0; i < n; i++)
-		if (ph[i].p_type == PT_DYNAMIC)
-			dyn = (const Elf64_Dyn *)(img->base + ph[i].p_vaddr);
-	if (!dyn)
-		return fail(err, errlen, -ENOEXEC, "%s: no dynamic section", path);
-
-	uintptr_t rela = 0, relasz = 0, hash = 0;
-	for (; dyn->d_tag != DT_NULL; dyn++) {
-		switch (dyn->d_tag) {
-		case DT_RELA: rela = dyn->d_un.d_ptr; break;
-		case DT_RELASZ: relasz = dyn->d_un.d_val; break;
-		case DT_SYMTAB: img->symtab = img->base + dyn->d_un.d_ptr; break;
-		case DT_STRTAB: img->strtab = img->base + dyn->d_un.d_ptr; break;
-		case DT_HASH: hash = dyn->d_un.d_ptr; break;
-		case DT_NEEDED:
-			return fail(err, errlen, -ENOEXEC, "%s: depends on other libraries", path);
-		case DT_TEXTREL:
-			return fail(err, errlen, -ENOEXEC, "%s: has text relocations", path);
-		}
+	const unsigned char *t = dyn->relasz ? dce_elf_file_bytes(file, info, dyn->rela, dyn->relasz) : NULL;
+	for (size_t i = 0; t && i < dyn->relasz / sizeof(Elf64_Rela); i++) {
+		Elf64_Rela r;
+		memcpy(&r, t + i * sizeof r, sizeof r);
+		if (ELF64_R_TYPE(r.r_info) == R_X86_64_RELATIVE)
+			*(uint64_t *)(img->base + r.r_offset) = (uint64_t)(uintptr_t)img->base + (uint64_t)r.r_addend;
 	}
-	if (!img->symtab || !img->strtab || !hash)
-		return fail(err, errlen, -ENOEXEC, "%s: no symbol table or DT_HASH", path);
-	img->nsyms = ((const uint32_t *)(img->base + hash))[1];
-
-	const Elf64_Rela *r = (const Elf64_Rela *)(img->base + rela);
-	for (size_t i = 0; i < relasz / sizeof *r; i++) {
-		uint32_t type = ELF64_R_TYPE(r[i].r_info);
-		if (type == R_X86_64_NONE)
-			continue;
-		if (type != R_X86_64_RELATIVE)
-			return fail(err, errlen, -ENOEXEC, "%s: relocation type %u at %#lx",
-			            path, type, (unsigned long)r[i].r_offset);
-		if (!writable_at(ph, n, r[i].r_offset))
-			return fail(err, errlen, -ENOEXEC, "%s: relocation in read-only %#lx",
-			            path, (unsigned long)r[i].r_offset);
-		*(uint64_t *)(img->base + r[i].r_offset) = (uint64_t)(img->base + r[i].r_addend);
-	}
-	return 0;
+	img->symtab = img->base + dyn->symtab;
+	img->nsyms = dyn->nsyms;
+	img->strtab = img->base + dyn->strtab;
+	img->strsz = dyn->strsz;
 }
 
 int dce_kernel_image_load(const char *path, struct dce_kernel_image *img,
                           char *err, size_t errlen)
 {
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[MAX_PHDRS];
+	struct dce_elf_info *info = malloc(sizeof *info);
+	struct dce_elf_dynamic dyn;
+	const void *view = NULL;
+	size_t size = 0;
 	int fd, ret;
 
 	memset(img, 0, sizeof *img);
+	if (!info)
+		return fail(err, errlen, -ENOMEM, "%s: out of memory", path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
-	ret = read_headers(fd, path, &eh, ph, err, errlen);
+	if (fd < 0) {
+		ret = fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		free(info);
+		return ret;
+	}
+	ret = check_file(fd, path, &view, &size, info, &dyn, err, errlen);
 	if (ret)
 		goto out;
 
-	uintptr_t span = 0;
-	for (int i = 0; i < eh.e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr + ph[i].p_memsz > span)
-			span = ph[i].p_vaddr + ph[i].p_memsz;
-	img->size = PAGE_UP(span);
+	img->size = info->hi; /* linked at 0 */
 	void *base = dce_kernel_image_reserve ? dce_kernel_image_reserve(img->size) :
 	             mmap(NULL, img->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 	                  -1, 0);
@@ -165,19 +141,22 @@ int dce_kernel_image_load(const char *path, struct dce_kernel_image *img,
 	}
 	img->base = base;
 
-	for (int i = 0; i < eh.e_phnum && !ret; i++) {
-		if (ph[i].p_type != PT_LOAD)
+	for (int i = 0; i < info->eh.e_phnum && !ret; i++) {
+		const Elf64_Phdr *ph = &info->ph[i];
+		if (ph->p_type != PT_LOAD || !ph->p_memsz)
 			continue;
-		ret = map_segment(fd, img->base, &ph[i], err, errlen);
-		if (ph[i].p_flags & PF_W)
-			img->private_bytes += PAGE_UP(ph[i].p_vaddr + ph[i].p_memsz) -
-			                      PAGE_DOWN(ph[i].p_vaddr);
+		ret = map_segment(fd, img->base, ph, err, errlen);
+		if (ph->p_flags & PF_W)
+			img->private_bytes += PAGE_UP(ph->p_vaddr + ph->p_memsz) - PAGE_DOWN(ph->p_vaddr);
 	}
 	if (!ret)
-		ret = relocate(img, ph, eh.e_phnum, path, err, errlen);
-	if (ret)
+		relocate(img, view, info, &dyn);
+	else
 		dce_kernel_image_unload(img);
 out:
+	if (view)
+		munmap((void *)view, size);
+	free(info);
 	close(fd);
 	return ret;
 }
@@ -187,9 +166,11 @@ void *(*dce_kernel_image_reserve)(size_t size);
 void *dce_kernel_image_symbol(const struct dce_kernel_image *img, const char *name)
 {
 	const Elf64_Sym *sym = img->symtab;
-	for (size_t i = 1; i < img->nsyms; i++)
-		if (sym[i].st_shndx != SHN_UNDEF && sym[i].st_value &&
-		    strcmp(img->strtab + sym[i].st_name, name) == 0)
+	size_t len = strlen(name);
+	for (size_t i = 1; i < img->nsyms; i++) /* names bounded by the string table */
+		if (sym[i].st_shndx != SHN_UNDEF && sym[i].st_value && sym[i].st_name < img->strsz &&
+		    img->strsz - sym[i].st_name > len &&
+		    memcmp(img->strtab + sym[i].st_name, name, len + 1) == 0 && sym[i].st_value < img->size)
 			return img->base + sym[i].st_value;
 	return NULL;
 }

@@ -15,6 +15,7 @@ struct dce_kernel_image {
 	size_t size;         /* bytes reserved from base */
 	const void *symtab;  /* its .dynsym */
 	const char *strtab;  /* its .dynstr */
+	size_t strsz;        /* bytes in strtab */
 	size_t nsyms;
 	size_t private_bytes; /* writable segments (data + bss): the cost of one copy */
 };

@@ -8,6 +8,7 @@
  * instance limit. See docs/design.md, "Loading programs". */
 #include "../core/kernel.h"
 #include "../libc-ns3/vdso.h"
+#include "elf_check.h"
 #include "fixed_image.h"
 #include "../libc-ns3/vmspace.h"
 #include <elf.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PAGE 4096UL
@@ -26,50 +28,64 @@
 
 void dce_mm_track(struct dce_process *p, uintptr_t start, size_t len);
 
-struct elf_file {
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[64];
-};
-
-static const char *machine_name(int m)
+/* Checks the file behind fd (what names it in errors) before anything of it is
+ * mapped for use: the checks read the file through a temporary read-only view, and
+ * only bytes inside the file. */
+static int check_file(int fd, const char *what, struct dce_elf_info *info, char *err, size_t errlen)
 {
-	switch (m) {
-	case EM_386: return "i386";
-	case EM_ARM: return "arm";
-	case EM_AARCH64: return "aarch64";
-	case EM_RISCV: return "riscv";
-	case EM_PPC64: return "ppc64";
-	case EM_S390: return "s390";
-	default: return "another architecture";
+	char why[512];
+	struct stat st;
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: %s", what, strerror(errno));
+		return -errno;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", what);
+		return -EACCES;
+	}
+	size_t size = (size_t)st.st_size;
+	void *view = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+	if (view == MAP_FAILED) {
+		snprintf(err, errlen, "%s: cannot read: %s", what, strerror(errno));
+		return -errno;
+	}
+	int r = dce_elf_check(view, size, info, why, sizeof why);
+	if (size)
+		munmap(view, size);
+	if (r)
+		snprintf(err, errlen, "%s: %s", what, why);
+	return r;
 }
 
-static int read_elf(int fd, const char *what, struct elf_file *ef, char *err, size_t errlen)
+/* The program and its ELF interpreter, both checked; ifd is -1 without one. The
+ * kernel also opens and checks the interpreter before the point of no return. */
+static int check_program(struct dce_process *p, int fd, const char *vpath, struct dce_elf_info *prog,
+                         struct dce_elf_info *interp, int *ifd, char *err, size_t errlen)
 {
-	ssize_t n = pread(fd, &ef->eh, sizeof ef->eh, 0);
-	if (n < 4 || memcmp(ef->eh.e_ident, ELFMAG, SELFMAG) != 0) {
-		snprintf(err, errlen, "%s: not an ELF executable (exec format error)", what);
+	*ifd = -1;
+	int r = check_file(fd, vpath, prog, err, errlen);
+	if (r || !prog->interp[0])
+		return r;
+	char ivpath[PATH_MAX], why[512];
+	int f = dce_fs_open_host(p, AT_FDCWD, prog->interp, O_RDONLY | O_CLOEXEC, 0, ivpath);
+	if (f < 0) {
+		snprintf(err, errlen, "%s: its ELF interpreter %s cannot be opened: %s", vpath, prog->interp,
+		         strerror(-f));
+		return f;
+	}
+	r = check_file(f, prog->interp, interp, why, sizeof why);
+	if (r) {
+		close(f);
+		snprintf(err, errlen, "%s: its ELF interpreter %s", vpath, why);
+		return r == -ENOEXEC ? -ELIBBAD : r; /* as the kernel says of a bad interpreter */
+	}
+	if (prog->eh.e_type == ET_EXEC && interp->eh.e_type == ET_EXEC) {
+		close(f);
+		snprintf(err, errlen, "%s: both it and its ELF interpreter %s are non-PIE executables; dce "
+		         "maps one per process", vpath, prog->interp);
 		return -ENOEXEC;
 	}
-	if (n < (ssize_t)sizeof ef->eh || ef->eh.e_ident[EI_CLASS] != ELFCLASS64) {
-		snprintf(err, errlen, "%s: 32-bit ELF file, dce runs x86-64 programs only", what);
-		return -ENOEXEC;
-	}
-	if (ef->eh.e_machine != EM_X86_64) {
-		snprintf(err, errlen, "%s: ELF file for %s, dce runs x86-64 programs only", what,
-		         machine_name(ef->eh.e_machine));
-		return -ENOEXEC;
-	}
-	if (ef->eh.e_type != ET_EXEC && ef->eh.e_type != ET_DYN) {
-		snprintf(err, errlen, "%s: ELF file is not an executable (type %d)", what, ef->eh.e_type);
-		return -ENOEXEC;
-	}
-	if (ef->eh.e_phentsize != sizeof(Elf64_Phdr) || ef->eh.e_phnum == 0 || ef->eh.e_phnum > 64 ||
-	    pread(fd, ef->ph, ef->eh.e_phnum * sizeof(Elf64_Phdr), (off_t)ef->eh.e_phoff) !=
-	            (ssize_t)(ef->eh.e_phnum * sizeof(Elf64_Phdr))) {
-		snprintf(err, errlen, "%s: malformed ELF program headers", what);
-		return -ENOEXEC;
-	}
+	*ifd = f;
 	return 0;
 }
 
@@ -78,28 +94,11 @@ static int prot_of(uint32_t f)
 	return ((f & PF_R) ? PROT_READ : 0) | ((f & PF_W) ? PROT_WRITE : 0) | ((f & PF_X) ? PROT_EXEC : 0);
 }
 
-/* Map every PT_LOAD of ef; *bias receives the load bias. */
-static int map_image(struct dce_process *p, int fd, const char *what, struct elf_file *ef,
+/* Map every PT_LOAD of a checked image; *bias receives the load bias. */
+static int map_image(struct dce_process *p, int fd, const char *what, struct dce_elf_info *ef,
                      uintptr_t *bias, char *err, size_t errlen)
 {
-	uintptr_t lo = UINTPTR_MAX, hi = 0;
-	for (int i = 0; i < ef->eh.e_phnum; i++) {
-		Elf64_Phdr *ph = &ef->ph[i];
-		if (ph->p_type != PT_LOAD)
-			continue;
-		if (ph->p_filesz > ph->p_memsz || (ph->p_vaddr - ph->p_offset) % PAGE) {
-			snprintf(err, errlen, "%s: malformed PT_LOAD segment", what);
-			return -ENOEXEC;
-		}
-		if (PAGE_DOWN(ph->p_vaddr) < lo)
-			lo = PAGE_DOWN(ph->p_vaddr);
-		if (PAGE_UP(ph->p_vaddr + ph->p_memsz) > hi)
-			hi = PAGE_UP(ph->p_vaddr + ph->p_memsz);
-	}
-	if (hi <= lo) {
-		snprintf(err, errlen, "%s: no loadable segments", what);
-		return -ENOEXEC;
-	}
+	uintptr_t lo = ef->lo, hi = ef->hi;
 	if (ef->eh.e_type == ET_EXEC) { /* at its link address, shared by its instances */
 		int r = dce_fixed_image_attach(p, fd, &ef->eh, ef->ph, lo, hi, err, errlen);
 		if (r) {
@@ -110,11 +109,7 @@ static int map_image(struct dce_process *p, int fd, const char *what, struct elf
 		*bias = 0;
 		return r;
 	}
-	size_t align = PAGE;
-	for (int i = 0; i < ef->eh.e_phnum; i++)
-		if (ef->ph[i].p_type == PT_LOAD && ef->ph[i].p_align > align && ef->ph[i].p_align <= (1UL << 21))
-			align = ef->ph[i].p_align;
-	void *span = dce_vm_map(hi - lo, align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *span = dce_vm_map(hi - lo, ef->align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (span == MAP_FAILED) {
 		snprintf(err, errlen, "%s: cannot reserve %lu bytes: %s", what, (unsigned long)(hi - lo),
 		         strerror(errno));
@@ -162,48 +157,12 @@ static char *push_bytes(char **sp, const void *data, size_t len)
 	return *sp;
 }
 
-int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *const argv[],
-                    char *const envp[], size_t stack_size, struct dce_image *img, char *err,
-                    size_t errlen)
+/* The brk area, the main thread's stack and what the kernel puts on it. */
+static int build_stack(struct dce_process *p, const char *vpath, const struct dce_elf_info *prog,
+                       uintptr_t prog_bias, uintptr_t interp_bias, char *const argv[],
+                       char *const envp[], size_t stack_size, struct dce_image *img, char *err,
+                       size_t errlen)
 {
-	struct elf_file prog, interp;
-	int r = read_elf(fd, vpath, &prog, err, errlen);
-	if (r)
-		return r;
-	char interp_path[PATH_MAX] = "";
-	for (int i = 0; i < prog.eh.e_phnum; i++) {
-		Elf64_Phdr *ph = &prog.ph[i];
-		if (ph->p_type == PT_INTERP) {
-			if (ph->p_filesz == 0 || ph->p_filesz >= sizeof interp_path ||
-			    pread(fd, interp_path, ph->p_filesz, (off_t)ph->p_offset) != (ssize_t)ph->p_filesz ||
-			    interp_path[ph->p_filesz - 1] != 0) {
-				snprintf(err, errlen, "%s: malformed PT_INTERP", vpath);
-				return -ENOEXEC;
-			}
-		}
-	}
-	uintptr_t prog_bias, interp_bias = 0;
-	r = map_image(p, fd, vpath, &prog, &prog_bias, err, errlen);
-	if (r)
-		return r;
-	uintptr_t entry = prog_bias + prog.eh.e_entry;
-	if (interp_path[0]) {
-		char ivpath[PATH_MAX];
-		int ifd = dce_fs_open_host(p, AT_FDCWD, interp_path, O_RDONLY | O_CLOEXEC, 0, ivpath);
-		if (ifd < 0) {
-			snprintf(err, errlen, "%s: its ELF interpreter %s cannot be opened: %s", vpath,
-			         interp_path, strerror(-ifd));
-			return ifd;
-		}
-		r = read_elf(ifd, interp_path, &interp, err, errlen);
-		if (!r)
-			r = map_image(p, ifd, interp_path, &interp, &interp_bias, err, errlen);
-		close(ifd);
-		if (r)
-			return r;
-		entry = interp_bias + interp.eh.e_entry;
-	}
-
 	/* The brk area: reserved, made accessible as the program grows it. */
 	void *brk = dce_vm_map(BRK_RESERVE, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (brk == MAP_FAILED) {
@@ -256,11 +215,11 @@ int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *cons
 	uint64_t auxv[][2] = {
 		{ AT_PHDR, 0 }, /* filled below */
 		{ AT_PHENT, sizeof(Elf64_Phdr) },
-		{ AT_PHNUM, prog.eh.e_phnum },
+		{ AT_PHNUM, prog->eh.e_phnum },
 		{ AT_PAGESZ, PAGE },
 		{ AT_BASE, interp_bias },
 		{ AT_FLAGS, 0 },
-		{ AT_ENTRY, prog_bias + prog.eh.e_entry },
+		{ AT_ENTRY, prog_bias + prog->eh.e_entry },
 		{ AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
 		{ AT_SECURE, 0 },
 		{ AT_CLKTCK, 100 },
@@ -276,13 +235,13 @@ int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *cons
 	/* AT_SYSINFO_EHDR is dce's own vDSO, which reads the simulated clock; without
 	 * it (DCE_VDSO=0) glibc's time calls are system calls. */
 	uintptr_t phdr = 0;
-	for (int i = 0; i < prog.eh.e_phnum; i++)
-		if (prog.ph[i].p_type == PT_PHDR)
-			phdr = prog_bias + prog.ph[i].p_vaddr;
+	for (int i = 0; i < prog->eh.e_phnum; i++)
+		if (prog->ph[i].p_type == PT_PHDR)
+			phdr = prog_bias + prog->ph[i].p_vaddr;
 	if (!phdr) /* no PT_PHDR: the headers sit in the first segment at e_phoff */
-		for (int i = 0; i < prog.eh.e_phnum; i++)
-			if (prog.ph[i].p_type == PT_LOAD && prog.ph[i].p_offset == 0)
-				phdr = prog_bias + prog.ph[i].p_vaddr + prog.eh.e_phoff;
+		for (int i = 0; i < prog->eh.e_phnum; i++)
+			if (prog->ph[i].p_type == PT_LOAD && prog->ph[i].p_offset == 0)
+				phdr = prog_bias + prog->ph[i].p_vaddr + prog->eh.e_phoff;
 	auxv[0][1] = phdr;
 
 	size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * (sizeof auxv / sizeof auxv[0]);
@@ -300,14 +259,50 @@ int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *cons
 	memcpy(out, auxv, sizeof auxv);
 	free(uargv);
 	free(uenvp);
-	img->entry = entry;
 	img->stack_top = (uintptr_t)w;
 	img->brk = p->brk_base;
 	return 0;
 }
 
-int dce_loader_check(int fd, const char *vpath, char *err, size_t errlen)
+int dce_loader_exec(struct dce_process *p, const char *vpath, int fd, char *const argv[],
+                    char *const envp[], size_t stack_size, struct dce_image *img, char *err,
+                    size_t errlen)
 {
-	struct elf_file ef;
-	return read_elf(fd, vpath, &ef, err, errlen);
+	struct dce_elf_info *prog = malloc(sizeof *prog), *interp = malloc(sizeof *interp);
+	int ifd = -1;
+	int r = prog && interp ? check_program(p, fd, vpath, prog, interp, &ifd, err, errlen) : -ENOMEM;
+	uintptr_t prog_bias = 0, interp_bias = 0;
+	if (!r)
+		r = map_image(p, fd, vpath, prog, &prog_bias, err, errlen);
+	uintptr_t entry = prog_bias + (prog ? prog->eh.e_entry : 0);
+	if (!r && ifd >= 0) {
+		char why[PATH_MAX + 200];
+		r = map_image(p, ifd, prog->interp, interp, &interp_bias, why, sizeof why);
+		if (r)
+			snprintf(err, errlen, "%s: its ELF interpreter %s", vpath, why);
+		entry = interp_bias + interp->eh.e_entry;
+	}
+	if (ifd >= 0)
+		close(ifd);
+	free(interp);
+	if (r) {
+		free(prog);
+		return r;
+	}
+	r = build_stack(p, vpath, prog, prog_bias, interp_bias, argv, envp, stack_size, img, err, errlen);
+	free(prog);
+	img->entry = entry;
+	return r;
+}
+
+int dce_loader_check(struct dce_process *p, int fd, const char *vpath, char *err, size_t errlen)
+{
+	struct dce_elf_info *prog = malloc(sizeof *prog), *interp = malloc(sizeof *interp);
+	int ifd = -1;
+	int r = prog && interp ? check_program(p, fd, vpath, prog, interp, &ifd, err, errlen) : -ENOMEM;
+	if (ifd >= 0)
+		close(ifd);
+	free(prog);
+	free(interp);
+	return r;
 }

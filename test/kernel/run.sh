@@ -15,7 +15,7 @@ cc=${CC:-gcc}
 if ! $cc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-o "$out/kernel-test" \
 	"$top/src/kernel/host/kernel-test.c" "$top/src/kernel/host/host.c" \
-	"$top/src/loader/kernel-image.c" "$top/src/core/fiber.c" "$top/src/core/fiber_switch.S"
+	"$top/src/loader/kernel-image.c" "$top/src/loader/elf_check.c" "$top/src/core/fiber.c" "$top/src/core/fiber_switch.S"
 then
 	echo "not ok - standalone host builds"
 	exit 1
