@@ -20,10 +20,18 @@ struct range {
 	uintptr_t start, end;
 };
 
+struct run {
+	uintptr_t addr;
+	size_t pages;
+};
+
+/* A range's pages in memory, as runs (a sparse 1 TiB mapping costs what it holds,
+ * not a byte per page), and their contents, in order. */
 struct saved_range {
 	uintptr_t start, end;
-	unsigned char *resident; /* mincore vector */
-	unsigned char *data;     /* resident pages only, in order */
+	struct run *runs;
+	size_t nruns;
+	unsigned char *data;
 };
 
 struct snapshot {
@@ -127,25 +135,43 @@ static struct range *group_ranges(struct fork_group *g, int *nout)
 	return r;
 }
 
+#define MINCORE_CHUNK 16384 /* pages asked about at once */
+
 static void save_range(struct snapshot *sn, uintptr_t s, uintptr_t e)
 {
-	size_t pages = (e - s) / 4096;
-	unsigned char *vec = malloc(pages);
-	if (mincore((void *)s, e - s, vec))
-		memset(vec, 1, pages);
-	size_t nres = 0;
-	for (size_t i = 0; i < pages; i++)
-		nres += vec[i] & 1;
-	unsigned char *data = malloc(nres * 4096 + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < pages; i++)
-		if (vec[i] & 1)
-			memcpy(data + 4096 * k++, (void *)(s + i * 4096), 4096);
+	static unsigned char vec[MINCORE_CHUNK];
+	struct saved_range sr = { s, e, NULL, 0, NULL };
+	size_t runcap = 0, datacap = 0, datalen = 0;
+	for (uintptr_t at = s; at < e; at += MINCORE_CHUNK * 4096UL) {
+		size_t pages = (e - at) / 4096 < MINCORE_CHUNK ? (e - at) / 4096 : MINCORE_CHUNK;
+		if (mincore((void *)at, pages * 4096, vec))
+			memset(vec, 1, pages);
+		for (size_t i = 0; i < pages; i++) {
+			if (!(vec[i] & 1))
+				continue;
+			uintptr_t pg = at + i * 4096;
+			if (sr.nruns && sr.runs[sr.nruns - 1].addr + sr.runs[sr.nruns - 1].pages * 4096 == pg)
+				sr.runs[sr.nruns - 1].pages++;
+			else {
+				if (sr.nruns == runcap) {
+					runcap = runcap ? runcap * 2 : 16;
+					sr.runs = realloc(sr.runs, sizeof *sr.runs * runcap);
+				}
+				sr.runs[sr.nruns++] = (struct run){ pg, 1 };
+			}
+			if (datalen + 4096 > datacap) {
+				datacap = datacap ? datacap * 2 : 64 * 4096;
+				sr.data = realloc(sr.data, datacap);
+			}
+			memcpy(sr.data + datalen, (void *)pg, 4096);
+			datalen += 4096;
+		}
+	}
 	if (sn->n == sn->cap) {
 		sn->cap = sn->cap ? sn->cap * 2 : 32;
 		sn->r = realloc(sn->r, sizeof *sn->r * (size_t)sn->cap);
 	}
-	sn->r[sn->n++] = (struct saved_range){ s, e, vec, data };
+	sn->r[sn->n++] = sr;
 }
 
 static struct snapshot *snapshot_take(struct fork_group *g)
@@ -164,36 +190,47 @@ static void snapshot_free(struct snapshot *sn)
 	if (!sn)
 		return;
 	for (int i = 0; i < sn->n; i++) {
-		free(sn->r[i].resident);
+		free(sn->r[i].runs);
 		free(sn->r[i].data);
 	}
 	free(sn->r);
 	free(sn);
 }
 
+/* [a, b) cut to the group's writable memory now (sorted ranges cur[0..n)): each
+ * piece gets the data at src + its offset, or is dropped when src is NULL. */
+static void put_back(const struct range *cur, int n, uintptr_t a, uintptr_t b, const unsigned char *src)
+{
+	for (int c = 0; c < n && cur[c].start < b; c++) {
+		uintptr_t lo = cur[c].start > a ? cur[c].start : a, hi = cur[c].end < b ? cur[c].end : b;
+		if (lo >= hi)
+			continue;
+		if (src)
+			memcpy((void *)lo, src + (lo - a), hi - lo);
+		else
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+}
+
 /* Write sn back, only where the group still has writable memory (a range may have
- * been unmapped, and its addresses reused by the host, since it was saved). */
+ * been unmapped, and its addresses reused by the host, since it was saved). Pages
+ * that were not in memory when it was saved are dropped again. */
 static void snapshot_restore(struct fork_group *g, struct snapshot *sn)
 {
 	int n;
 	struct range *cur = group_ranges(g, &n);
 	for (int i = 0; i < sn->n; i++) {
 		struct saved_range *r = &sn->r[i];
-		size_t pages = (r->end - r->start) / 4096, k = 0;
-		int c = 0;
-		for (size_t pg = 0; pg < pages; pg++) {
-			uintptr_t addr = r->start + pg * 4096;
-			int res = r->resident[pg] & 1;
-			while (c < n && cur[c].end <= addr)
-				c++;
-			if (c < n && cur[c].start <= addr) {
-				if (res)
-					memcpy((void *)addr, r->data + 4096 * k, 4096);
-				else
-					madvise((void *)addr, 4096, MADV_DONTNEED);
-			}
-			k += (size_t)res;
+		uintptr_t at = r->start;
+		const unsigned char *data = r->data;
+		for (size_t k = 0; k < r->nruns; k++) {
+			const struct run *run = &r->runs[k];
+			put_back(cur, n, at, run->addr, NULL);
+			put_back(cur, n, run->addr, run->addr + run->pages * 4096, data);
+			data += run->pages * 4096;
+			at = run->addr + run->pages * 4096;
 		}
+		put_back(cur, n, at, r->end, NULL);
 	}
 	free(cur);
 }

@@ -72,6 +72,9 @@ long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long
 {
 	struct dce_process *p = t->proc;
 	int hostfd = -1;
+	/* no prefaulting: one program asking to populate terabytes must not take the
+	 * host's memory from every node (pages still come on first touch) */
+	flags &= ~(MAP_POPULATE | MAP_LOCKED);
 	if (!(flags & MAP_ANONYMOUS)) {
 		struct dce_file *f = dce_fd_lookup(p, (int)fd);
 		if (!f)
