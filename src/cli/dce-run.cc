@@ -1,6 +1,6 @@
 // dce-run - run stock programs on simulated nodes from the command line.
 //
-//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] SPEC...
+//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] [--no-confine] SPEC...
 //   SPEC:   "[NODE][@TIME][ key=value...]: program arg..."
 //   keys:   stdin=HOSTFILE  stack=SIZE  stop=TIME  env=NAME=VALUE (repeatable)
 //
@@ -25,7 +25,7 @@ void
 Usage (FILE *f)
 {
   std::fprintf (f,
-                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... SPEC...\n"
+                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--no-confine] SPEC...\n"
                 "  SPEC: \"[NODE][@TIME][ key=value...]: program arg...\"\n"
                 "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE\n"
                 "  TIME: a number with unit ns, us, ms, s (default s); SIZE: bytes, K, M\n"
@@ -33,6 +33,9 @@ Usage (FILE *f)
                 "  --linux: every node runs its own Linux kernel (the kernel library, advanced mode;\n"
                 "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-6.1.so): sockets, ip, sysctl\n"
                 "           and /proc/sys are the node's kernel's (loopback only: dce-run has no links)\n"
+                "  --no-confine: run without the host's confinement (own mount and network namespaces,\n"
+                "           host files read-only but DIR, a seccomp filter); --confine: fail if the host\n"
+                "           refuses it (default: confined, a warning when refused; docs/security.md)\n"
                 "  Outputs: DIR/files-NODE/var/log/PID/{cmdline,stdout,stderr,status}, DIR/exitprocs\n");
 }
 
@@ -261,6 +264,10 @@ main (int argc, char **argv)
         }
       else if (a == "--linux")
         linuxStack = true;
+      else if (a == "--no-confine")
+        dce_set_confine (0);
+      else if (a == "--confine")
+        dce_set_confine (1);
       else if (a == "--quantum")
         quantum = std::strtoull (need ("--quantum").c_str (), nullptr, 10);
       else if (a.size () > 1 && a[0] == '-' && a.find (':') == std::string::npos)

@@ -43,7 +43,7 @@ FinishRun ()
 } // namespace
 
 DceManagerHelper::DceManagerHelper ()
-    : m_outputDirectory ("."), m_clockQuantum (1000), m_stack (kNs3Stack)
+    : m_outputDirectory ("."), m_clockQuantum (1000), m_confine (-1), m_stack (kNs3Stack)
 {
 }
 
@@ -54,9 +54,11 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
     m_outputDirectory = dynamic_cast<const StringValue &> (value).Get ();
   else if (name == "ClockQuantum")
     m_clockQuantum = dynamic_cast<const UintegerValue &> (value).Get ();
+  else if (name == "Confine")
+    m_confine = dynamic_cast<const BooleanValue &> (value).Get () ? 1 : 0;
   else
-    NS_ABORT_MSG ("DceManagerHelper: unknown attribute " << name
-                                                         << " (known: OutputDirectory, ClockQuantum)");
+    NS_ABORT_MSG ("DceManagerHelper: unknown attribute "
+                  << name << " (known: OutputDirectory, ClockQuantum, Confine)");
 }
 
 void
@@ -89,6 +91,8 @@ DceManagerHelper::Init ()
   if (g_initialised)
     return;
   uint64_t seed = RngSeedManager::GetSeed () * 1000003ULL + RngSeedManager::GetRun ();
+  if (m_confine >= 0)
+    dce_set_confine (m_confine);
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
   Simulator::ScheduleDestroy (&FinishRun);
