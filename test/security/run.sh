@@ -24,6 +24,8 @@ BASE=0x555555554000
 sym() { nm "$RUN" | awk -v s="$1" '$3 == s { print $1 }'; }
 SEL=$(printf '%#x' $((BASE + 0x$(sym dce_sud_selector))))
 EXEND=$(printf '%#x' $((BASE + 0x$(sym dce_exempt_end))))
+# the GOT slot of prctl, which dce calls at start: an address in the host's libc
+SLOT=$(printf '%#x' $((BASE + 0x$(objdump -R "$RUN" | awk '$3 ~ /^prctl@/ { print $1 }'))))
 norand() { setarch "$(uname -m)" -R "$@"; }
 
 mkdir -p "$W/marker"
@@ -54,10 +56,17 @@ check "store: the secret was not read" sh -c "! grep -q HOST-SECRET '$(out "$W/o
 norand "$RUN" -o "$W/o2" --map "$PROGS" "0: $PROGS/escape gadget $EXEND $W/marker" >"$W/o2.log" 2>&1
 check "gadget: the program reached the jump" grep -q "^jumping" "$(out "$W/o2" 1000 stdout)"
 check "gadget: the process got a status" grep -q "^killed: SIGILL" "$(out "$W/o2" 1000 status)"
+# 3. code reuse (a `syscall; ret` in the host's libc) passes the seccomp filter:
+# the namespaces alone keep the host unchanged and its network out of reach
+norand "$RUN" -o "$W/o2b" --map "$PROGS" "0: $PROGS/escape reuse $SEL $W/marker $W/secret $PORT $SLOT" \
+  >"$W/o2b.log" 2>&1
+check "reuse: the run ends normally" grep -q "^exit: 0" "$(out "$W/o2b" 1000 status)"
+check "reuse: host file creation fails with EROFS" grep -qx "create -30" "$(out "$W/o2b" 1000 stdout)"
+check "reuse: the host socket has no route" grep -qx "connect -101" "$(out "$W/o2b" 1000 stdout)"
 check "host: the marker directory gained no file" test -z "$(ls -A "$W/marker")"
 check "host: the listener saw no connection" test ! -e "$W/connections"
 
-# 3. the same attacks unconfined succeed: the assertions above can fail
+# 4. the same attacks unconfined succeed: the assertions above can fail
 norand "$RUN" --no-confine -o "$W/o3" --map "$PROGS" \
   "0: $PROGS/escape store $SEL $W/marker $W/secret $PORT" "0: $PROGS/escape gadget $EXEND $W/marker" \
   >"$W/o3.log" 2>&1
@@ -66,7 +75,7 @@ check "unconfined: the store escape read the host secret" grep -q "HOST-SECRET-$
 check "unconfined: the store escape connected to the host" grep -q connected "$W/connections"
 check "unconfined: the gadget created a host file" test -e "$W/marker/gadget"
 
-# 4. on by default: the running dce-run has its own network and mount namespaces,
+# 5. on by default: the running dce-run has its own network and mount namespaces,
 # / is read-only in it and the output directory writable; --no-confine: the host's
 # ns_of PID NS: the namespace of a running dce-run once its program has started
 running_ns() {
@@ -96,7 +105,7 @@ wait $pid
 check "--no-confine: the host's network namespace" test "$NET" = "$(readlink /proc/self/ns/net)"
 check "--no-confine: the program ran" grep -qx spun "$(out "$W/o5" 1000 stdout)"
 
-# 5. a host that refuses namespaces (as Docker's default seccomp profile does)
+# 6. a host that refuses namespaces (as Docker's default seccomp profile does)
 cc -O2 -o "$W/noshare" test/security/noshare.c
 "$W/noshare" "$RUN" -o "$W/o6" --map "$PROGS" "0: $PROGS/hello" >"$W/o6.log" 2>&1
 rc=$?
