@@ -123,4 +123,14 @@ check "refused, DCE_CONFINE=1: it says why" grep -q "cannot confine the run (uns
 check "refused, DCE_CONFINE=1: no program ran" test ! -e "$(out "$W/o8" 1000 status)"
 "$W/noshare" "$RUN" --confine -o "$W/o9" --map "$PROGS" "0: $PROGS/hello" >"$W/o9.log" 2>&1
 check "refused, --confine: the run fails" test $? != 0
+# 7. C++ scenarios are confined too (from the first Install): the same warning when
+# refused, none with DCE_CONFINE=0
+mkdir -p "$W/cxx" && cd "$W/cxx"
+"$W/noshare" "$OLDPWD/build/dce/examples/dce-basic" >"$W/cxx.log" 2>&1
+check "C++ scenario, refused: one warning line" test "$(grep -c '^dce: warning: cannot confine' "$W/cxx.log")" = 1
+check "C++ scenario, refused: the run goes on" grep -q "^0 *1000 *0 " exitprocs
+rm -rf "$W/cxx"/*
+DCE_CONFINE=0 "$W/noshare" "$OLDPWD/build/dce/examples/dce-basic" >"$W/cxx0.log" 2>&1
+check "C++ scenario, DCE_CONFINE=0: silent" sh -c "! grep -q warning '$W/cxx0.log'"
+cd "$OLDPWD"
 exit $failed
