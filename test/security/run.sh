@@ -105,6 +105,20 @@ wait $pid
 check "--no-confine: the host's network namespace" test "$NET" = "$(readlink /proc/self/ns/net)"
 check "--no-confine: the program ran" grep -qx spun "$(out "$W/o5" 1000 stdout)"
 
+# a user other than root confines itself in a user namespace of its own
+mkdir -p "$W/nobody" && chmod 777 "$W/nobody" && chmod o+x "$W"
+if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$RUN" 2>/dev/null; then
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$RUN" -o "$W/nobody/o" --map "$PROGS" \
+    "0: $PROGS/escape spin 4" >"$W/o5b.log" 2>&1 &
+  running_ns $! "$W/nobody/o"
+  wait
+  check "non-root: own network namespace" test -n "$NET" -a "$NET" != "$(readlink /proc/self/ns/net)"
+  check "non-root: / is mounted read-only" sh -c "echo '$MOUNTS' | awk '\$5 == \"/\" { print \$6 }' | grep -q '^ro'"
+  check "non-root: no warning" sh -c "! grep -q warning '$W/o5b.log'"
+else
+  echo "ok - non-root: # skip (user 65534 cannot run $RUN)"
+fi
+
 # 6. a host that refuses namespaces (as Docker's default seccomp profile does)
 cc -O2 -o "$W/noshare" test/security/noshare.c
 "$W/noshare" "$RUN" -o "$W/o6" --map "$PROGS" "0: $PROGS/hello" >"$W/o6.log" 2>&1
