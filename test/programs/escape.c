@@ -13,6 +13,9 @@
  *       as store, but through a `syscall; ret` in the host's libc, found from the
  *       libc address in dce-run's GOT slot GOTSLOT: code reuse passes the seccomp
  *       filter, so this is what the namespaces alone must contain.
+ *   escape clear SELECTOR
+ *       write ALLOW into the selector and carry on as if nothing happened: every
+ *       later call of its libc reaches the host kernel and fails.
  *   escape spin GCYCLES
  *       spin in user code for GCYCLES x 1e9 TSC cycles (no system call): wall time
  *       during which the test inspects the running dce-run. */
@@ -109,6 +112,11 @@ int main(int argc, char **argv)
 		return store(argv);
 	if (argc == 4 && !strcmp(argv[1], "gadget"))
 		return gadget(argv);
+	if (argc == 3 && !strcmp(argv[1], "clear")) {
+		*(volatile unsigned char *)strtoul(argv[2], NULL, 0) = 0;
+		printf("selector cleared\n");
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "spin")) {
 		unsigned long long end = __rdtsc() + (unsigned long long)(atof(argv[2]) * 1e9);
 		while (__rdtsc() < end)
@@ -116,6 +124,6 @@ int main(int argc, char **argv)
 		printf("spun\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: escape store SELECTOR MARKERDIR SECRETFILE PORT | reuse ... PORT GOTSLOT | gadget EXEMPT_END MARKERDIR | spin GCYCLES\n");
+	fprintf(stderr, "usage: escape store SELECTOR MARKERDIR SECRETFILE PORT | reuse ... PORT GOTSLOT | gadget EXEMPT_END MARKERDIR | clear SELECTOR | spin GCYCLES\n");
 	return 2;
 }

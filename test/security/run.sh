@@ -56,6 +56,13 @@ check "store: the secret was not read" sh -c "! grep -q HOST-SECRET '$(out "$W/o
 norand "$RUN" -o "$W/o2" --map "$PROGS" "0: $PROGS/escape gadget $EXEND $W/marker" >"$W/o2.log" 2>&1
 check "gadget: the program reached the jump" grep -q "^jumping" "$(out "$W/o2" 1000 stdout)"
 check "gadget: the process got a status" grep -q "^killed: SIGILL" "$(out "$W/o2" 1000 status)"
+# a program that leaves the selector cleared ends with a status; the run goes on
+norand "$RUN" -o "$W/o2c" --map "$PROGS" "0: $PROGS/escape clear $SEL" "0@1s: $PROGS/hello" >"$W/o2c.log" 2>&1
+check "clear: the process got a status" grep -q "^killed: " "$(out "$W/o2c" 1000 status)"
+check "clear: its output never reached the host" test ! -s "$(out "$W/o2c" 1000 stdout)"
+check "clear: the next program runs normally" grep -q "^exit: 0" "$(out "$W/o2c" 1001 status)"
+check "clear: and prints" grep -q "^hello" "$(out "$W/o2c" 1001 stdout)"
+
 # 3. code reuse (a `syscall; ret` in the host's libc) passes the seccomp filter:
 # the namespaces alone keep the host unchanged and its network out of reach
 norand "$RUN" -o "$W/o2b" --map "$PROGS" "0: $PROGS/escape reuse $SEL $W/marker $W/secret $PORT $SLOT" \
