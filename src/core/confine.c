@@ -46,6 +46,13 @@ static int requested_mode(void)
 	return -1;
 }
 
+/* Report into err and return -e (errno values captured before any formatting). */
+static int fail(char *err, size_t errlen, int e, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	return -e;
+}
+
 static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -81,10 +88,8 @@ static int enter_user_namespace(char *err, size_t errlen)
 		snprintf(err, errlen, "unshare(CLONE_NEWUSER): the process already has %d threads", thread_count());
 		return -EINVAL;
 	}
-	if (unshare(CLONE_NEWUSER)) {
-		snprintf(err, errlen, "unshare: %s", strerror(errno));
-		return -errno;
-	}
+	if (unshare(CLONE_NEWUSER))
+		return fail(err, errlen, errno, "unshare");
 	char map[64];
 	int e = write_file("/proc/self/setgroups", "deny");
 	snprintf(map, sizeof map, "%u %u 1\n", uid, uid);
@@ -93,9 +98,7 @@ static int enter_user_namespace(char *err, size_t errlen)
 	snprintf(map, sizeof map, "%u %u 1\n", gid, gid);
 	if (!e)
 		e = write_file("/proc/self/gid_map", map);
-	if (e)
-		snprintf(err, errlen, "user namespace id map: %s", strerror(-e));
-	return e;
+	return e ? fail(err, errlen, -e, "user namespace id map") : 0;
 }
 
 static int set_mount_attr(const char *path, uint64_t set, uint64_t clr, unsigned flags)
@@ -109,31 +112,24 @@ static int make_host_read_only(const char *out_dir, char *err, size_t errlen)
 {
 	char cwd[PATH_MAX];
 	int have_cwd = getcwd(cwd, sizeof cwd) != NULL;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		snprintf(err, errlen, "mount --make-rprivate /: %s", strerror(errno));
-		return -errno;
-	}
-	if (mount(out_dir, out_dir, NULL, MS_BIND | MS_REC, NULL)) {
-		snprintf(err, errlen, "bind mount of %s: %s", out_dir, strerror(errno));
-		return -errno;
-	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return fail(err, errlen, errno, "mount --make-rprivate /");
+	if (mount(out_dir, out_dir, NULL, MS_BIND | MS_REC, NULL))
+		return fail(err, errlen, errno, "bind mount of the output directory");
 	int e = set_mount_attr("/", MOUNT_ATTR_RDONLY, 0, AT_RECURSIVE);
-	if (e) {
-		snprintf(err, errlen, "mount_setattr(/, read-only): %s", strerror(-e));
-		return e;
-	}
+	if (e)
+		return fail(err, errlen, -e, "mount_setattr(/, read-only)");
 	/* a submount of out_dir that was read-only before stays so (the kernel refuses
 	 * to lift a lock it did not set): then lift it on out_dir's own mount only */
 	e = set_mount_attr(out_dir, 0, MOUNT_ATTR_RDONLY, AT_RECURSIVE);
 	if (e)
 		e = set_mount_attr(out_dir, 0, MOUNT_ATTR_RDONLY, 0);
-	if (e) {
-		snprintf(err, errlen, "mount_setattr(%s, writable): %s", out_dir, strerror(-e));
-		return e;
-	}
+	if (e)
+		return fail(err, errlen, -e, "mount_setattr(output directory, writable)");
 	/* the working directory still names the mount below the bind (a scenario's
 	 * pcap files go to "." when the output directory is ".") */
 	if (have_cwd && chdir(cwd)) {
+		/* cannot happen: it was our working directory a moment ago */
 	}
 	return 0;
 }
@@ -142,17 +138,13 @@ static int enter_namespaces(const char *out_dir, char *err, size_t errlen)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWNET;
 	if (unshare(flags)) {
-		if (errno != EPERM) {
-			snprintf(err, errlen, "unshare: %s", strerror(errno));
-			return -errno;
-		}
+		if (errno != EPERM)
+			return fail(err, errlen, errno, "unshare");
 		int e = enter_user_namespace(err, errlen);
 		if (e)
 			return e;
-		if (unshare(flags)) {
-			snprintf(err, errlen, "unshare: %s", strerror(errno));
-			return -errno;
-		}
+		if (unshare(flags))
+			return fail(err, errlen, errno, "unshare");
 	}
 	return make_host_read_only(out_dir, err, errlen);
 }
@@ -227,10 +219,8 @@ static int install_ip_filter(char *err, size_t errlen)
 	f[k++] = STMT(BPF_RET | BPF_K, DENY);
 	f[k++] = STMT(BPF_RET | BPF_K, ALLOW);
 	struct sock_fprog prog = { .len = (unsigned short)k, .filter = f };
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) {
-		snprintf(err, errlen, "seccomp: %s", strerror(errno));
-		return -errno;
-	}
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		return fail(err, errlen, errno, "seccomp");
 	return 0;
 }
 
@@ -240,9 +230,7 @@ int dce_confine(const char *out_dir)
 	if (mode == 0)
 		return 0;
 	char err[256] = "", ferr[256] = "";
-	int e = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? -errno : 0;
-	if (e)
-		snprintf(err, sizeof err, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(-e));
+	int e = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? fail(err, sizeof err, errno, "prctl(PR_SET_NO_NEW_PRIVS)") : 0;
 	if (!e)
 		e = enter_namespaces(out_dir, err, sizeof err);
 	/* the filter needs no privilege: it stays a layer where namespaces are refused */
