@@ -117,8 +117,9 @@ mkdir -p "$W/nobody" && chmod 777 "$W/nobody" && chmod o+x "$W"
 if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$RUN" 2>/dev/null; then
   setpriv --reuid=65534 --regid=65534 --clear-groups "$RUN" -o "$W/nobody/o" --map "$PROGS" \
     "0: $PROGS/escape spin 4" >"$W/o5b.log" 2>&1 &
-  running_ns $! "$W/nobody/o"
-  wait
+  pid=$!
+  running_ns $pid "$W/nobody/o"
+  wait $pid
   check "non-root: own network namespace" test -n "$NET" -a "$NET" != "$(readlink /proc/self/ns/net)"
   check "non-root: / is mounted read-only" sh -c "echo '$MOUNTS' | awk '\$5 == \"/\" { print \$6 }' | grep -q '^ro'"
   check "non-root: no warning" sh -c "! grep -q warning '$W/o5b.log'"
