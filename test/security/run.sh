@@ -26,6 +26,9 @@ SEL=$(printf '%#x' $((BASE + 0x$(sym dce_sud_selector))))
 EXEND=$(printf '%#x' $((BASE + 0x$(sym dce_exempt_end))))
 # the GOT slot of prctl, which dce calls at start: an address in the host's libc
 SLOT=$(printf '%#x' $((BASE + 0x$(objdump -R "$RUN" | awk '$3 ~ /^prctl@/ { print $1 }'))))
+# dce's other raw syscall instruction (the arch_prctl FS fallback), a reusable gadget
+INSN=$(printf '%#x' $((BASE + 0x$(objdump -d --disassemble=dce_setfs_syscall "$RUN" |
+  awk '$NF == "syscall" { sub(":", "", $1); print $1 }'))))
 norand() { setarch "$(uname -m)" -R "$@"; }
 
 mkdir -p "$W/marker"
@@ -56,6 +59,11 @@ check "store: the secret was not read" sh -c "! grep -q HOST-SECRET '$(out "$W/o
 norand "$RUN" -o "$W/o2" --map "$PROGS" "0: $PROGS/escape gadget $EXEND $W/marker" >"$W/o2.log" 2>&1
 check "gadget: the program reached the jump" grep -q "^jumping" "$(out "$W/o2" 1000 stdout)"
 check "gadget: the process got a status" grep -q "^killed: SIGILL" "$(out "$W/o2" 1000 status)"
+# selector cleared, then a jump to the syscall inside dce's own image
+norand "$RUN" -o "$W/o2d" --map "$PROGS" "0: $PROGS/escape image $SEL $INSN $W/marker" >"$W/o2d.log" 2>&1
+check "image: the run ends normally" grep -q "^exit: 0" "$(out "$W/o2d" 1000 status)"
+check "image: host file creation fails with ENOSYS" grep -qx "image-create -38" "$(out "$W/o2d" 1000 stdout)"
+
 # a program that leaves the selector cleared ends with a status; the run goes on
 norand "$RUN" -o "$W/o2c" --map "$PROGS" "0: $PROGS/escape clear $SEL" "0@1s: $PROGS/hello" >"$W/o2c.log" 2>&1
 check "clear: the process got a status" grep -q "^killed: " "$(out "$W/o2c" 1000 status)"
@@ -81,6 +89,9 @@ check "unconfined: the store escape created a host file" test -e "$W/marker/esca
 check "unconfined: the store escape read the host secret" grep -q "HOST-SECRET-$$" "$(out "$W/o3" 1000 stdout)"
 check "unconfined: the store escape connected to the host" grep -q connected "$W/connections"
 check "unconfined: the gadget created a host file" test -e "$W/marker/gadget"
+norand "$RUN" --no-confine -o "$W/o3b" --map "$PROGS" "0: $PROGS/escape image $SEL $INSN $W/marker" \
+  >"$W/o3b.log" 2>&1
+check "unconfined: the image gadget created a host file" test -e "$W/marker/image"
 
 # 5. on by default: the running dce-run has its own network and mount namespaces,
 # / is read-only in it and the output directory writable; --no-confine: the host's
