@@ -1,6 +1,6 @@
 // dce-run - run stock programs on simulated nodes from the command line.
 //
-//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] [--check] SPEC...
+//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] [--check] [--no-confine] SPEC...
 //   SPEC:   "[NODE][@TIME][ key=value...]: program arg..."
 //   keys:   stdin=HOSTFILE  stack=SIZE  stop=TIME  env=NAME=VALUE (repeatable)
 //
@@ -43,7 +43,7 @@ void
 Usage (FILE *f)
 {
   std::fprintf (f,
-                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--linux] [--check] SPEC...\n"
+                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--linux] [--check] [--no-confine] SPEC...\n"
                 "  SPEC: \"[NODE][@TIME][ key=value...]: program arg...\"   NODE: 0 to 1000000 (default 0)\n"
                 "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE (env repeatable, the others once;\n"
                 "        quote a value holding ':', e.g. 'env=PATH=/bin:/usr/bin')\n"
@@ -57,6 +57,9 @@ Usage (FILE *f)
                 "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-6.1.so): sockets, ip, sysctl\n"
                 "           and /proc/sys are the node's kernel's (loopback only: dce-run has no links)\n"
                 "  --check: check the command line and say what would run, without running it\n"
+                "  --no-confine: run without the host's confinement (own mount and network namespaces,\n"
+                "           host files read-only but DIR, a seccomp filter); --confine: fail if the host\n"
+                "           refuses it (default: confined, a warning when refused; docs/security.md)\n"
                 "  Options also take --name=VALUE.\n"
                 "  Outputs: DIR/files-NODE/var/log/PID/{cmdline,stdout,stderr,status}, DIR/exitprocs\n");
 }
@@ -359,6 +362,7 @@ struct Options
   std::string out = ".";
   uint64_t seed = 1, stop = 0, quantum = 1000;
   bool haveStop = false, linuxStack = false, check = false;
+  int confine = -1; // --confine 1, --no-confine 0, else dce's default
   std::vector<Spec> specs;
   std::vector<std::string> maps;
 };
@@ -401,7 +405,8 @@ ParseArgs (int argc, char **argv, Options *o, std::string *err)
           dashdash = true;
           continue;
         }
-      if (name == "-h" || name == "--help" || name == "--linux" || name == "--check")
+      if (name == "-h" || name == "--help" || name == "--linux" || name == "--check" ||
+          name == "--confine" || name == "--no-confine")
         {
           if (inlineValue)
             {
@@ -412,6 +417,8 @@ ParseArgs (int argc, char **argv, Options *o, std::string *err)
             o->linuxStack = true;
           else if (name == "--check")
             o->check = true;
+          else if (name == "--confine" || name == "--no-confine")
+            o->confine = name == "--confine";
           else
             return 1;
           continue;
@@ -518,6 +525,8 @@ main (int argc, char **argv)
       std::printf ("dce-run: command line valid; %zu process(es)\n", o.specs.size ());
       return 0;
     }
+  if (o.confine >= 0)
+    dce_set_confine (o.confine);
   if (dce_init (o.out.c_str (), o.seed))
     return 1;
   dce_set_clock_quantum (o.quantum);

@@ -17,6 +17,10 @@ struct dce_process_spec {
 	uint64_t stop_ns;          /* 0 = run until it exits; else SIGKILL at that time */
 };
 
+/* Confinement of the run by the host OS (docs/security.md): 1 = required (dce_init
+ * fails if the host refuses it), 0 = off. Not called: $DCE_CONFINE (0 or 1), else on,
+ * with a one-line warning when refused. Call before dce_init. */
+void dce_set_confine(int on);
 /* Global settings; call before creating nodes. out_dir holds files-N/ and exitprocs. */
 int dce_init(const char *out_dir, uint64_t seed);
 /* Create node `id` (its files-N/ root is created if missing). */

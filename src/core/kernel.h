@@ -187,6 +187,10 @@ int dce_wait_on(struct dce_thread *t, struct dce_waitq *q, int64_t timeout_ns);
 /* Block on q once, ignoring signals (the caller re-checks its condition). */
 void dce_thread_block_uninterruptible(struct dce_thread *t, struct dce_waitq *q);
 
+/* confine.c: namespaces and a seccomp filter for the whole run (docs/security.md);
+ * 0 when confined or allowed to run unconfined, -1 (reported) otherwise. */
+int dce_confine(const char *out_dir);
+
 /* process.c */
 struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *parent);
 struct dce_thread *dce_thread_new(struct dce_process *p);

@@ -75,6 +75,8 @@ int dce_init(const char *out_dir, uint64_t seed)
 		return -1;
 	}
 	dce_world.out_dir = realpath(out_dir, NULL);
+	if (dce_confine(dce_world.out_dir)) /* before any program: see confine.c */
+		return -1;
 	for (size_t i = 0; i < sizeof default_host_maps / sizeof default_host_maps[0]; i++)
 		dce_map_host_path(default_host_maps[i]);
 	if (dce_vdso_init(dce_world.epoch_ns))

@@ -78,8 +78,15 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
         refuse ("clock quantum " + std::to_string (ns) + " ns is outside 1 ns to 1 s");
       m_clockQuantum = ns;
     }
+  else if (name == "Confine")
+    {
+      const BooleanValue *b = dynamic_cast<const BooleanValue *> (&value);
+      if (!b)
+        refuse ("takes a BooleanValue");
+      m_confine = b->Get () ? 1 : 0;
+    }
   else
-    refuse ("unknown attribute (known: OutputDirectory, ClockQuantum)");
+    refuse ("unknown attribute (known: OutputDirectory, ClockQuantum, Confine)");
 }
 
 void
@@ -115,6 +122,8 @@ DceManagerHelper::Init ()
   // dce seeds for runs below 2^32 (seed*1000003+run made (1, 1000003) equal (2, 0)).
   // dce mixes it with each node's id (random.c), so run N and N+1 share nothing.
   uint64_t seed = ((uint64_t)RngSeedManager::GetSeed () << 32) ^ RngSeedManager::GetRun ();
+  if (m_confine >= 0)
+    dce_set_confine (m_confine);
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
   Simulator::ScheduleDestroy (&FinishRun);

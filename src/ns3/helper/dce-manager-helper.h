@@ -20,7 +20,11 @@ class DceManagerHelper
 public:
   DceManagerHelper ();
   /** Attributes: "OutputDirectory" (string, default "."), "ClockQuantum" (ns a
-   * busy-waiting program advances time by per 100 clock reads, default 1000). */
+   * busy-waiting program advances time by per 100 clock reads, default 1000),
+   * "Confine" (boolean; default: $DCE_CONFINE, else confined with a warning when
+   * the host refuses: from the first Install on, the process has its own mount and
+   * network namespaces and only the output directory is writable; true makes a
+   * refusal fatal, false turns it off; see docs/security.md). */
   void SetAttribute (std::string name, const AttributeValue &value);
   /** Select the socket layer: "ns3::Ns3SocketFdFactory" (default: ns-3's own
    * stack, installed by the scenario with InternetStackHelper) or
@@ -53,6 +57,7 @@ private:
   static void WriteNameFiles ();
   std::string m_outputDirectory;
   uint64_t m_clockQuantum;
+  int m_confine; // -1: not set
   std::string m_stack;
 };
 
