@@ -191,11 +191,15 @@ int main(int argc, char **argv)
 		scratch[i] = (char)(i * 7);
 	mprotect(scratch + SCRATCH - 8192, 4096, PROT_READ);
 	mprotect(scratch + SCRATCH - 4096, 4096, PROT_NONE);
-	/* a forked child fuzzes too: its pointers are its own fork group's memory */
-	pid_t child = fork();
+	/* a forked child fuzzes too: its pointers are its own fork group's memory
+	 * (FUZZ_NOFORK=1: not; every switch between fork members copies memory) */
+	const char *nofork = getenv("FUZZ_NOFORK");
+	pid_t child = nofork && *nofork == '1' ? 1 : fork();
 	if (child == 0)
 		seed ^= 0x5555;
 	const char *who = child ? "parent" : "child";
+	if (nofork && *nofork == '1')
+		calls *= 2; /* all of them in this process */
 	per_thread = calls / 2 / threads;
 	static struct job jobs[16];
 	pthread_t tid[16];
