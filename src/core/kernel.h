@@ -80,6 +80,8 @@ struct dce_thread {
 	struct dce_waiter *waits;  /* wait queues this thread is on */
 	void *futex_wait;          /* its futex waiter while in FUTEX_WAIT */
 	long last_nr;              /* syscall being served (for SA_RESTART) */
+	uintptr_t kbuf_start, kbuf_end; /* a buffer of dce's passed where user memory goes
+	                            * (uaccess.h: dce_uaccess_allow) */
 	void *fault_fixup;         /* sigjmp_buf of the call being served: a fault on its
 	                            * user memory returns there as EFAULT (trap.c) */
 	uint64_t saved_sigmask;    /* mask to restore after rt_sigsuspend's handler */

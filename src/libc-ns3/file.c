@@ -182,7 +182,9 @@ long sys_sendfile(struct dce_thread *t, long out_fd, long in_fd, uint64_t offp, 
 			err = n < 0 ? -errno : 0;
 			break;
 		}
+		dce_uaccess_allow(t, buf, (size_t)n); /* the file's bytes, written as a user buffer */
 		ssize_t w = out->ops->write(t, out, buf, (size_t)n);
+		dce_uaccess_allow(t, NULL, 0);
 		if (w <= 0) {
 			err = w;
 			break;

@@ -52,6 +52,23 @@ int dce_user_ok(struct dce_process *p, uint64_t addr, size_t len)
 	return addr + len >= addr && dce_user_extent(p, addr, len) == len;
 }
 
+void dce_uaccess_allow(struct dce_thread *t, const void *buf, size_t len)
+{
+	t->kbuf_start = (uintptr_t)buf;
+	t->kbuf_end = buf ? (uintptr_t)buf + len : 0;
+}
+
+/* [addr, addr+len) is the calling thread's own memory, or the dce buffer it may use */
+static int usable(uint64_t addr, size_t len)
+{
+	struct dce_thread *t = dce_current;
+	if (!t)
+		return 0;
+	if (t->kbuf_end && addr >= t->kbuf_start && addr + len >= addr && addr + len <= t->kbuf_end)
+		return 1;
+	return dce_user_ok(t->proc, addr, len);
+}
+
 void *dce_user_ptr(uint64_t addr, size_t len)
 {
 	if (!addr || !dce_current || !dce_user_ok(dce_current->proc, addr, len ? len : 1))
@@ -78,7 +95,7 @@ int dce_copy_from_user(void *dst, uint64_t src, size_t len)
 {
 	if (!len)
 		return 0;
-	if (!src || !dce_current || !dce_user_ok(dce_current->proc, src, len))
+	if (!src || !usable(src, len))
 		return -EFAULT;
 	return guarded_copy(dst, (const void *)(uintptr_t)src, len);
 }
@@ -87,7 +104,7 @@ int dce_copy_to_user(uint64_t dst, const void *src, size_t len)
 {
 	if (!len)
 		return 0;
-	if (!dst || !dce_current || !dce_user_ok(dce_current->proc, dst, len))
+	if (!dst || !usable(dst, len))
 		return -EFAULT;
 	return guarded_copy((void *)(uintptr_t)dst, src, len);
 }

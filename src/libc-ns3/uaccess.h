@@ -37,6 +37,12 @@ long dce_string_from_user(char *buf, size_t max, uint64_t src);
  * EFAULT). Accesses through it are covered by the system call's fix-up. */
 void *dce_user_ptr(uint64_t addr, size_t len);
 
+/* Let the calling thread's copies use buf (dce's own memory) where they expect
+ * user memory, until dce_uaccess_allow(t, NULL, 0): for a call that gathers a
+ * program's iovecs into one buffer and hands it to code written for user buffers.
+ * Only that range is exempt, so user pointers met meanwhile are still checked. */
+void dce_uaccess_allow(struct dce_thread *t, const void *buf, size_t len);
+
 /* The system call entry's gate: checks every pointer argument the table of
  * system calls describes (uaccess_table.c) and clamps buffer lengths to the
  * caller's memory. 0 or -EFAULT. */

@@ -556,7 +556,9 @@ static long do_sendmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 		free(buf);
 		return err;
 	}
+	dce_uaccess_allow(t, buf, len); /* the gathered iovecs, passed on as a user buffer */
 	long r = do_send(t, sk, buf, len, flags, (uint64_t)m->msg_name, m->msg_name ? (long)m->msg_namelen : 0, &meta);
+	dce_uaccess_allow(t, NULL, 0);
 	txmeta_free(&meta);
 	free(buf);
 	return r;
@@ -659,7 +661,9 @@ static long do_recvmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 	memset(&ss, 0, sizeof ss);
 	struct dce_rxmeta meta = { 0 };
 	meta.ttl = meta.tos = -1;
+	dce_uaccess_allow(t, buf, len); /* filled for the iovecs, as a user buffer */
 	long r = sk->ops->recv(t, sk, buf, len, flags, &ss, &sl, &meta);
+	dce_uaccess_allow(t, NULL, 0);
 	if (r < 0) {
 		free(buf);
 		free(meta.files);

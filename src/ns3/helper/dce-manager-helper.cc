@@ -45,7 +45,7 @@ FinishRun ()
 } // namespace
 
 DceManagerHelper::DceManagerHelper ()
-    : m_outputDirectory ("."), m_clockQuantum (1000), m_stack (kNs3Stack)
+    : m_outputDirectory ("."), m_clockQuantum (1000), m_confine (-1), m_stack (kNs3Stack)
 {
 }
 
