@@ -1,6 +1,7 @@
 /* signal.c - virtual signals: actions, masks, sending, and delivery on the way back
  * to the program (a frame is built on the program's stack, as Linux does). */
 #include "../core/kernel.h"
+#include "uaccess.h"
 #include "../core/sim.h"
 #include "syscalls.h"
 #include "timespec.h"
@@ -213,6 +214,12 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 			sp = hi;
 	}
 	sp = ((sp - sizeof(struct sigframe)) & ~63UL) - 8; /* as after a call: rsp+8 aligned */
+	if (!dce_user_ok(p, sp, sizeof(struct sigframe))) {
+		/* an alternate stack (or stack) that is not the program's memory: Linux cannot
+		 * write the frame either and kills with SIGSEGV */
+		dce_process_fatal(p, "killed by SIGSEGV (no room for a signal frame on its stack)");
+		dce_process_exit(p, 0, SIGSEGV);
+	}
 	struct sigframe *f = (struct sigframe *)sp;
 	memset(f, 0, sizeof *f);
 	f->pretcode = sa->restorer;

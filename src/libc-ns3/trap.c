@@ -108,6 +108,12 @@ void dce_trap(ucontext_t *uc)
 	greg_t *g = uc->uc_mcontext.gregs;
 	t->uc = uc;
 	long nr = g[REG_RAX];
+	if (!dce_user_ok(t->proc, (uintptr_t)uc, sizeof *uc)) {
+		/* its stack pointer named memory that is not its own (the trap frame went
+		 * there): end it before dce trusts anything in that frame */
+		dce_process_fatal(t->proc, "killed by SIGSEGV (stack pointer outside its memory at a system call)");
+		dce_process_exit(t->proc, 0, SIGSEGV);
+	}
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = serve(t, nr, g);
