@@ -38,6 +38,11 @@ dce_sim_schedule (uint64_t delay_ns, uint32_t node, dce_sim_fn fn, void *arg)
 {
   Pending &p = pending ();
   uint64_t id = p.next++;
+  // ns-3 time is a signed 64-bit count of ns: a delay past it would wrap into the
+  // past and break the event queue's order. Anything beyond ~146 years waits there.
+  const uint64_t maxDelay = (uint64_t)INT64_MAX / 2;
+  if (delay_ns > maxDelay)
+    delay_ns = maxDelay;
   (void)node; // ScheduleWithContext returns no EventId; node ids show in dce's own logs
   p.events[id] = ns3::Simulator::Schedule (ns3::NanoSeconds (delay_ns), &Fire, id, fn, arg);
   return id;
