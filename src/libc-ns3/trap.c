@@ -108,6 +108,8 @@ void dce_trap(ucontext_t *uc)
 	greg_t *g = uc->uc_mcontext.gregs;
 	t->uc = uc;
 	long nr = g[REG_RAX];
+	dce_entries++;
+	dce_time_syscall_cost(t); /* may sleep: time moves before the call is served */
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = serve(t, nr, g);

@@ -45,7 +45,8 @@ FinishRun ()
 } // namespace
 
 DceManagerHelper::DceManagerHelper ()
-    : m_outputDirectory ("."), m_clockQuantum (1000), m_stack (kNs3Stack)
+    : m_outputDirectory ("."), m_clockQuantum (1000), m_syscallCost (1000),
+      m_syscallCostSlice (1000000), m_cpuWatchdog (1000000000), m_stack (kNs3Stack)
 {
 }
 
@@ -78,8 +79,25 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
         refuse ("clock quantum " + std::to_string (ns) + " ns is outside 1 ns to 1 s");
       m_clockQuantum = ns;
     }
+  else if (name == "SyscallCost" || name == "SyscallCostSlice" || name == "CpuWatchdog")
+    {
+      // nanoseconds (0 turns the mechanism off) as a UintegerValue or a TimeValue
+      uint64_t ns = 0;
+      if (const UintegerValue *u = dynamic_cast<const UintegerValue *> (&value))
+        ns = u->Get ();
+      else if (const TimeValue *t = dynamic_cast<const TimeValue *> (&value))
+        {
+          if (t->Get ().IsStrictlyNegative ())
+            refuse ("takes a time of 0 or more");
+          ns = (uint64_t)t->Get ().GetNanoSeconds ();
+        }
+      else
+        refuse ("takes a UintegerValue (nanoseconds) or a TimeValue");
+      (name == "SyscallCost" ? m_syscallCost : name == "SyscallCostSlice" ? m_syscallCostSlice : m_cpuWatchdog) = ns;
+    }
   else
-    refuse ("unknown attribute (known: OutputDirectory, ClockQuantum)");
+    refuse ("unknown attribute (known: OutputDirectory, ClockQuantum, SyscallCost, SyscallCostSlice, "
+            "CpuWatchdog)");
 }
 
 void
@@ -117,6 +135,8 @@ DceManagerHelper::Init ()
   uint64_t seed = ((uint64_t)RngSeedManager::GetSeed () << 32) ^ RngSeedManager::GetRun ();
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
+  dce_set_syscall_cost (m_syscallCost, m_syscallCostSlice);
+  NS_ABORT_MSG_IF (dce_set_cpu_watchdog (m_cpuWatchdog) != 0, "dce: cannot set the CPU watchdog");
   Simulator::ScheduleDestroy (&FinishRun);
   // before the first program starts, once the scenario has assigned addresses
   Simulator::ScheduleWithContext (0xffffffff, Seconds (0), &DceManagerHelper::WriteNameFiles);

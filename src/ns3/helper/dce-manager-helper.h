@@ -20,7 +20,13 @@ class DceManagerHelper
 public:
   DceManagerHelper ();
   /** Attributes: "OutputDirectory" (string, default "."), "ClockQuantum" (ns a
-   * busy-waiting program advances time by per 100 clock reads, default 1000). */
+   * busy-waiting program advances time by per 100 clock reads, default 1000),
+   * "SyscallCost" (simulated ns each system call costs, default 1000; 0: none),
+   * "SyscallCostSlice" (owed costs are slept off in slices of this many ns,
+   * default 1000000), "CpuWatchdog" (ns of host CPU a program may run without a
+   * system call before it is preempted and charged that time, default 1e9; 0:
+   * never; where it preempts is not deterministic). All UintegerValue except
+   * OutputDirectory; set them before Install. */
   void SetAttribute (std::string name, const AttributeValue &value);
   /** Select the socket layer: "ns3::Ns3SocketFdFactory" (default: ns-3's own
    * stack, installed by the scenario with InternetStackHelper) or
@@ -53,6 +59,9 @@ private:
   static void WriteNameFiles ();
   std::string m_outputDirectory;
   uint64_t m_clockQuantum;
+  uint64_t m_syscallCost;
+  uint64_t m_syscallCostSlice;
+  uint64_t m_cpuWatchdog;
   std::string m_stack;
 };
 

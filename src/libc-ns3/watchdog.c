@@ -1,0 +1,128 @@
+/* watchdog.c - preempting a program that runs without entering dce.
+ *
+ * A loop with no system call never gives control back: simulated time stands
+ * still and the run freezes. This machine's kernel offers no retired-instruction
+ * or branch counter (perf_event_open of hardware events: ENOENT), so preemption
+ * cannot be tied to the program's own progress. Instead a timer on the host
+ * thread's CPU clock ticks every tenth of the budget; a tick that finds the same
+ * program still running since it last entered dce, for a whole budget, preempts
+ * it: the thread sleeps for the host CPU time it used, then resumes where it was.
+ * Where it is preempted depends on the host, so this fallback is not
+ * deterministic; a program that makes system calls is never preempted. */
+#include "../core/kernel.h"
+#include "../core/sim.h"
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WATCHDOG_SIGNAL SIGVTALRM
+#define FP_XSTATE_MAGIC1 0x46505853U
+
+uint64_t dce_entries;
+extern volatile unsigned char dce_in_user;
+extern uint64_t dce_user_fs;
+extern char dce_sigsys_entry[], dce_exempt_end[], dce_hook_entry[], dce_hook_entry_end[];
+void dce_watchdog_entry(int, siginfo_t *, void *);
+
+static timer_t timer;
+static int have_timer;
+static uint64_t tick_ns, budget_ns;
+static uint64_t seen_entries; /* dce_entries at the last tick */
+static uint64_t spun_ns;      /* host CPU the running program used since */
+
+/* dce's own entry and exit paths run with dce_in_user set for a few instructions. */
+static int in_boundary_code(uintptr_t rip)
+{
+	return (rip >= (uintptr_t)dce_sigsys_entry && rip < (uintptr_t)dce_exempt_end + 2) ||
+	       (rip >= (uintptr_t)dce_hook_entry && rip < (uintptr_t)dce_hook_entry_end);
+}
+
+int dce_watchdog_arm(uint64_t budget)
+{
+	budget_ns = budget;
+	tick_ns = budget / 10 > 1000000 ? budget / 10 : 1000000;
+	if (!have_timer) {
+		if (!budget)
+			return 0;
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = dce_watchdog_entry;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART; /* dce's host calls go on */
+		if (sigaction(WATCHDOG_SIGNAL, &sa, NULL))
+			return -errno;
+		struct sigevent ev;
+		memset(&ev, 0, sizeof ev);
+		ev.sigev_notify = SIGEV_THREAD_ID;
+		ev.sigev_signo = WATCHDOG_SIGNAL;
+		ev._sigev_un._tid = (pid_t)syscall(SYS_gettid); /* sigev_notify_thread_id */
+		if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &timer))
+			return -errno;
+		have_timer = 1;
+	}
+	struct itimerspec its;
+	memset(&its, 0, sizeof its);
+	if (budget) {
+		its.it_value.tv_sec = (time_t)(tick_ns / 1000000000ULL);
+		its.it_value.tv_nsec = (long)(tick_ns % 1000000000ULL);
+		its.it_interval = its.it_value;
+	}
+	return timer_settime(timer, 0, &its, NULL) ? -errno : 0;
+}
+
+/* The preempted context goes where a SIGSYS frame would be, below the program's
+ * red zone: the host alternate stack it arrived on is shared by every fiber. The
+ * whole extended FPU state is kept (the program may be in the middle of AVX code). */
+static ucontext_t *move_to_user_stack(const ucontext_t *uc)
+{
+	const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
+	size_t fpsize = 512;
+	if (fp) {
+		uint32_t sw[2];
+		memcpy(sw, fp + 464, sizeof sw); /* magic1, extended_size */
+		if (sw[0] == FP_XSTATE_MAGIC1 && sw[1] > 512 && sw[1] < 64 * 1024)
+			fpsize = sw[1];
+	}
+	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP] - 128;
+	sp = (sp - fpsize) & ~63UL;
+	unsigned char *fpcopy = (unsigned char *)sp;
+	sp = (sp - sizeof(ucontext_t)) & ~63UL;
+	ucontext_t *copy = (ucontext_t *)sp;
+	memcpy(copy, uc, sizeof *copy);
+	if (fp) {
+		memcpy(fpcopy, fp, fpsize);
+		copy->uc_mcontext.fpregs = (fpregset_t)fpcopy;
+	}
+	return copy;
+}
+
+/* From watchdog_entry.S on the fiber's kernel stack with the host FS base, when
+ * the tick interrupted simulated code. Returns the context to resume. */
+ucontext_t *dce_watchdog_tick(ucontext_t *uc)
+{
+	struct dce_thread *t = dce_current;
+	if (!t || !budget_ns || in_boundary_code((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]))
+		return uc;
+	if (dce_entries != seen_entries) {
+		seen_entries = dce_entries;
+		spun_ns = 0;
+	}
+	spun_ns += tick_ns;
+	if (spun_ns < budget_ns)
+		return uc;
+	uint64_t charge = spun_ns;
+	spun_ns = 0;
+	ucontext_t *u = move_to_user_stack(uc);
+	t->uc = u;
+	t->last_nr = -1; /* not in a system call: nothing to restart */
+	if (dce_world.trace)
+		fprintf(dce_world.err, "[%u %d %.3f] preempted after %.3f s of host CPU without a system call\n",
+		        t->proc->node->id, t->tid, dce_sim_now() / 1e9, charge / 1e9);
+	dce_thread_block(t, (int64_t)charge);
+	dce_signal_deliver(t, u);
+	t->uc = NULL;
+	dce_user_fs = t->user_fs;
+	return u;
+}
