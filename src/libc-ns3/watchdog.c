@@ -24,7 +24,6 @@
 uint64_t dce_entries;
 extern volatile unsigned char dce_in_user;
 extern uint64_t dce_user_fs;
-extern char dce_sigsys_entry[], dce_exempt_end[], dce_hook_entry[], dce_hook_entry_end[];
 void dce_watchdog_entry(int, siginfo_t *, void *);
 
 static timer_t timer;
@@ -32,13 +31,6 @@ static int have_timer;
 static uint64_t tick_ns, budget_ns;
 static uint64_t seen_entries; /* dce_entries at the last tick */
 static uint64_t spun_ns;      /* host CPU the running program used since */
-
-/* dce's own entry and exit paths run with dce_in_user set for a few instructions. */
-static int in_boundary_code(uintptr_t rip)
-{
-	return (rip >= (uintptr_t)dce_sigsys_entry && rip < (uintptr_t)dce_exempt_end + 2) ||
-	       (rip >= (uintptr_t)dce_hook_entry && rip < (uintptr_t)dce_hook_entry_end);
-}
 
 int dce_watchdog_arm(uint64_t budget)
 {
@@ -99,11 +91,11 @@ static ucontext_t *move_to_user_stack(const ucontext_t *uc)
 }
 
 /* From watchdog_entry.S on the fiber's kernel stack with the host FS base, when
- * the tick interrupted simulated code. Returns the context to resume. */
+ * the tick interrupted a program's own code. Returns the context to resume. */
 ucontext_t *dce_watchdog_tick(ucontext_t *uc)
 {
 	struct dce_thread *t = dce_current;
-	if (!t || !budget_ns || in_boundary_code((uintptr_t)uc->uc_mcontext.gregs[REG_RIP]))
+	if (!t || !budget_ns)
 		return uc;
 	if (dce_entries != seen_entries) {
 		seen_entries = dce_entries;
