@@ -6,6 +6,12 @@
 . "$(dirname "$0")/../lib.sh"
 build_once
 P=$PROGS
+# A regression here freezes the run: bound every run (the signal tests below use
+# the binary itself, as they signal it).
+printf '#!/bin/sh\nexec timeout -s KILL 300 "%s" "$@"\n' "$DCE_RUN" >"$SCRATCH/dce-run"
+chmod +x "$SCRATCH/dce-run"
+REAL_DCE_RUN=$DCE_RUN
+DCE_RUN=$SCRATCH/dce-run
 
 # --- the per-call cost: exact and deterministic -------------------------------------
 run_dce cost "0: $P/call-loop getpid 10000" "1: $P/call-loop mixed 20000"
@@ -48,7 +54,7 @@ check "per-process stop ends yes at its time" \
 	grep -Eq '^0 +1000 +SIGKILL +0\.000000000 +0\.050000000 ' "$OUT/exitprocs"
 
 # --- programs without any system call: the CPU watchdog -------------------------------
-native=$("$P/spin" 100000000)
+native=$("$P/spin" 100000000 2>/dev/null)
 run_dce spin --cpu-watchdog 50ms "0: $P/spin 100000000" "1: sh -c 'sleep 0.1; echo done'"
 check "a computing program is preempted invisibly: the same result as natively" \
 	grep -qx "$native" "$(stdout_of 0 1000)"
@@ -73,7 +79,7 @@ check "--cpu-watchdog 0 is accepted" [ "$RC" = 0 ]
 # --- SIGINT, SIGTERM, SIGHUP to dce end the run with its outputs ----------------------
 for sig in INT TERM HUP; do
 	OUT=$SCRATCH/sig$sig
-	"$DCE_RUN" --out "$OUT" --map "$P" --cpu-watchdog 50ms "0: sleep 100" "1: $P/spin forever" \
+	"$REAL_DCE_RUN" --out "$OUT" --map "$P" --cpu-watchdog 50ms "0: sleep 100" "1: $P/spin forever" \
 		"2: sh -c 'echo started; sleep 50'" "3: true" >"$SCRATCH/sig$sig.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do [ -s "$OUT/files-2/var/log/1000/stdout" ] && break; sleep 0.1; done
@@ -97,7 +103,7 @@ done
 # --- bad options: one clear line ------------------------------------------------------
 run_dce badcost --syscall-cost fast "0: true"
 check "a bad --syscall-cost is refused with a clear line" \
-	grep -qx "dce-run: bad --syscall-cost time 'fast' (e.g. 1us, 500ns, 0)" "$SCRATCH/badcost.log"
+	grep -q "^dce-run: bad --syscall-cost time .*fast" "$SCRATCH/badcost.log"
 check "... and exit status 2" [ "$RC" = 2 ]
 run_dce badwd --cpu-watchdog "" "0: true"
 check "an empty --cpu-watchdog is refused" [ "$RC" = 2 ]
