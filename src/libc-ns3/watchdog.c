@@ -12,6 +12,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include <errno.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -106,14 +107,26 @@ ucontext_t *dce_watchdog_tick(ucontext_t *uc)
 		return uc;
 	uint64_t charge = spun_ns;
 	spun_ns = 0;
+	/* the program's stack may be unusable: like Linux when it cannot write a
+	 * signal frame, the process dies of SIGSEGV (not dce) */
+	sigjmp_buf fixup;
+	if (sigsetjmp(fixup, 0)) {
+		t->fault_fixup = NULL;
+		dce_process_fatal(t->proc, "killed by SIGSEGV (its stack could not hold its context when preempted)");
+		dce_process_exit(t->proc, 0, SIGSEGV);
+	}
+	t->fault_fixup = &fixup;
 	ucontext_t *u = move_to_user_stack(uc);
+	t->fault_fixup = NULL;
 	t->uc = u;
 	t->last_nr = -1; /* not in a system call: nothing to restart */
 	if (dce_world.trace)
 		fprintf(dce_world.err, "[%u %d %.3f] preempted after %.3f s of host CPU without a system call\n",
 		        t->proc->node->id, t->tid, dce_sim_now() / 1e9, charge / 1e9);
 	dce_thread_block(t, (int64_t)charge);
+	t->fault_fixup = &fixup;
 	dce_signal_deliver(t, u);
+	t->fault_fixup = NULL;
 	t->uc = NULL;
 	dce_user_fs = t->user_fs;
 	return u;
