@@ -11,6 +11,7 @@
  * deterministic; a program that makes system calls is never preempted. */
 #include "../core/kernel.h"
 #include "../core/sim.h"
+#include "uaccess.h"
 #include <errno.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -67,7 +68,8 @@ int dce_watchdog_arm(uint64_t budget)
 
 /* The preempted context goes where a SIGSYS frame would be, below the program's
  * red zone: the host alternate stack it arrived on is shared by every fiber. The
- * whole extended FPU state is kept (the program may be in the middle of AVX code). */
+ * whole extended FPU state is kept (the program may be in the middle of AVX code).
+ * NULL when that is not the process's own writable memory. */
 static ucontext_t *move_to_user_stack(const ucontext_t *uc)
 {
 	const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
@@ -78,17 +80,18 @@ static ucontext_t *move_to_user_stack(const ucontext_t *uc)
 		if (sw[0] == FP_XSTATE_MAGIC1 && sw[1] > 512 && sw[1] < 64 * 1024)
 			fpsize = sw[1];
 	}
-	uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP] - 128;
-	sp = (sp - fpsize) & ~63UL;
-	unsigned char *fpcopy = (unsigned char *)sp;
-	sp = (sp - sizeof(ucontext_t)) & ~63UL;
-	ucontext_t *copy = (ucontext_t *)sp;
-	memcpy(copy, uc, sizeof *copy);
-	if (fp) {
-		memcpy(fpcopy, fp, fpsize);
-		copy->uc_mcontext.fpregs = (fpregset_t)fpcopy;
-	}
-	return copy;
+	uint64_t sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP] - 128;
+	uint64_t fpcopy = (sp - fpsize) & ~63UL;
+	uint64_t copy = (fpcopy - sizeof(ucontext_t)) & ~63UL;
+	if (copy > sp) /* wrapped below 0 */
+		return NULL;
+	ucontext_t tmp;
+	memcpy(&tmp, uc, sizeof tmp);
+	if (fp)
+		tmp.uc_mcontext.fpregs = (fpregset_t)(uintptr_t)fpcopy;
+	if ((fp && dce_copy_to_user(fpcopy, fp, fpsize)) || dce_copy_to_user(copy, &tmp, sizeof tmp))
+		return NULL;
+	return (ucontext_t *)(uintptr_t)copy;
 }
 
 /* From watchdog_entry.S on the fiber's kernel stack with the host FS base, when
@@ -107,23 +110,23 @@ ucontext_t *dce_watchdog_tick(ucontext_t *uc)
 		return uc;
 	uint64_t charge = spun_ns;
 	spun_ns = 0;
-	/* the program's stack may be unusable: like Linux when it cannot write a
-	 * signal frame, the process dies of SIGSEGV (not dce) */
-	sigjmp_buf fixup;
-	if (sigsetjmp(fixup, 0)) {
-		t->fault_fixup = NULL;
-		dce_process_fatal(t->proc, "killed by SIGSEGV (its stack could not hold its context when preempted)");
+	ucontext_t *u = move_to_user_stack(uc);
+	if (!u) { /* like Linux when it cannot write a signal frame */
+		dce_process_fatal(t->proc, "killed by SIGSEGV (its stack cannot hold its context when preempted)");
 		dce_process_exit(t->proc, 0, SIGSEGV);
 	}
-	t->fault_fixup = &fixup;
-	ucontext_t *u = move_to_user_stack(uc);
-	t->fault_fixup = NULL;
 	t->uc = u;
 	t->last_nr = -1; /* not in a system call: nothing to restart */
 	if (dce_world.trace)
 		fprintf(dce_world.err, "[%u %d %.3f] preempted after %.3f s of host CPU without a system call\n",
 		        t->proc->node->id, t->tid, dce_sim_now() / 1e9, charge / 1e9);
 	dce_thread_block(t, (int64_t)charge);
+	sigjmp_buf fixup; /* as trap.c's delivery: a frame that faults kills the process */
+	if (sigsetjmp(fixup, 0)) {
+		t->fault_fixup = NULL;
+		dce_process_fatal(t->proc, "killed by SIGSEGV (signal frame could not be written)");
+		dce_process_exit(t->proc, 0, SIGSEGV);
+	}
 	t->fault_fixup = &fixup;
 	dce_signal_deliver(t, u);
 	t->fault_fixup = NULL;

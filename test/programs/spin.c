@@ -1,5 +1,7 @@
 /* spin: computes without any system call, the case the CPU watchdog preempts.
  *   spin forever    never returns
+ *   spin badstack   spins with a stack pointer of 0: preempting it cannot save
+ *                   its context on its stack
  *   spin N          N rounds of integer and floating-point work, then prints the
  *                   result (the same as natively: preemption must be invisible)
  *                   and the simulated time the work took */
@@ -14,6 +16,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "forever"))
 		for (;;)
 			sink++;
+	if (argc > 1 && !strcmp(argv[1], "badstack"))
+		__asm__ volatile("xorl %%esp, %%esp\n1: jmp 1b" ::: "memory");
 	long n = argc > 1 ? atol(argv[1]) : 100000000;
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
