@@ -109,7 +109,6 @@ void dce_trap(ucontext_t *uc)
 	t->uc = uc;
 	long nr = g[REG_RAX];
 	dce_entries++;
-	dce_time_syscall_cost(t); /* may sleep: time moves before the call is served */
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = serve(t, nr, g);
@@ -119,6 +118,7 @@ void dce_trap(ucontext_t *uc)
 		        (long long)g[REG_RSI], (long long)g[REG_RDX], r);
 	if (r != DCE_SYSCALL_NORETURN)
 		g[REG_RAX] = r;
+	dce_time_syscall_cost(t); /* may sleep: time moves once the call is done */
 	deliver_signals(t, uc);
 	t->uc = NULL;
 	dce_user_fs = t->user_fs;
