@@ -1,6 +1,7 @@
 // dce-run - run stock programs on simulated nodes from the command line.
 //
-//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--linux] [--check] [--no-confine] SPEC...
+//   dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--syscall-cost TIME]
+//           [--cost-slice TIME] [--cpu-watchdog TIME] [--linux] [--check] [--no-confine] SPEC...
 //   SPEC:   "[NODE][@TIME][ key=value...]: program arg..."
 //   keys:   stdin=HOSTFILE  stack=SIZE  stop=TIME  env=NAME=VALUE (repeatable)
 //
@@ -53,6 +54,11 @@ Usage (FILE *f)
                 "  --seed N: 0 to 18446744073709551615 (default 1); --quantum NS: 1 to 1000000000 (default 1000)\n"
                 "  --stop TIME: end the simulation then (after 0; every process must start before it)\n"
                 "  --map HOSTPATH: make a host file or directory visible read-only in every node\n"
+                "  --syscall-cost TIME: simulated time each system call costs (default 1us; 0: none)\n"
+                "  --cost-slice TIME: owed call costs are slept off in slices this long (default 1ms)\n"
+                "  --cpu-watchdog TIME: host CPU a program may use without a system call before it is\n"
+                "           preempted and charged that time (default 1s; 0: never; not deterministic)\n"
+                "  SIGINT/SIGTERM/SIGHUP: end the run, write every output, exit with 128+signal\n"
                 "  --linux: every node runs its own Linux kernel (the kernel library, advanced mode;\n"
                 "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-6.1.so): sockets, ip, sysctl\n"
                 "           and /proc/sys are the node's kernel's (loopback only: dce-run has no links)\n"
@@ -361,6 +367,7 @@ struct Options
 {
   std::string out = ".";
   uint64_t seed = 1, stop = 0, quantum = 1000;
+  uint64_t syscallCost = 1000, costSlice = 1000000, cpuWatchdog = 1000000000;
   bool haveStop = false, linuxStack = false, check = false;
   int confine = -1; // --confine 1, --no-confine 0, else dce's default
   std::vector<Spec> specs;
@@ -399,7 +406,8 @@ ParseArgs (int argc, char **argv, Options *o, std::string *err)
           inlineValue = true;
         }
       bool takesValue = name == "--out" || name == "-o" || name == "--seed" || name == "--stop" ||
-                        name == "--map" || name == "--quantum";
+                        name == "--map" || name == "--quantum" || name == "--syscall-cost" ||
+                        name == "--cost-slice" || name == "--cpu-watchdog";
       if (name == "--")
         {
           dashdash = true;
@@ -459,6 +467,17 @@ ParseArgs (int argc, char **argv, Options *o, std::string *err)
           if (!ParseUint (value, 1, kMaxQuantum, &o->quantum))
             {
               *err = "bad --quantum " + Show (value) + " (nanoseconds, 1 to 1000000000)";
+              return 2;
+            }
+        }
+      else if (name == "--syscall-cost" || name == "--cost-slice" || name == "--cpu-watchdog")
+        {
+          uint64_t *to = name == "--syscall-cost" ? &o->syscallCost
+                         : name == "--cost-slice" ? &o->costSlice
+                                                  : &o->cpuWatchdog;
+          if (!ParseTime (value, to))
+            {
+              *err = "bad " + name + " time " + Show (value) + " (" + kTimeRange + "; 0 turns it off)";
               return 2;
             }
         }
@@ -530,6 +549,9 @@ main (int argc, char **argv)
   if (dce_init (o.out.c_str (), o.seed))
     return 1;
   dce_set_clock_quantum (o.quantum);
+  dce_set_syscall_cost (o.syscallCost, o.costSlice);
+  if (int r = dce_set_cpu_watchdog (o.cpuWatchdog))
+    std::fprintf (stderr, "dce-run: cannot set the CPU watchdog: %s\n", std::strerror (-r));
   dce_stop_when_done (1);
   for (auto &m : o.maps)
     dce_map_host_path (m.c_str ());

@@ -49,5 +49,14 @@ int dce_debug_pid(void);
 void dce_stop_when_done(int on);
 /* Time a busy-waiting program advances per clock read after many reads (ns). */
 void dce_set_clock_quantum(uint64_t ns);
+/* Simulated time each system call costs (default 1000 ns; 0: none). A thread
+ * sleeps its owed cost once it reaches slice_ns (default 1 ms); owed cost is
+ * dropped when the thread waits while simulated time passes. Deterministic. */
+void dce_set_syscall_cost(uint64_t cost_ns, uint64_t slice_ns);
+/* A program running this much host CPU time without a system call is preempted
+ * and sleeps that long in simulated time (default 1 s; 0: never). A fallback for
+ * loops without system calls; where it preempts depends on the host. Returns 0
+ * or -errno if the host timer cannot be set. */
+int dce_set_cpu_watchdog(uint64_t budget_ns);
 
 #endif

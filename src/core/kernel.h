@@ -76,6 +76,7 @@ struct dce_thread {
 	uint64_t sigpending;
 	stack_t altstack;
 	int clock_reads;           /* consecutive clock reads without blocking */
+	uint64_t cpu_debt_ns;      /* system call cost not yet slept off (time.c) */
 	uint64_t copy_debt_ps;     /* Linux-stack copying not yet slept off (ksock.c) */
 	struct dce_waiter *waits;  /* wait queues this thread is on */
 	void *futex_wait;          /* its futex waiter while in FUTEX_WAIT */
@@ -158,6 +159,11 @@ struct dce_world {
 	char *out_dir;
 	uint64_t seed;
 	uint64_t clock_quantum;
+	uint64_t syscall_cost;        /* simulated ns each system call costs (time.c) */
+	uint64_t cost_slice;          /* owed cost is slept off once it reaches this */
+	uint64_t cpu_watchdog;        /* host CPU ns a program may run without a call */
+	struct dce_process **procv;   /* the same processes, for the output tables */
+	size_t nprocv, procv_cap;
 	uint64_t epoch_ns;            /* CLOCK_REALTIME at simulated time 0 */
 	struct dce_node *nodes;
 	struct dce_process *procs;    /* every process ever created, in creation order */
@@ -203,6 +209,11 @@ void dce_report_unknown_syscall(struct dce_process *p, long nr);
 int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[], char *const envp[]);
 struct dce_process *dce_process_find(struct dce_node *n, int pid);
 void dce_thread_enter_user(struct dce_thread *t) __attribute__((noreturn));
+/* End the run now (a signal to dce, an internal fault): write exitprocs and every
+ * process's status, running ones as "running: <why> at <simulated time>". Uses no
+ * malloc and no stdio, so it may run in a signal handler that interrupted dce.
+ * Returns; the caller exits. */
+void dce_run_emergency_end(const char *why);
 
 /* fd.c */
 struct dce_fdtable *dce_fdtable_new(void);
@@ -224,6 +235,15 @@ unsigned long dce_mm_private_kb(struct dce_process *p);
 
 /* time.c */
 uint64_t dce_time_realtime_ns(void);
+/* At every system call entry: charge its cost, sleeping once enough is owed. */
+void dce_time_syscall_cost(struct dce_thread *t);
+
+/* watchdog.c (libc-ns3): preempting programs that run without system calls */
+extern uint64_t dce_entries;  /* times simulated code entered dce: traps, switches */
+int dce_watchdog_arm(uint64_t budget_ns);
+
+/* shutdown.c: SIGINT, SIGTERM and SIGHUP to dce end the run with its outputs */
+void dce_shutdown_init(void);
 
 /* random.c */
 #define DCE_RANDOM_NODE 0   /* purposes of dce_random_key */

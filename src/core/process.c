@@ -69,6 +69,9 @@ int dce_init(const char *out_dir, uint64_t seed)
 	dce_world.memstat = getenv("DCE_MEMSTAT") && atoi(getenv("DCE_MEMSTAT"));
 	dce_world.seed = seed;
 	dce_world.clock_quantum = 1000; /* 1 us per 100 reads in a row */
+	dce_world.syscall_cost = 1000;  /* 1 us per call: a short call and the code around it */
+	dce_world.cost_slice = 1000000; /* slept off per 1 ms owed: ~1000 calls in a row */
+	dce_world.cpu_watchdog = 1000000000; /* 1 s of host CPU without a system call */
 	dce_world.epoch_ns = 1262304000ULL * 1000000000ULL; /* 2010-01-01 00:00:00 UTC */
 	if (mkdirs(out_dir)) {
 		fprintf(stderr, "dce: cannot create output directory %s: %s\n", out_dir, strerror(errno));
@@ -86,6 +89,9 @@ int dce_init(const char *out_dir, uint64_t seed)
 		return -1;
 	}
 	sigaltstack(NULL, &host_altstack);
+	if (dce_watchdog_arm(dce_world.cpu_watchdog))
+		fprintf(stderr, "dce: cannot arm the CPU watchdog; a loop without system calls will hang the run\n");
+	dce_shutdown_init();
 	struct rlimit { unsigned long cur, max; } rl;
 	if (syscall(SYS_getrlimit, 7 /* RLIMIT_NOFILE */, &rl) == 0) {
 		rl.cur = rl.max;
@@ -95,6 +101,18 @@ int dce_init(const char *out_dir, uint64_t seed)
 }
 
 void dce_set_clock_quantum(uint64_t ns) { dce_world.clock_quantum = ns; }
+
+void dce_set_syscall_cost(uint64_t cost_ns, uint64_t slice_ns)
+{
+	dce_world.syscall_cost = cost_ns;
+	dce_world.cost_slice = slice_ns;
+}
+
+int dce_set_cpu_watchdog(uint64_t budget_ns)
+{
+	dce_world.cpu_watchdog = budget_ns;
+	return dce_watchdog_arm(budget_ns);
+}
 void dce_stop_when_done(int on) { dce_world.stop_when_done = on; }
 
 int dce_map_host_path(const char *prefix)
@@ -167,6 +185,15 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	while (*pp)
 		pp = &(*pp)->next_all;
 	*pp = p;
+	if (dce_world.nprocv == dce_world.procv_cap) { /* grown here: the outputs need no malloc */
+		size_t cap = dce_world.procv_cap ? dce_world.procv_cap * 2 : 64;
+		struct dce_process **v = realloc(dce_world.procv, cap * sizeof *v);
+		if (!v)
+			abort();
+		dce_world.procv = v;
+		dce_world.procv_cap = cap;
+	}
+	dce_world.procv[dce_world.nprocv++] = p;
 	dce_world.live++;
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/var/log/%d", node->root, p->pid);
@@ -256,14 +283,17 @@ static void fmt_time(char *buf, size_t len, uint64_t ns)
 	         (unsigned long long)(ns % 1000000000ULL));
 }
 
-static void write_status(struct dce_process *p)
+/* why: for a process still running, why the run ended (NULL: the simulation did) */
+static void write_status(struct dce_process *p, const char *why)
 {
 	char buf[8192], t0[32], t1[32];
 	fmt_time(t0, sizeof t0, p->start_ns);
 	fmt_time(t1, sizeof t1, p->end_ns);
 	int n = snprintf(buf, sizeof buf, "cmdline: %s\nnode: %u\npid: %d\nppid: %d\nstart: %s\nend: %s\n",
 	                 p->cmdline ? p->cmdline : "", p->node->id, p->pid, p->ppid, t0, t1);
-	if (p->state != DCE_P_ZOMBIE && p->state != DCE_P_REAPED)
+	if (p->state != DCE_P_ZOMBIE && p->state != DCE_P_REAPED && why)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "running: %s at %s\n", why, t1);
+	else if (p->state != DCE_P_ZOMBIE && p->state != DCE_P_REAPED)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "running: still running when the simulation ended\n");
 	else if (p->killed_by)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "killed: SIG%s (%d)\n", signame(p->killed_by), p->killed_by);
@@ -352,7 +382,7 @@ static void teardown(struct dce_process *p, int code, int sig)
 	dce_fixed_image_release(p);
 	if (code == 127 && !sig && !p->fatal)
 		report_loader_error(p);
-	write_status(p);
+	write_status(p, NULL);
 	/* children are adopted by nobody: they are reaped when they exit */
 	for (struct dce_process *c = dce_world.procs; c; c = c->next_all)
 		if (c->parent == p) {
@@ -698,30 +728,90 @@ int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[],
 	dce_thread_enter_user(t);
 }
 
-static int exitproc_cmp(const void *a, const void *b)
+static int exitproc_before(const struct dce_process *x, const struct dce_process *y)
 {
-	const struct dce_process *x = *(struct dce_process *const *)a, *y = *(struct dce_process *const *)b;
 	if (x->node->id != y->node->id)
-		return x->node->id < y->node->id ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+		return x->node->id < y->node->id;
+	return x->pid < y->pid;
 }
 
-int dce_finish(void)
+/* In place and without allocating (qsort may call malloc): heapsort by node, pid. */
+static void sort_procs(struct dce_process **v, size_t n)
 {
-	int n = 0, bad = 0;
-	for (struct dce_process *p = dce_world.procs; p; p = p->next_all)
-		n++;
-	struct dce_process **v = calloc((size_t)n + 1, sizeof *v);
-	n = 0;
-	for (struct dce_process *p = dce_world.procs; p; p = p->next_all)
-		v[n++] = p;
-	qsort(v, (size_t)n, sizeof *v, exitproc_cmp);
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/exitprocs", dce_world.out_dir);
-	FILE *f = fopen(path, "w");
-	if (f)
-		fprintf(f, "%-6s %-7s %-12s %-20s %-20s %s\n", "NODE", "PID", "EXIT", "START", "END", "CMDLINE");
-	for (int i = 0; i < n; i++) {
+	for (size_t end = n, start = n / 2;;) {
+		if (start > 0) {
+			start--;
+		} else {
+			if (end <= 1)
+				return;
+			end--;
+			struct dce_process *x = v[0];
+			v[0] = v[end];
+			v[end] = x;
+		}
+		for (size_t root = start, child; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && exitproc_before(v[child], v[child + 1]))
+				child++;
+			if (!exitproc_before(v[root], v[child]))
+				break;
+			struct dce_process *x = v[root];
+			v[root] = v[child];
+			v[child] = x;
+		}
+	}
+}
+
+/* A small buffered writer on a file descriptor: stdio may allocate and lock. */
+struct outbuf {
+	int fd;
+	size_t len;
+	char buf[4096];
+};
+
+static void out_flush(struct outbuf *o)
+{
+	size_t off = 0;
+	while (o->fd >= 0 && off < o->len) {
+		ssize_t w = write(o->fd, o->buf + off, o->len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	o->len = 0;
+}
+
+static void out_str(struct outbuf *o, const char *s)
+{
+	for (size_t n = strlen(s); n;) {
+		if (o->len == sizeof o->buf)
+			out_flush(o);
+		size_t k = sizeof o->buf - o->len < n ? sizeof o->buf - o->len : n;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+/* exitprocs and the status of every process still running; returns how many
+ * processes did not exit with status 0. why: as in write_status. */
+static int write_outputs(const char *why)
+{
+	int bad = 0;
+	struct dce_process **v = dce_world.procv;
+	size_t n = dce_world.nprocv;
+	sort_procs(v, n);
+	struct outbuf o = { .fd = -1 };
+	if (dce_world.out_dir) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/exitprocs", dce_world.out_dir);
+		o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
+	char line[160];
+	snprintf(line, sizeof line, "%-6s %-7s %-12s %-20s %-20s ", "NODE", "PID", "EXIT", "START", "END");
+	out_str(&o, line);
+	out_str(&o, "CMDLINE\n");
+	for (size_t i = 0; i < n; i++) {
 		struct dce_process *p = v[i];
 		char st[32], t0[32], t1[32];
 		if (p->state == DCE_P_ZOMBIE || p->state == DCE_P_REAPED) {
@@ -735,16 +825,27 @@ int dce_finish(void)
 			snprintf(st, sizeof st, "RUNNING");
 			p->end_ns = dce_sim_now();
 			bad++;
-			write_status(p);
+			write_status(p, why);
 		}
 		fmt_time(t0, sizeof t0, p->start_ns);
 		fmt_time(t1, sizeof t1, p->end_ns);
-		if (f)
-			fprintf(f, "%-6u %-7d %-12s %-20s %-20s %s\n", p->node->id, p->pid, st, t0, t1,
-			        p->cmdline ? p->cmdline : "");
+		snprintf(line, sizeof line, "%-6u %-7d %-12s %-20s %-20s ", p->node->id, p->pid, st, t0, t1);
+		out_str(&o, line);
+		out_str(&o, p->cmdline ? p->cmdline : "");
+		out_str(&o, "\n");
 	}
-	if (f)
-		fclose(f);
-	free(v);
+	out_flush(&o);
+	if (o.fd >= 0)
+		close(o.fd);
 	return bad;
+}
+
+int dce_finish(void)
+{
+	return write_outputs(NULL);
+}
+
+void dce_run_emergency_end(const char *why)
+{
+	write_outputs(why);
 }

@@ -35,6 +35,7 @@ void dce_thread_run(struct dce_thread *t)
 	dce_fixed_image_activate(t->proc);
 	t->state = DCE_T_RUNNING;
 	dce_current = t;
+	dce_entries++;
 	dce_vdso_enter(dce_sim_now());
 	dce_kstack_top = (uint64_t)dce_fiber_stack_top(&t->fiber);
 	dce_fiber_switch(&host_fiber, &t->fiber);
@@ -62,6 +63,7 @@ static void timeout_event(void *arg)
 
 int dce_thread_block(struct dce_thread *t, int64_t timeout_ns)
 {
+	uint64_t since = dce_sim_now();
 	t->state = DCE_T_BLOCKED;
 	t->wake_reason = 0;
 	t->clock_reads = 0;
@@ -73,6 +75,8 @@ int dce_thread_block(struct dce_thread *t, int64_t timeout_ns)
 		dce_sim_cancel(t->timer_event);
 		t->timer_event = 0;
 	}
+	if (dce_sim_now() > since)
+		t->cpu_debt_ns = 0; /* it waited while time passed (a zero-time yield does not count) */
 	return t->wake_reason;
 }
 

@@ -118,5 +118,7 @@ dce_hook_entry:
 	jmp *%rcx
 1:	movq %rbx, %rdi
 	jmp dce_enter_user
+	.globl dce_hook_entry_end          /* the watchdog never preempts in here */
+dce_hook_entry_end:
 	.size dce_hook_entry,.-dce_hook_entry
 	.section .note.GNU-stack,"",@progbits

@@ -202,7 +202,7 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 		dce_process_exit(p, 0, sig);
 	}
 	greg_t *g = uc->uc_mcontext.gregs;
-	if (g[REG_RAX] == -EINTR && (sa->flags & SA_RESTART) && !never_restarted(t->last_nr)) {
+	if (g[REG_RAX] == -EINTR && (sa->flags & SA_RESTART) && t->last_nr >= 0 && !never_restarted(t->last_nr)) {
 		g[REG_RAX] = t->last_nr; /* restart the call after the handler */
 		g[REG_RIP] -= 2;
 	}

@@ -46,6 +46,25 @@ void dce_time_busy_tick(struct dce_thread *t)
 	clock_read_cost(t);
 }
 
+/* Every system call costs simulated time, so that a loop of calls that never
+ * block (`yes > /dev/null`) still moves the clock and reaches its stop time. The
+ * cost is owed, not slept at once: a thread sleeps only when it owes a whole
+ * slice, which keeps the number of events small. Owed time is dropped when the
+ * thread waits while simulated time passes (sched.c): the model bounds how long
+ * a thread can run without time passing; it is not a CPU model. It depends only
+ * on the calls made, so runs stay deterministic. */
+void dce_time_syscall_cost(struct dce_thread *t)
+{
+	if (!dce_world.syscall_cost)
+		return;
+	t->cpu_debt_ns += dce_world.syscall_cost;
+	if (t->cpu_debt_ns < dce_world.cost_slice)
+		return;
+	uint64_t owed = t->cpu_debt_ns;
+	t->cpu_debt_ns = 0;
+	dce_thread_block(t, (int64_t)owed);
+}
+
 static uint64_t clock_ns(struct dce_thread *t, long clk)
 {
 	switch (clk) {

@@ -108,6 +108,7 @@ void dce_trap(ucontext_t *uc)
 	greg_t *g = uc->uc_mcontext.gregs;
 	t->uc = uc;
 	long nr = g[REG_RAX];
+	dce_entries++;
 	if (!dce_user_ok(t->proc, (uintptr_t)uc, sizeof *uc)) {
 		/* its stack pointer named memory that is not its own (the trap frame went
 		 * there): end it before dce trusts anything in that frame */
@@ -123,6 +124,7 @@ void dce_trap(ucontext_t *uc)
 		        (long long)g[REG_RSI], (long long)g[REG_RDX], r);
 	if (r != DCE_SYSCALL_NORETURN)
 		g[REG_RAX] = r;
+	dce_time_syscall_cost(t); /* may sleep: time moves once the call is done */
 	deliver_signals(t, uc);
 	t->uc = NULL;
 	dce_user_fs = t->user_fs;

@@ -41,16 +41,21 @@ struct uarg {
 	unsigned char kind, arg, len, optional;
 	unsigned short size;
 	unsigned char capped; /* arrays of at most UIO_MAXIOV elements */
+	unsigned char out;    /* the call writes it: it must be writable */
 };
 
 #define FIXED(i, n) { U_FIXED, (i), 0, 0, (n) }
 #define OPT(i, n) { U_FIXED, (i), 0, 1, (n) }
+#define OUT(i, n) { U_FIXED, (i), 0, 0, (n), 0, 1 }
+#define OPTOUT(i, n) { U_FIXED, (i), 0, 1, (n), 0, 1 }
 #define BUF(i, l) { U_BUF, (i), (l), 0, 0 }
+#define BUFOUT(i, l) { U_BUF, (i), (l), 0, 0, 0, 1 }
+#define ARRAYOUT(i, l, n) { U_ARRAY, (i), (l), 0, (n), 0, 1 }
 #define LEN(i, l) { U_LEN, (i), (l), 0, 0 }
 #define OPTLEN(i, l) { U_LEN, (i), (l), 1, 0 }
 #define ARRAY(i, l, n) { U_ARRAY, (i), (l), 0, (n) }
 #define IOVECS(i, l, n) { U_ARRAY, (i), (l), 0, (n), 1 }
-#define FDSET(i, l) { U_FDSET, (i), (l), 1, 0 }
+#define FDSET(i, l) { U_FDSET, (i), (l), 1, 0, 0, 1 }
 
 #define TS sizeof(struct timespec)
 #define TV sizeof(struct timeval)
@@ -58,9 +63,9 @@ struct uarg {
 
 static const struct uarg table[][4] = {
 	/* files */
-	[SYS_read] = { BUF(1, 2) },
+	[SYS_read] = { BUFOUT(1, 2) },
 	[SYS_write] = { BUF(1, 2) },
-	[SYS_pread64] = { BUF(1, 2) },
+	[SYS_pread64] = { BUFOUT(1, 2) },
 	[SYS_pwrite64] = { BUF(1, 2) },
 	[SYS_readv] = { IOVECS(1, 2, sizeof(struct iovec)) },
 	[SYS_writev] = { IOVECS(1, 2, sizeof(struct iovec)) },
@@ -71,85 +76,104 @@ static const struct uarg table[][4] = {
 	[SYS_utimes] = { OPT(1, 2 * TV) },
 	[SYS_futimesat] = { OPT(2, 2 * TV) },
 	[SYS_utimensat] = { OPT(2, 2 * TS) },
-	[SYS_fstat] = { FIXED(1, sizeof(struct stat)) },
-	[SYS_stat] = { FIXED(1, sizeof(struct stat)) },
-	[SYS_lstat] = { FIXED(1, sizeof(struct stat)) },
-	[SYS_newfstatat] = { FIXED(2, sizeof(struct stat)) },
-	[SYS_statx] = { FIXED(4, sizeof(struct statx)) },
-	[SYS_readlink] = { BUF(1, 2) },
-	[SYS_readlinkat] = { BUF(2, 3) },
-	[SYS_getcwd] = { BUF(0, 1) },
-	[SYS_getdents64] = { BUF(1, 2) },
-	[SYS_fstatfs] = { FIXED(1, sizeof(struct statfs)) },
-	[SYS_statfs] = { FIXED(1, sizeof(struct statfs)) },
-	[SYS_pipe] = { FIXED(0, 2 * sizeof(int)) },
-	[SYS_pipe2] = { FIXED(0, 2 * sizeof(int)) },
-	[SYS_sendfile] = { OPT(2, sizeof(long)) },
+	[SYS_fstat] = { OUT(1, sizeof(struct stat)) },
+	[SYS_stat] = { OUT(1, sizeof(struct stat)) },
+	[SYS_lstat] = { OUT(1, sizeof(struct stat)) },
+	[SYS_newfstatat] = { OUT(2, sizeof(struct stat)) },
+	[SYS_statx] = { OUT(4, sizeof(struct statx)) },
+	[SYS_readlink] = { BUFOUT(1, 2) },
+	[SYS_readlinkat] = { BUFOUT(2, 3) },
+	[SYS_getcwd] = { BUFOUT(0, 1) },
+	[SYS_getdents64] = { BUFOUT(1, 2) },
+	[SYS_fstatfs] = { OUT(1, sizeof(struct statfs)) },
+	[SYS_statfs] = { OUT(1, sizeof(struct statfs)) },
+	[SYS_pipe] = { OUT(0, 2 * sizeof(int)) },
+	[SYS_pipe2] = { OUT(0, 2 * sizeof(int)) },
+	[SYS_sendfile] = { OPTOUT(2, sizeof(long)) },
 	/* sockets */
-	[SYS_socketpair] = { FIXED(3, 2 * sizeof(int)) },
+	[SYS_socketpair] = { OUT(3, 2 * sizeof(int)) },
 	[SYS_bind] = { LEN(1, 2) },
 	[SYS_connect] = { LEN(1, 2) },
-	[SYS_accept] = { OPT(2, sizeof(int)) },
-	[SYS_accept4] = { OPT(2, sizeof(int)) },
-	[SYS_getsockname] = { FIXED(2, sizeof(int)) },
-	[SYS_getpeername] = { FIXED(2, sizeof(int)) },
+	[SYS_accept] = { OPTOUT(2, sizeof(int)) },
+	[SYS_accept4] = { OPTOUT(2, sizeof(int)) },
+	[SYS_getsockname] = { OUT(2, sizeof(int)) },
+	[SYS_getpeername] = { OUT(2, sizeof(int)) },
 	[SYS_sendto] = { BUF(1, 2), OPTLEN(4, 5) },
-	[SYS_recvfrom] = { BUF(1, 2), OPT(5, sizeof(int)) },
+	[SYS_recvfrom] = { BUFOUT(1, 2), OPTOUT(5, sizeof(int)) },
 	[SYS_sendmsg] = { FIXED(1, 56) },
-	[SYS_recvmsg] = { FIXED(1, 56) },
-	[SYS_sendmmsg] = { IOVECS(1, 2, 64) },
-	[SYS_recvmmsg] = { IOVECS(1, 2, 64), OPT(4, TS) },
+	[SYS_recvmsg] = { OUT(1, 56) },
+	[SYS_sendmmsg] = { { U_ARRAY, 1, 2, 0, 64, 1, 1 } },
+	[SYS_recvmmsg] = { { U_ARRAY, 1, 2, 0, 64, 1, 1 }, OPT(4, TS) },
 	[SYS_setsockopt] = { OPTLEN(3, 4) },
-	[SYS_getsockopt] = { FIXED(4, sizeof(int)) },
+	[SYS_getsockopt] = { OUT(4, sizeof(int)) },
 	/* readiness */
-	[SYS_poll] = { ARRAY(0, 1, sizeof(struct pollfd)) },
-	[SYS_ppoll] = { ARRAY(0, 1, sizeof(struct pollfd)), OPT(2, TS), OPT(3, SIGSET) },
-	[SYS_select] = { FDSET(1, 0), FDSET(2, 0), FDSET(3, 0), OPT(4, TV) },
+	[SYS_poll] = { ARRAYOUT(0, 1, sizeof(struct pollfd)) },
+	[SYS_ppoll] = { ARRAYOUT(0, 1, sizeof(struct pollfd)), OPT(2, TS), OPT(3, SIGSET) },
+	[SYS_select] = { FDSET(1, 0), FDSET(2, 0), FDSET(3, 0), OPTOUT(4, TV) },
 	[SYS_pselect6] = { FDSET(1, 0), FDSET(2, 0), FDSET(3, 0), OPT(4, TS) },
 	[SYS_epoll_ctl] = { OPT(3, sizeof(struct epoll_event)) },
-	[SYS_epoll_wait] = { ARRAY(1, 2, sizeof(struct epoll_event)) },
-	[SYS_epoll_pwait] = { ARRAY(1, 2, sizeof(struct epoll_event)), OPT(4, SIGSET) },
-	[SYS_timerfd_settime] = { FIXED(2, 2 * TS), OPT(3, 2 * TS) },
-	[SYS_timerfd_gettime] = { FIXED(1, 2 * TS) },
+	[SYS_epoll_wait] = { ARRAYOUT(1, 2, sizeof(struct epoll_event)) },
+	[SYS_epoll_pwait] = { ARRAYOUT(1, 2, sizeof(struct epoll_event)), OPT(4, SIGSET) },
+	[SYS_timerfd_settime] = { FIXED(2, 2 * TS), OPTOUT(3, 2 * TS) },
+	[SYS_timerfd_gettime] = { OUT(1, 2 * TS) },
 	/* time */
-	[SYS_clock_gettime] = { FIXED(1, TS) },
-	[SYS_clock_getres] = { OPT(1, TS) },
-	[SYS_gettimeofday] = { OPT(0, TV), OPT(1, 8) },
-	[SYS_time] = { OPT(0, sizeof(long)) },
-	[SYS_nanosleep] = { FIXED(0, TS), OPT(1, TS) },
-	[SYS_clock_nanosleep] = { FIXED(2, TS), OPT(3, TS) },
-	[SYS_times] = { OPT(0, sizeof(struct tms)) },
-	[SYS_getrusage] = { FIXED(1, sizeof(struct rusage)) },
-	[SYS_setitimer] = { OPT(1, sizeof(struct itimerval)), OPT(2, sizeof(struct itimerval)) },
-	[SYS_getitimer] = { FIXED(1, sizeof(struct itimerval)) },
-	[SYS_timer_create] = { OPT(1, sizeof(struct sigevent)), FIXED(2, sizeof(int)) },
-	[SYS_timer_settime] = { FIXED(2, 2 * TS), OPT(3, 2 * TS) },
-	[SYS_timer_gettime] = { FIXED(1, 2 * TS) },
+	[SYS_clock_gettime] = { OUT(1, TS) },
+	[SYS_clock_getres] = { OPTOUT(1, TS) },
+	[SYS_gettimeofday] = { OPTOUT(0, TV), OPTOUT(1, 8) },
+	[SYS_time] = { OPTOUT(0, sizeof(long)) },
+	[SYS_nanosleep] = { FIXED(0, TS), OPTOUT(1, TS) },
+	[SYS_clock_nanosleep] = { FIXED(2, TS), OPTOUT(3, TS) },
+	[SYS_times] = { OPTOUT(0, sizeof(struct tms)) },
+	[SYS_getrusage] = { OUT(1, sizeof(struct rusage)) },
+	[SYS_setitimer] = { OPT(1, sizeof(struct itimerval)), OPTOUT(2, sizeof(struct itimerval)) },
+	[SYS_getitimer] = { OUT(1, sizeof(struct itimerval)) },
+	[SYS_timer_create] = { OPT(1, sizeof(struct sigevent)), OUT(2, sizeof(int)) },
+	[SYS_timer_settime] = { FIXED(2, 2 * TS), OPTOUT(3, 2 * TS) },
+	[SYS_timer_gettime] = { OUT(1, 2 * TS) },
 	/* threads */
-	[SYS_get_robust_list] = { FIXED(1, 8), FIXED(2, 8) },
-	[SYS_sched_getaffinity] = { BUF(2, 1) },
-	[SYS_sched_getparam] = { FIXED(1, sizeof(int)) },
+	[SYS_get_robust_list] = { OUT(1, 8), OUT(2, 8) },
+	[SYS_sched_getaffinity] = { BUFOUT(2, 1) },
+	[SYS_sched_getparam] = { OUT(1, sizeof(int)) },
 	/* signals */
-	[SYS_rt_sigaction] = { OPT(1, sizeof(struct dce_sigaction)), OPT(2, sizeof(struct dce_sigaction)) },
-	[SYS_rt_sigprocmask] = { OPT(1, SIGSET), OPT(2, SIGSET) },
-	[SYS_rt_sigpending] = { FIXED(0, SIGSET) },
+	[SYS_rt_sigaction] = { OPT(1, sizeof(struct dce_sigaction)), OPTOUT(2, sizeof(struct dce_sigaction)) },
+	[SYS_rt_sigprocmask] = { OPT(1, SIGSET), OPTOUT(2, SIGSET) },
+	[SYS_rt_sigpending] = { OUT(0, SIGSET) },
 	[SYS_rt_sigsuspend] = { FIXED(0, SIGSET) },
-	[SYS_rt_sigtimedwait] = { FIXED(0, SIGSET), OPT(1, sizeof(siginfo_t)), OPT(2, TS) },
-	[SYS_sigaltstack] = { OPT(0, sizeof(stack_t)), OPT(1, sizeof(stack_t)) },
+	[SYS_rt_sigtimedwait] = { FIXED(0, SIGSET), OPTOUT(1, sizeof(siginfo_t)), OPT(2, TS) },
+	[SYS_sigaltstack] = { OPT(0, sizeof(stack_t)), OPTOUT(1, sizeof(stack_t)) },
 	/* processes */
-	[SYS_uname] = { FIXED(0, sizeof(struct utsname)) },
+	[SYS_uname] = { OUT(0, sizeof(struct utsname)) },
 	[SYS_sethostname] = { LEN(0, 1) },
-	[SYS_prlimit64] = { OPT(2, sizeof(struct rlimit)), OPT(3, sizeof(struct rlimit)) },
-	[SYS_getrlimit] = { FIXED(1, sizeof(struct rlimit)) },
-	[SYS_sysinfo] = { FIXED(0, sizeof(struct sysinfo)) },
-	[SYS_getrandom] = { BUF(0, 1) },
-	[SYS_wait4] = { OPT(1, sizeof(int)), OPT(3, sizeof(struct rusage)) },
-	[SYS_waitid] = { OPT(2, sizeof(siginfo_t)), OPT(4, sizeof(struct rusage)) },
+	[SYS_prlimit64] = { OPT(2, sizeof(struct rlimit)), OPTOUT(3, sizeof(struct rlimit)) },
+	[SYS_getrlimit] = { OUT(1, sizeof(struct rlimit)) },
+	[SYS_sysinfo] = { OUT(0, sizeof(struct sysinfo)) },
+	[SYS_getrandom] = { BUFOUT(0, 1) },
+	[SYS_wait4] = { OPTOUT(1, sizeof(int)), OPTOUT(3, sizeof(struct rusage)) },
+	[SYS_waitid] = { OPTOUT(2, sizeof(siginfo_t)), OPTOUT(4, sizeof(struct rusage)) },
 	[SYS_clone3] = { LEN(0, 1) },
-	[SYS_getresuid] = { FIXED(0, 4), FIXED(1, 4), FIXED(2, 4) },
-	[SYS_getresgid] = { FIXED(0, 4), FIXED(1, 4), FIXED(2, 4) },
-	[SYS_getgroups] = { BUF(1, 0) },
+	[SYS_getresuid] = { OUT(0, 4), OUT(1, 4), OUT(2, 4) },
+	[SYS_getresgid] = { OUT(0, 4), OUT(1, 4), OUT(2, 4) },
+	[SYS_getgroups] = { BUFOUT(1, 0) },
 };
+
+/* The first byte of each page of [ptr, ptr+len) (the first 16 pages and the last
+ * one of a longer range) can be read, and written back when out: 0, or how many
+ * bytes from ptr can be used (a multiple of the page size, 0 if none). Probing
+ * here, before the call has any effect, keeps a protection fault out of the middle
+ * of a call, where returning EFAULT could leave its work half done. */
+static size_t probe(uint64_t ptr, size_t len, int out)
+{
+	uint64_t end = ptr + len, a = ptr;
+	for (int i = 0; a < end; i++) {
+		if (i == 16 && (end - 1) / 4096 > a / 4096)
+			a = (end - 1) & ~4095UL; /* then the last page only */
+		unsigned char c;
+		if (dce_copy_from_user(&c, a, 1) || (out && dce_copy_to_user(a, &c, 1)))
+			return a > ptr ? (size_t)((a & ~4095UL) - ptr) : 0;
+		a = (a | 4095) + 1;
+	}
+	return len;
+}
 
 long dce_user_check_args(struct dce_thread *t, long nr, long args[6])
 {
@@ -169,6 +193,8 @@ long dce_user_check_args(struct dce_thread *t, long nr, long args[6])
 			if (!len)
 				continue;
 			size_t have = ptr ? dce_user_extent(p, ptr, len) : 0;
+			if (have)
+				have = probe(ptr, have, u->out);
 			if (!have)
 				return -EFAULT;
 			args[u->len] = (long)have; /* cut to the caller's memory */
@@ -199,7 +225,7 @@ long dce_user_check_args(struct dce_thread *t, long nr, long args[6])
 				continue;
 			return -EFAULT;
 		}
-		if (!dce_user_ok(p, ptr, len))
+		if (!dce_user_ok(p, ptr, len) || probe(ptr, len, u->out) != len)
 			return -EFAULT;
 	}
 	return 0;

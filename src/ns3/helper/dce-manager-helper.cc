@@ -45,7 +45,8 @@ FinishRun ()
 } // namespace
 
 DceManagerHelper::DceManagerHelper ()
-    : m_outputDirectory ("."), m_clockQuantum (1000), m_confine (-1), m_stack (kNs3Stack)
+    : m_outputDirectory ("."), m_clockQuantum (1000), m_confine (-1), m_syscallCost (1000),
+      m_syscallCostSlice (1000000), m_cpuWatchdog (1000000000), m_stack (kNs3Stack)
 {
 }
 
@@ -85,8 +86,25 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
         refuse ("takes a BooleanValue");
       m_confine = b->Get () ? 1 : 0;
     }
+  else if (name == "SyscallCost" || name == "SyscallCostSlice" || name == "CpuWatchdog")
+    {
+      // nanoseconds (0 turns the mechanism off) as a UintegerValue or a TimeValue
+      uint64_t ns = 0;
+      if (const UintegerValue *u = dynamic_cast<const UintegerValue *> (&value))
+        ns = u->Get ();
+      else if (const TimeValue *t = dynamic_cast<const TimeValue *> (&value))
+        {
+          if (t->Get ().IsStrictlyNegative ())
+            refuse ("takes a time of 0 or more");
+          ns = (uint64_t)t->Get ().GetNanoSeconds ();
+        }
+      else
+        refuse ("takes a UintegerValue (nanoseconds) or a TimeValue");
+      (name == "SyscallCost" ? m_syscallCost : name == "SyscallCostSlice" ? m_syscallCostSlice : m_cpuWatchdog) = ns;
+    }
   else
-    refuse ("unknown attribute (known: OutputDirectory, ClockQuantum, Confine)");
+    refuse ("unknown attribute (known: OutputDirectory, ClockQuantum, SyscallCost, SyscallCostSlice, "
+            "CpuWatchdog, Confine)");
 }
 
 void
@@ -126,6 +144,8 @@ DceManagerHelper::Init ()
     dce_set_confine (m_confine);
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
+  dce_set_syscall_cost (m_syscallCost, m_syscallCostSlice);
+  NS_ABORT_MSG_IF (dce_set_cpu_watchdog (m_cpuWatchdog) != 0, "dce: cannot set the CPU watchdog");
   Simulator::ScheduleDestroy (&FinishRun);
   // before the first program starts, once the scenario has assigned addresses
   Simulator::ScheduleWithContext (0xffffffff, Seconds (0), &DceManagerHelper::WriteNameFiles);

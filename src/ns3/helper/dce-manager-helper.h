@@ -21,6 +21,13 @@ public:
   DceManagerHelper ();
   /** Attributes: "OutputDirectory" (string, default "."), "ClockQuantum" (ns a
    * busy-waiting program advances time by per 100 clock reads, default 1000),
+   * "SyscallCost" (simulated ns each system call costs, default 1000; 0: none),
+   * "SyscallCostSlice" (owed costs are slept off in slices of this many ns,
+   * default 1000000), "CpuWatchdog" (ns of host CPU a program may run without a
+   * system call before it is preempted and charged that time, default 1e9; 0:
+   * never; where it preempts is not deterministic). All UintegerValue except
+   * OutputDirectory; set them before Install.
+
    * "Confine" (boolean; default: $DCE_CONFINE, else confined with a warning when
    * the host refuses: from the first Install on, the process has its own mount and
    * network namespaces and only the output directory is writable; true makes a
@@ -58,6 +65,9 @@ private:
   std::string m_outputDirectory;
   uint64_t m_clockQuantum;
   int m_confine; // -1: not set
+  uint64_t m_syscallCost;
+  uint64_t m_syscallCostSlice;
+  uint64_t m_cpuWatchdog;
   std::string m_stack;
 };
 

@@ -1,0 +1,136 @@
+/* watchdog.c - preempting a program that runs without entering dce.
+ *
+ * A loop with no system call never gives control back: simulated time stands
+ * still and the run freezes. This machine's kernel offers no retired-instruction
+ * or branch counter (perf_event_open of hardware events: ENOENT), so preemption
+ * cannot be tied to the program's own progress. Instead a timer on the host
+ * thread's CPU clock ticks every tenth of the budget; a tick that finds the same
+ * program still running since it last entered dce, for a whole budget, preempts
+ * it: the thread sleeps for the host CPU time it used, then resumes where it was.
+ * Where it is preempted depends on the host, so this fallback is not
+ * deterministic; a program that makes system calls is never preempted. */
+#include "../core/kernel.h"
+#include "../core/sim.h"
+#include "uaccess.h"
+#include <errno.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WATCHDOG_SIGNAL SIGVTALRM
+#define FP_XSTATE_MAGIC1 0x46505853U
+
+uint64_t dce_entries;
+extern volatile unsigned char dce_in_user;
+extern uint64_t dce_user_fs;
+void dce_watchdog_entry(int, siginfo_t *, void *);
+
+static timer_t timer;
+static int have_timer;
+static uint64_t tick_ns, budget_ns;
+static uint64_t seen_entries; /* dce_entries at the last tick */
+static uint64_t spun_ns;      /* host CPU the running program used since */
+
+int dce_watchdog_arm(uint64_t budget)
+{
+	budget_ns = budget;
+	tick_ns = budget / 10 > 1000000 ? budget / 10 : 1000000;
+	if (!have_timer) {
+		if (!budget)
+			return 0;
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_sigaction = dce_watchdog_entry;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART; /* dce's host calls go on */
+		if (sigaction(WATCHDOG_SIGNAL, &sa, NULL))
+			return -errno;
+		struct sigevent ev;
+		memset(&ev, 0, sizeof ev);
+		ev.sigev_notify = SIGEV_THREAD_ID;
+		ev.sigev_signo = WATCHDOG_SIGNAL;
+		ev._sigev_un._tid = (pid_t)syscall(SYS_gettid); /* sigev_notify_thread_id */
+		if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &timer))
+			return -errno;
+		have_timer = 1;
+	}
+	struct itimerspec its;
+	memset(&its, 0, sizeof its);
+	if (budget) {
+		its.it_value.tv_sec = (time_t)(tick_ns / 1000000000ULL);
+		its.it_value.tv_nsec = (long)(tick_ns % 1000000000ULL);
+		its.it_interval = its.it_value;
+	}
+	return timer_settime(timer, 0, &its, NULL) ? -errno : 0;
+}
+
+/* The preempted context goes where a SIGSYS frame would be, below the program's
+ * red zone: the host alternate stack it arrived on is shared by every fiber. The
+ * whole extended FPU state is kept (the program may be in the middle of AVX code).
+ * NULL when that is not the process's own writable memory. */
+static ucontext_t *move_to_user_stack(const ucontext_t *uc)
+{
+	const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
+	size_t fpsize = 512;
+	if (fp) {
+		uint32_t sw[2];
+		memcpy(sw, fp + 464, sizeof sw); /* magic1, extended_size */
+		if (sw[0] == FP_XSTATE_MAGIC1 && sw[1] > 512 && sw[1] < 64 * 1024)
+			fpsize = sw[1];
+	}
+	uint64_t sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP] - 128;
+	uint64_t fpcopy = (sp - fpsize) & ~63UL;
+	uint64_t copy = (fpcopy - sizeof(ucontext_t)) & ~63UL;
+	if (copy > sp) /* wrapped below 0 */
+		return NULL;
+	ucontext_t tmp;
+	memcpy(&tmp, uc, sizeof tmp);
+	if (fp)
+		tmp.uc_mcontext.fpregs = (fpregset_t)(uintptr_t)fpcopy;
+	if ((fp && dce_copy_to_user(fpcopy, fp, fpsize)) || dce_copy_to_user(copy, &tmp, sizeof tmp))
+		return NULL;
+	return (ucontext_t *)(uintptr_t)copy;
+}
+
+/* From watchdog_entry.S on the fiber's kernel stack with the host FS base, when
+ * the tick interrupted a program's own code. Returns the context to resume. */
+ucontext_t *dce_watchdog_tick(ucontext_t *uc)
+{
+	struct dce_thread *t = dce_current;
+	if (!t || !budget_ns)
+		return uc;
+	if (dce_entries != seen_entries) {
+		seen_entries = dce_entries;
+		spun_ns = 0;
+	}
+	spun_ns += tick_ns;
+	if (spun_ns < budget_ns)
+		return uc;
+	uint64_t charge = spun_ns;
+	spun_ns = 0;
+	ucontext_t *u = move_to_user_stack(uc);
+	if (!u) { /* like Linux when it cannot write a signal frame */
+		dce_process_fatal(t->proc, "killed by SIGSEGV (its stack cannot hold its context when preempted)");
+		dce_process_exit(t->proc, 0, SIGSEGV);
+	}
+	t->uc = u;
+	t->last_nr = -1; /* not in a system call: nothing to restart */
+	if (dce_world.trace)
+		fprintf(dce_world.err, "[%u %d %.3f] preempted after %.3f s of host CPU without a system call\n",
+		        t->proc->node->id, t->tid, dce_sim_now() / 1e9, charge / 1e9);
+	dce_thread_block(t, (int64_t)charge);
+	sigjmp_buf fixup; /* as trap.c's delivery: a frame that faults kills the process */
+	if (sigsetjmp(fixup, 0)) {
+		t->fault_fixup = NULL;
+		dce_process_fatal(t->proc, "killed by SIGSEGV (signal frame could not be written)");
+		dce_process_exit(t->proc, 0, SIGSEGV);
+	}
+	t->fault_fixup = &fixup;
+	dce_signal_deliver(t, u);
+	t->fault_fixup = NULL;
+	t->uc = NULL;
+	dce_user_fs = t->user_fs;
+	return u;
+}
