@@ -67,8 +67,16 @@ if [ -f "$GDIR/libc.so.6" ]; then
 	trap_c=$(cyc dce 0)
 	hook_c=$(cyc dce 1)
 	echo "# syscall(SYS_getpid) in dce: glibc-dce trapped $trap_c cycles, hooked $hook_c cycles"
-	check "DCE_LIBC=dce: hooked calls cost less than half a trapped one" \
-		bash -c "[ -n '$trap_c' ] && [ -n '$hook_c' ] && [ $((${hook_c:-0} * 2)) -lt ${trap_c:-0} ]"
+	# Without FSGSBASE (HWCAP2 bit 1; some VMs hide it) both paths switch FS with two
+	# arch_prctl calls, which then dominate: the hook only saves the SIGSYS delivery.
+	hwcap2=$(LD_SHOW_AUXV=1 /bin/true | sed -n 's/^AT_HWCAP2: *//p')
+	if [ $(( ${hwcap2:-0} & 2 )) -ne 0 ]; then
+		check "DCE_LIBC=dce: hooked calls cost less than half a trapped one" \
+			bash -c "[ -n '$trap_c' ] && [ -n '$hook_c' ] && [ $((${hook_c:-0} * 2)) -lt ${trap_c:-0} ]"
+	else
+		check "DCE_LIBC=dce: hooked calls cost less than trapped ones (no FSGSBASE here)" \
+			bash -c "[ -n '$trap_c' ] && [ -n '$hook_c' ] && [ ${hook_c:-0} -lt ${trap_c:-0} ]"
+	fi
 	# our test programs: same output with both libcs
 	for prog in "hello" "pthread-test" "signal-test" "spawn-test" "fork-threads" "random-test"; do
 		[ -x "$PROGS/$prog" ] || continue
