@@ -4,7 +4,9 @@
 //
 //   CMD1="nc -l 8080 > /tmp/f" CMD0="nc -N 10.1.1.2 8080 < /etc/hostname"
 //   ./build/dce/examples/dce-two-nodes --out=DIR [--start1=1] [--start0=2]
-//        [--map=HOSTDIR] [--stop=60] [--pcap=0]
+//        [--map=HOSTDIR] [--stop=60] [--pcap=0] [--linux=0]
+// --linux=1: both nodes run their own Linux kernel (advanced mode) with the same
+// addresses, set through the kernels' netlink.
 // Each command runs as `sh -c CMD` (so redirections work) on its node. The command
 // lines come from the environment (CMD0, CMD1): ns-3's CommandLine stops a string
 // value at the first space.
@@ -21,7 +23,7 @@ main (int argc, char *argv[])
 {
   std::string out = ".", cmd0, cmd1, map;
   double start0 = 2, start1 = 1, stop = 60;
-  bool pcap = false;
+  bool pcap = false, useLinux = false;
   CommandLine cmd (__FILE__);
   cmd.AddValue ("out", "directory for files-N/ and exitprocs", out);
   cmd.AddValue ("start0", "start time of cmd0 (s)", start0);
@@ -29,6 +31,7 @@ main (int argc, char *argv[])
   cmd.AddValue ("map", "host directory visible in the nodes", map);
   cmd.AddValue ("stop", "simulation end (s)", stop);
   cmd.AddValue ("pcap", "write two-nodes-N-1.pcap", pcap);
+  cmd.AddValue ("linux", "Linux kernel stack on both nodes (advanced mode)", useLinux);
   cmd.Parse (argc, argv);
   if (getenv ("CMD0"))
     cmd0 = getenv ("CMD0");
@@ -41,16 +44,26 @@ main (int argc, char *argv[])
   p2p.SetDeviceAttribute ("DataRate", StringValue ("100Mbps"));
   p2p.SetChannelAttribute ("Delay", StringValue ("1ms"));
   NetDeviceContainer devs = p2p.Install (nodes);
-  InternetStackHelper stack;
-  stack.Install (nodes);
-  Ipv4AddressHelper addr ("10.1.1.0", "255.255.255.0");
-  addr.Assign (devs);
+  if (!useLinux)
+    {
+      InternetStackHelper stack;
+      stack.Install (nodes);
+      Ipv4AddressHelper addr ("10.1.1.0", "255.255.255.0");
+      addr.Assign (devs);
+    }
   if (pcap)
     p2p.EnablePcap (out + "/two-nodes", devs, false);
 
   DceManagerHelper dce;
   dce.SetAttribute ("OutputDirectory", StringValue (out));
+  if (useLinux)
+    dce.SetNetworkStack ("ns3::LinuxSocketFdFactory");
   dce.Install (nodes);
+  if (useLinux)
+    {
+      LinuxStackHelper::AddAddress (nodes.Get (0), devs.Get (0), "10.1.1.1/24");
+      LinuxStackHelper::AddAddress (nodes.Get (1), devs.Get (1), "10.1.1.2/24");
+    }
   if (!map.empty ())
     dce.MapHostPath (map);
 

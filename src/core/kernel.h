@@ -277,6 +277,7 @@ void dce_signal_send_proc(struct dce_process *p, int sig);
 void dce_signal_send_thread(struct dce_thread *t, int sig);
 void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc);
 int dce_signal_pending(struct dce_thread *t);
+int dce_signal_fault_handled(struct dce_thread *t, int sig, const siginfo_t *info);
 
 /* A pointer argument used in place. The system call entry has checked it against
  * the calling process's memory (uaccess_table.c) and faults through it are the

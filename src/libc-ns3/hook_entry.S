@@ -9,9 +9,10 @@
  * that `syscall` would have run (so SA_RESTART's "rip -= 2" re-executes it).
  *
  * The registers and the legacy FPU/SSE area (fxsave) are saved into a
- * ucontext_t below the red zone on the program's stack, where a SIGSYS frame
- * would be, so that the rest of dce (dce_trap, signal delivery, rt_sigreturn,
- * clone, vfork, fork) sees the same thing as after a trap. When the context is
+ * ucontext_t at the top of the fiber's kernel stack, where trap.S puts a SIGSYS
+ * frame's copy (nothing is written below the program's stack pointer), so that
+ * the rest of dce (dce_trap, signal delivery, rt_sigreturn, clone, vfork, fork)
+ * sees the same thing as after a trap. When the context is
  * unchanged we return directly; otherwise (a signal handler to run, sigreturn,
  * exec) we leave through dce_enter_user's rt_sigreturn. */
 #define UC_GREGS   40
@@ -48,8 +49,9 @@ dce_hook_entry:
 	movb $0, dce_sud_selector(%rip)
 	movb $0, dce_in_user(%rip)
 	movq %rsp, %r11                 /* &R; r11 is free (a syscall clobbers it) */
+	movq dce_kstack_top(%rip), %rsp
 	subq $FRAME, %rsp
-	andq $-64, %rsp                 /* rsp = ucontext */
+	andq $-64, %rsp                 /* rsp = ucontext, on the fiber's kernel stack */
 	movq %r8,  G(R8)(%rsp)
 	movq %r9,  G(R9)(%rsp)
 	movq %r10, G(R10)(%rsp)
@@ -88,8 +90,7 @@ dce_hook_entry:
 	movq dce_host_fs(%rip), %rax
 	SET_FS_RAX
 	movq %rsp, %rbx                 /* ucontext; rbx is callee-saved in C */
-	movq dce_kstack_top(%rip), %rsp
-	movq %rbx, %rdi
+	movq %rbx, %rdi                 /* the C code's stack grows below it */
 	call dce_hook_trap              /* 0: return directly, else via rt_sigreturn */
 	movq %rbx, %rsp
 	testl %eax, %eax

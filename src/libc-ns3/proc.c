@@ -420,20 +420,13 @@ static long clone_thread(T *t, struct clone_req *rq)
 }
 
 /* Wait until a vfork child execs or exits. A CLONE_VM child without a stack of its
- * own runs on ours, below our stack pointer, where our trap frame is: keep a copy. */
+ * own runs on ours, below our stack pointer, as on Linux; our trap context is on
+ * our kernel stack, out of its way. */
 static void vfork_wait(T *t, struct dce_process *c)
 {
-	uintptr_t lo = (uintptr_t)t->uc - 8, hi = (uintptr_t)t->uc->uc_mcontext.gregs[REG_RSP];
-	size_t len = hi > lo && hi - lo < (1 << 20) ? hi - lo : 0;
-	void *frame = len ? malloc(len) : NULL;
-	if (frame)
-		memcpy(frame, (void *)lo, len);
+	(void)t;
 	while (!c->vfork_done)
 		dce_thread_block_uninterruptible(t, &c->vfork_wait);
-	if (frame) {
-		memcpy((void *)lo, frame, len);
-		free(frame);
-	}
 }
 
 static long clone_process(T *t, struct clone_req *rq)

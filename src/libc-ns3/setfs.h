@@ -14,4 +14,32 @@
 8:	call dce_setfs_syscall
 9:
 .endm
+
+/* FRAME_TO_KSTACK: in a handler entered on the host alternate stack, move the
+ * kernel's signal frame (from %rsp up to the stack's top: the return address,
+ * ucontext, siginfo and the extended FPU state) to the top of the current fiber's
+ * kernel stack, keeping its alignment, and point %rdx (the ucontext) and its
+ * fpregs at the copy. The alternate stack is shared by every fiber; the kernel
+ * stack is the thread's own while it is in dce. Leaves %rbx = the copy's first
+ * byte (where rt_sigreturn's %rsp - 8 must point) and %rsp just below it, 16-byte
+ * aligned for a call. Clobbers rax, rcx, rsi, rdi, r12 and the flags. */
+.macro FRAME_TO_KSTACK
+	movq dce_altstack_top(%rip), %rcx
+	subq %rsp, %rcx                 /* bytes in the frame */
+	movq dce_kstack_top(%rip), %rdi
+	andq $-64, %rdi
+	subq %rcx, %rdi                 /* the copy: same offset mod 64 */
+	movq %rdi, %rbx
+	movq %rdi, %r12
+	subq %rsp, %r12                 /* copy - original */
+	movq %rsp, %rsi
+	cld
+	rep movsb
+	addq %r12, %rdx
+	cmpq $0, 224(%rdx)              /* uc_mcontext.fpregs */
+	je 7f
+	addq %r12, 224(%rdx)
+7:	movq %rbx, %rsp
+	andq $-16, %rsp
+.endm
 #endif

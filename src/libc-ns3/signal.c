@@ -159,13 +159,47 @@ void dce_signal_send_info(struct dce_process *p, struct dce_thread *t, const sig
 }
 
 /* What the program's handler sees as its third argument, and what rt_sigreturn
- * restores: the interrupted registers, the mask to restore, the legacy FPU area. */
+ * restores: the interrupted registers, the mask to restore; the FPU state (the
+ * whole XSAVE area when the interrupted context has one, as Linux saves it) sits
+ * above, 64-byte aligned, where uc_mcontext.fpregs points. */
 struct sigframe {
 	uint64_t pretcode;
 	ucontext_t uc;
 	siginfo_t info;
-	unsigned char fxsave[512]; /* no alignment attribute: the frame sits at 8 mod 16, like a call frame */
 };
+
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define UC_FP_XSTATE 1
+
+/* Bytes of an FPU area: 512 (fxsave) unless its software-reserved bytes announce
+ * an XSAVE area (magic1 and its extended size, as the kernel writes them). */
+static size_t fp_size(const unsigned char *fx)
+{
+	uint32_t sw[2];
+	memcpy(sw, fx + 464, sizeof sw);
+	return sw[0] == FP_XSTATE_MAGIC1 && sw[1] > 512 && sw[1] <= 64 * 1024 ? sw[1] : 512;
+}
+
+/* Synchronous signals first, as Linux picks them: the fault at hand before
+ * anything else pending. */
+#define SYNCHRONOUS (BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGFPE) | BIT(SIGSYS))
+
+/* A fault in t's own code: queue it with its siginfo when a handler of the
+ * program will take it (not blocked, not ignored, not the default); else 0,
+ * and the caller kills the process, as Linux's force_sig_fault does. */
+int dce_signal_fault_handled(struct dce_thread *t, int sig, const siginfo_t *info)
+{
+	struct dce_process *p = t->proc;
+	uint64_t h = p->sigact[sig].handler;
+	if (sig < 1 || sig >= DCE_NSIG || h == (uint64_t)SIG_DFL || h == (uint64_t)SIG_IGN ||
+	    (t->sigmask & BIT(sig)) || p->state != DCE_P_RUNNING)
+		return 0;
+	siginfo_t si = *info;
+	si.si_signo = sig;
+	t->sigpending &= ~BIT(sig); /* this fault's info replaces a pending one */
+	dce_signal_send_info(p, t, &si);
+	return 1;
+}
 
 static int never_restarted(long nr)
 {
@@ -184,6 +218,8 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 	uint64_t ready = deliverable(t);
 	if (!ready)
 		return;
+	if (ready & SYNCHRONOUS)
+		ready &= SYNCHRONOUS;
 	int sig = __builtin_ctzll(ready) + 1;
 	int from_thread = (t->sigpending & BIT(sig)) != 0;
 	if (from_thread)
@@ -206,17 +242,20 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 		g[REG_RAX] = t->last_nr; /* restart the call after the handler */
 		g[REG_RIP] -= 2;
 	}
-	/* Below the current SIGSYS frame (uc lives in it), or on the alternate stack. */
-	uintptr_t sp = (uintptr_t)uc - 8 - 128;
+	/* Below the program's stack pointer and its red zone, or on its alternate stack. */
+	uintptr_t sp = (uintptr_t)g[REG_RSP] - 128;
 	if ((sa->flags & SA_ONSTACK) && t->altstack.ss_size && !(t->altstack.ss_flags & SS_DISABLE)) {
 		uintptr_t lo = (uintptr_t)t->altstack.ss_sp, hi = lo + t->altstack.ss_size;
 		if (!((uintptr_t)g[REG_RSP] > lo && (uintptr_t)g[REG_RSP] <= hi))
 			sp = hi;
 	}
-	sp = ((sp - sizeof(struct sigframe)) & ~63UL) - 8; /* as after a call: rsp+8 aligned */
-	if (!dce_user_ok(p, sp, sizeof(struct sigframe))) {
-		/* an alternate stack (or stack) that is not the program's memory: Linux cannot
-		 * write the frame either and kills with SIGSEGV */
+	const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
+	size_t fpsize = fp ? fp_size(fp) : 0;
+	uintptr_t fpaddr = fp ? (sp - fpsize) & ~63UL : sp;
+	sp = ((fpaddr - sizeof(struct sigframe)) & ~15UL) - 8; /* as after a call: rsp+8 aligned */
+	if (fpaddr > (uintptr_t)g[REG_RSP] || !dce_user_ok(p, sp, fpaddr + fpsize - sp)) {
+		/* a stack (or alternate stack) that is not the program's memory: Linux
+		 * cannot write the frame either and kills with SIGSEGV */
 		dce_process_fatal(p, "killed by SIGSEGV (no room for a signal frame on its stack)");
 		dce_process_exit(p, 0, SIGSEGV);
 	}
@@ -224,12 +263,19 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 	memset(f, 0, sizeof *f);
 	f->pretcode = sa->restorer;
 	f->uc.uc_mcontext = uc->uc_mcontext;
-	f->uc.uc_flags = 0;
+	f->uc.uc_flags = 2 | 4; /* UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
 	memcpy(&f->uc.uc_sigmask, t->restore_sigmask ? &t->saved_sigmask : &t->sigmask, 8);
 	f->uc.uc_stack = t->altstack;
-	if (uc->uc_mcontext.fpregs) {
-		memcpy(f->fxsave, uc->uc_mcontext.fpregs, 512);
-		f->uc.uc_mcontext.fpregs = (fpregset_t)f->fxsave;
+	if (!t->altstack.ss_size)
+		f->uc.uc_stack.ss_flags = SS_DISABLE;
+	else if ((uintptr_t)g[REG_RSP] > (uintptr_t)t->altstack.ss_sp &&
+	         (uintptr_t)g[REG_RSP] <= (uintptr_t)t->altstack.ss_sp + t->altstack.ss_size)
+		f->uc.uc_stack.ss_flags |= SS_ONSTACK;
+	if (fp) {
+		memcpy((void *)fpaddr, fp, fpsize);
+		f->uc.uc_mcontext.fpregs = (fpregset_t)fpaddr;
+		if (fpsize > 512)
+			f->uc.uc_flags |= UC_FP_XSTATE;
 	}
 	f->info = info;
 	t->restore_sigmask = 0;
@@ -247,19 +293,47 @@ void dce_signal_deliver(struct dce_thread *t, ucontext_t *uc)
 	g[REG_RAX] = 0;
 }
 
+/* Restore what the handler's frame says. A frame that cannot be read kills with
+ * SIGSEGV, as on Linux. FPU state is copied into the trap context's own area, no
+ * more than that area holds; MXCSR's reserved bits are cleared (the real
+ * rt_sigreturn that resumes the program would fault on them). */
 long sys_rt_sigreturn(struct dce_thread *t)
 {
 	ucontext_t *uc = t->uc;
-	struct sigframe *f = (struct sigframe *)(uc->uc_mcontext.gregs[REG_RSP] - 8);
+	struct sigframe f;
+	uint64_t fa = (uint64_t)uc->uc_mcontext.gregs[REG_RSP] - 8;
+	if (dce_copy_from_user(&f, fa, sizeof f)) {
+		dce_process_fatal(t->proc, "killed by SIGSEGV (rt_sigreturn: no signal frame at its stack pointer)");
+		dce_process_exit(t->proc, 0, SIGSEGV);
+	}
 	greg_t csgsfs = uc->uc_mcontext.gregs[REG_CSGSFS];
-	memcpy(uc->uc_mcontext.gregs, f->uc.uc_mcontext.gregs, sizeof(gregset_t));
+	memcpy(uc->uc_mcontext.gregs, f.uc.uc_mcontext.gregs, sizeof(gregset_t));
 	uc->uc_mcontext.gregs[REG_CSGSFS] = csgsfs;
-	if (uc->uc_mcontext.fpregs && f->uc.uc_mcontext.fpregs)
-		memcpy(uc->uc_mcontext.fpregs, f->fxsave, 512);
-	memcpy(&t->sigmask, &f->uc.uc_sigmask, 8);
+	unsigned char *dst = (unsigned char *)uc->uc_mcontext.fpregs;
+	uint64_t src = (uint64_t)(uintptr_t)f.uc.uc_mcontext.fpregs;
+	if (dst && src) {
+		unsigned char fx[512];
+		if (dce_copy_from_user(fx, src, sizeof fx) == 0) {
+			size_t n = fp_size(fx), cap = fp_size(dst);
+			if (n > cap)
+				n = 512; /* more than the trap context holds: the legacy part */
+			uint32_t mxcsr;
+			memcpy(&mxcsr, fx + 24, 4);
+			mxcsr &= 0xffff;
+			memcpy(fx + 24, &mxcsr, 4);
+			if (n > 512 && dce_copy_from_user(dst + 512, src + 512, n - 512))
+				n = 512;
+			if (n == 512 && cap > 512)
+				memset(fx + 464, 0, 8); /* only the legacy part came: say so */
+			memcpy(dst, fx, 512);
+		}
+	}
+	memcpy(&t->sigmask, &f.uc.uc_sigmask, 8);
 	t->sigmask &= ~UNBLOCKABLE;
-	if (f->uc.uc_stack.ss_size)
-		t->altstack = f->uc.uc_stack;
+	if (f.uc.uc_stack.ss_size && !(f.uc.uc_stack.ss_flags & SS_DISABLE)) {
+		t->altstack = f.uc.uc_stack;
+		t->altstack.ss_flags &= SS_AUTODISARM;
+	}
 	return DCE_SYSCALL_NORETURN;
 }
 

@@ -24,6 +24,7 @@ volatile unsigned char dce_in_user;
 uint64_t dce_host_fs;
 uint64_t dce_user_fs;
 uint64_t dce_kstack_top;
+uint64_t dce_altstack_top; /* signal frames are moved from there (FRAME_TO_KSTACK) */
 /* wrfsbase is usable; else the trap paths switch FS with arch_prctl (setfs.h) */
 unsigned char dce_have_fsgsbase;
 
@@ -31,10 +32,13 @@ extern char dce_exempt_start[], dce_exempt_end[];
 void dce_sigsys_entry(int, siginfo_t *, void *);
 void dce_fault_entry(int, siginfo_t *, void *);
 void dce_trap(ucontext_t *uc);
-void dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc) __attribute__((noreturn));
+ucontext_t *dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc);
 void dce_host_fault(int sig, siginfo_t *info, void *uc);
 
-static char fault_stack[256 * 1024];
+/* The host alternate stack: every signal dce handles arrives here, never on a
+ * program's stack (Linux writes nothing below a program's stack pointer on a
+ * system call, and Go runs its calls on small goroutine stacks). */
+static char fault_stack[256 * 1024] __attribute__((aligned(64)));
 
 int dce_trap_init(char *err, size_t errlen)
 {
@@ -47,10 +51,11 @@ int dce_trap_init(char *err, size_t errlen)
 	}
 	stack_t ss = { .ss_sp = fault_stack, .ss_size = sizeof fault_stack };
 	sigaltstack(&ss, NULL);
+	dce_altstack_top = (uint64_t)(uintptr_t)(fault_stack + sizeof fault_stack);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = dce_sigsys_entry;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
 	sigaction(SIGSYS, &sa, NULL);
 	sa.sa_sigaction = dce_fault_entry;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
@@ -109,12 +114,6 @@ void dce_trap(ucontext_t *uc)
 	t->uc = uc;
 	long nr = g[REG_RAX];
 	dce_entries++;
-	if (!dce_user_ok(t->proc, (uintptr_t)uc, sizeof *uc)) {
-		/* its stack pointer named memory that is not its own (the trap frame went
-		 * there): end it before dce trusts anything in that frame */
-		dce_process_fatal(t->proc, "killed by SIGSEGV (stack pointer outside its memory at a system call)");
-		dce_process_exit(t->proc, 0, SIGSEGV);
-	}
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = serve(t, nr, g);
@@ -136,10 +135,24 @@ static const char *signame(int sig)
 	return d ? d : "?";
 }
 
-void dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
+/* A synchronous fault in program code (from trap.S, on the fiber's kernel stack,
+ * with the frame's copy). As Linux's force_sig_fault: a handler the program set
+ * and has not blocked runs, with the fault's siginfo and registers, and its
+ * return resumes the (possibly changed) context; otherwise the process is killed
+ * by the signal. Returns the context to resume. */
+ucontext_t *dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
 {
 	struct dce_thread *t = dce_current;
 	struct dce_process *p = t->proc;
+	dce_entries++;
+	if (dce_signal_fault_handled(t, sig, info)) {
+		t->uc = uc;
+		t->last_nr = -1; /* not in a system call: nothing to restart */
+		deliver_signals(t, uc);
+		t->uc = NULL;
+		dce_user_fs = t->user_fs;
+		return uc;
+	}
 	/* host addresses differ from run to run: they go to dce's own log only, so that
 	 * the status file stays the same when the scenario is run again */
 	fprintf(dce_world.err, "dce: node %u pid %d: SIG%s at fault address %p, instruction %p\n",
@@ -148,6 +161,7 @@ void dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
 	                  (uintptr_t)info->si_addr < 4096 && (sig == SIGSEGV || sig == SIGBUS)
 	                          ? " (null pointer access)" : "");
 	dce_process_exit(p, 0, sig);
+	return uc; /* not reached */
 }
 
 /* core/shutdown.c: write exitprocs and every status file before leaving */

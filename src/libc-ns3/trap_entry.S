@@ -15,18 +15,16 @@ dce_sigsys_entry:
 	movb $0, dce_in_user(%rip)
 	movq dce_host_fs(%rip), %rax
 	SET_FS_RAX
-	movq %rsp, %rbx                 /* signal frame; rbx is callee-saved in C */
-	movq dce_kstack_top(%rip), %rsp
-	movq %rdx, %rdi                 /* ucontext */
+	FRAME_TO_KSTACK                 /* rbx: the frame's copy, rdx: its ucontext */
+	movq %rdx, %rdi
 	call dce_trap
-	movq %rbx, %rsp
-	addq $8, %rsp                   /* drop the return address: rsp = &ucontext */
+	leaq 8(%rbx), %rsp              /* rsp = &ucontext, as rt_sigreturn wants it */
 	jmp dce_return_to_user
 	.size dce_sigsys_entry,.-dce_sigsys_entry
 
 /* Synchronous faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP), on the host
- * alternate stack. A fault in program code kills that process; one in dce itself
- * is a bug and is passed to dce_host_fault. */
+ * alternate stack. One in program code goes to the program (its handler, or the
+ * default action: killed); one in dce itself is dce_host_fault's. */
 	.globl dce_fault_entry
 	.type dce_fault_entry,@function
 dce_fault_entry:
@@ -36,9 +34,14 @@ dce_fault_entry:
 	movb $0, dce_in_user(%rip)
 	movq dce_host_fs(%rip), %rax
 	SET_FS_RAX
-	movq dce_kstack_top(%rip), %rsp
-	call dce_user_fault              /* (sig, info, uc): never returns */
-	ud2
+	movl %edi, %r13d                /* sig; FRAME_TO_KSTACK keeps r13 */
+	movq %rsi, %r14                 /* info, on the alternate stack */
+	FRAME_TO_KSTACK                 /* r12: how far the frame moved */
+	movl %r13d, %edi
+	leaq (%r14,%r12), %rsi          /* the copied siginfo */
+	call dce_user_fault              /* (sig, info, uc): the context to resume */
+	movq %rax, %rdi
+	jmp dce_enter_user
 1:	jmp dce_host_fault
 	.size dce_fault_entry,.-dce_fault_entry
 

@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #define WATCHDOG_SIGNAL SIGVTALRM
-#define FP_XSTATE_MAGIC1 0x46505853U
 
 uint64_t dce_entries;
 extern volatile unsigned char dce_in_user;
@@ -66,34 +65,6 @@ int dce_watchdog_arm(uint64_t budget)
 	return timer_settime(timer, 0, &its, NULL) ? -errno : 0;
 }
 
-/* The preempted context goes where a SIGSYS frame would be, below the program's
- * red zone: the host alternate stack it arrived on is shared by every fiber. The
- * whole extended FPU state is kept (the program may be in the middle of AVX code).
- * NULL when that is not the process's own writable memory. */
-static ucontext_t *move_to_user_stack(const ucontext_t *uc)
-{
-	const unsigned char *fp = (const unsigned char *)uc->uc_mcontext.fpregs;
-	size_t fpsize = 512;
-	if (fp) {
-		uint32_t sw[2];
-		memcpy(sw, fp + 464, sizeof sw); /* magic1, extended_size */
-		if (sw[0] == FP_XSTATE_MAGIC1 && sw[1] > 512 && sw[1] < 64 * 1024)
-			fpsize = sw[1];
-	}
-	uint64_t sp = (uint64_t)uc->uc_mcontext.gregs[REG_RSP] - 128;
-	uint64_t fpcopy = (sp - fpsize) & ~63UL;
-	uint64_t copy = (fpcopy - sizeof(ucontext_t)) & ~63UL;
-	if (copy > sp) /* wrapped below 0 */
-		return NULL;
-	ucontext_t tmp;
-	memcpy(&tmp, uc, sizeof tmp);
-	if (fp)
-		tmp.uc_mcontext.fpregs = (fpregset_t)(uintptr_t)fpcopy;
-	if ((fp && dce_copy_to_user(fpcopy, fp, fpsize)) || dce_copy_to_user(copy, &tmp, sizeof tmp))
-		return NULL;
-	return (ucontext_t *)(uintptr_t)copy;
-}
-
 /* From watchdog_entry.S on the fiber's kernel stack with the host FS base, when
  * the tick interrupted a program's own code. Returns the context to resume. */
 ucontext_t *dce_watchdog_tick(ucontext_t *uc)
@@ -110,11 +81,7 @@ ucontext_t *dce_watchdog_tick(ucontext_t *uc)
 		return uc;
 	uint64_t charge = spun_ns;
 	spun_ns = 0;
-	ucontext_t *u = move_to_user_stack(uc);
-	if (!u) { /* like Linux when it cannot write a signal frame */
-		dce_process_fatal(t->proc, "killed by SIGSEGV (its stack cannot hold its context when preempted)");
-		dce_process_exit(t->proc, 0, SIGSEGV);
-	}
+	ucontext_t *u = uc; /* on the fiber's kernel stack (watchdog_entry.S) */
 	t->uc = u;
 	t->last_nr = -1; /* not in a system call: nothing to restart */
 	if (dce_world.trace)

@@ -32,8 +32,8 @@ dce_watchdog_entry:
 	movb $0, dce_in_user(%rip)
 	movq dce_host_fs(%rip), %rax
 	SET_FS_RAX
-	movq dce_kstack_top(%rip), %rsp
-	movq %rdx, %rdi                 /* ucontext */
+	FRAME_TO_KSTACK                 /* rdx: the ucontext's copy */
+	movq %rdx, %rdi
 	call dce_watchdog_tick
 	movq %rax, %rdi
 	jmp dce_enter_user

@@ -1,14 +1,22 @@
-/* fixed_image.c - several instances of a non-PIE executable at once.
+/* fixed_image.c - non-PIE executables, any number of them, at once.
  *
  * A non-PIE (ET_EXEC) program must sit at its link address, so all its instances
  * share one mapping of the file. Its read-only segments are shared as they are;
  * its writable segments (data, bss, GOT) are private per process: each process
  * keeps them in a memfd of its own, and before a thread of a process runs, the
  * scheduler maps that process's memfd at the fixed addresses (one mmap call; the
- * pages themselves are not copied). Debian's python3.11 is such a program. */
+ * pages themselves are not copied). Debian's python3.11 is such a program.
+ *
+ * Different non-PIE programs mostly want the same addresses (0x400000 up). Only
+ * one image can be mapped at an address at a time: the images whose ranges
+ * overlap take turns. Switching to a process whose image is not mapped maps it
+ * again from its file (read-only segments) and the process's memfd (writable
+ * part), over whatever overlapping image was there; nothing is copied, since
+ * every page of an image lives in its file or in a memfd. */
 #include "../core/kernel.h"
 #include "fixed_image.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -25,9 +33,14 @@ struct fixed_image {
 	uintptr_t lo, hi;          /* the whole image */
 	uintptr_t wlo, whi;        /* its writable part */
 	int users;
+	int mapped;                /* its segments are in memory now */
+	int fd;                    /* the file, to map it again after another image */
+	int nseg;
+	struct { uintptr_t addr, len; off_t off; int prot; } seg[8]; /* read-only, file-backed */
 	struct fixed_share *resident; /* whose writable part is mapped now */
 	struct fixed_image *next;
 };
+uint64_t dce_fixed_image_swaps; /* images mapped again after another one (bench, tests) */
 
 struct fixed_share {
 	struct fixed_image *img;
@@ -35,6 +48,7 @@ struct fixed_share {
 };
 
 static struct fixed_image *images;
+void dce_run_emergency_end(const char *why) __attribute__((weak));
 
 static struct fixed_image *find(dev_t dev, ino_t ino, uintptr_t lo, uintptr_t hi)
 {
@@ -92,6 +106,91 @@ static int map_share(struct fixed_share *s)
 	return 0;
 }
 
+static int overlaps(const struct fixed_image *a, const struct fixed_image *b)
+{
+	return a->lo < b->hi && b->lo < a->hi;
+}
+
+/* Map img's whole range again: PROT_NONE, its read-only segments from its file,
+ * and no writable part yet (the caller maps a share's memfd). Overlapping images
+ * are no longer mapped. */
+static int swap_in(struct fixed_image *img)
+{
+	for (struct fixed_image *o = images; o; o = o->next)
+		if (o != img && o->mapped && overlaps(o, img)) {
+			o->mapped = 0;
+			o->resident = NULL;
+		}
+	if (mmap((void *)img->lo, img->hi - img->lo, PROT_NONE,
+	         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return -errno;
+	for (int i = 0; i < img->nseg; i++)
+		if (mmap((void *)img->seg[i].addr, img->seg[i].len, img->seg[i].prot, MAP_PRIVATE | MAP_FIXED,
+		         img->fd, img->seg[i].off) == MAP_FAILED)
+			return -errno;
+	img->mapped = 1;
+	img->resident = NULL;
+	dce_fixed_image_swaps++;
+	return 0;
+}
+
+/* The parts of [lo, hi) that no image's range covers, into gap[] (up to max). */
+static int gaps_of(uintptr_t lo, uintptr_t hi, uintptr_t (*gap)[2], int n, int max)
+{
+	for (struct fixed_image *o = images; o; o = o->next) {
+		if (o->hi <= lo || o->lo >= hi)
+			continue;
+		if (o->lo > lo)
+			n = gaps_of(lo, o->lo, gap, n, max);
+		if (o->hi < hi)
+			n = gaps_of(o->hi, hi, gap, n, max);
+		return n;
+	}
+	if (n < max) {
+		gap[n][0] = lo;
+		gap[n][1] = hi;
+	}
+	return n + 1;
+}
+
+/* Reserve those parts: they must be free (not dce's own memory or the host's).
+ * 0, or -1 with nothing reserved. */
+static int reserve_free_parts(uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t gap[32][2];
+	int n = gaps_of(lo, hi, gap, 0, 32);
+	if (n > 32)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		size_t len = gap[i][1] - gap[i][0];
+		void *r = mmap((void *)gap[i][0], len, PROT_NONE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+		if (r == MAP_FAILED || (uintptr_t)r != gap[i][0]) {
+			if (r != MAP_FAILED)
+				munmap(r, len);
+			while (i-- > 0)
+				munmap((void *)gap[i][0], gap[i][1] - gap[i][0]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Give [lo, hi) back to the host, but for the parts a mapped image uses. */
+static void unmap_free_parts(uintptr_t lo, uintptr_t hi)
+{
+	for (struct fixed_image *o = images; o; o = o->next) {
+		if (!o->mapped || o->hi <= lo || o->lo >= hi)
+			continue;
+		if (o->lo > lo)
+			unmap_free_parts(lo, o->lo);
+		if (o->hi < hi)
+			unmap_free_parts(o->hi, hi);
+		return;
+	}
+	munmap((void *)lo, hi - lo);
+}
+
 int dce_fixed_image_attach(struct dce_process *p, int fd, const Elf64_Ehdr *eh, const Elf64_Phdr *ph,
                            uintptr_t lo, uintptr_t hi, char *err, size_t errlen)
 {
@@ -109,26 +208,33 @@ int dce_fixed_image_attach(struct dce_process *p, int fd, const Elf64_Ehdr *eh, 
 	struct fixed_image *img = find(st.st_dev, st.st_ino, lo, hi);
 	int fresh = !img;
 	if (fresh) {
-		void *span = mmap((void *)lo, hi - lo, PROT_NONE,
-		                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-		if (span == MAP_FAILED || (uintptr_t)span != lo) {
-			if (span != MAP_FAILED)
-				munmap(span, hi - lo);
-			snprintf(err, errlen, "non-PIE executable whose fixed address range %#lx-%#lx is taken "
-			         "by another program", (unsigned long)lo, (unsigned long)hi);
-			return -ENOMEM;
+		int nseg = 0;
+		for (int i = 0; i < eh->e_phnum; i++)
+			if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W) && ph[i].p_filesz)
+				nseg++;
+		if (nseg > 8) {
+			snprintf(err, errlen, "non-PIE executable with %d read-only segments (dce maps up to 8)", nseg);
+			return -ENOEXEC;
 		}
-		for (int i = 0; i < eh->e_phnum; i++) {
-			if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W) || !ph[i].p_filesz)
-				continue;
-			int prot = ((ph[i].p_flags & PF_R) ? PROT_READ : 0) | ((ph[i].p_flags & PF_X) ? PROT_EXEC : 0);
-			uintptr_t seg = PAGE_DOWN(ph[i].p_vaddr);
-			if (mmap((void *)seg, PAGE_UP(ph[i].p_vaddr + ph[i].p_filesz) - seg, prot,
-			         MAP_PRIVATE | MAP_FIXED, fd, (off_t)PAGE_DOWN(ph[i].p_offset)) == MAP_FAILED) {
-				snprintf(err, errlen, "cannot map segment: %s", strerror(errno));
-				munmap((void *)lo, hi - lo);
+		/* the range must be free of everything but other non-PIE images */
+		int shared = 0;
+		for (struct fixed_image *o = images; o; o = o->next)
+			if (o->lo < hi && lo < o->hi)
+				shared = 1;
+		if (!shared) {
+			void *span = mmap((void *)lo, hi - lo, PROT_NONE,
+			                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+			if (span == MAP_FAILED || (uintptr_t)span != lo) {
+				if (span != MAP_FAILED)
+					munmap(span, hi - lo);
+				snprintf(err, errlen, "non-PIE executable whose fixed address range %#lx-%#lx is "
+				         "taken by dce itself or the host", (unsigned long)lo, (unsigned long)hi);
 				return -ENOMEM;
 			}
+		} else if (reserve_free_parts(lo, hi)) {
+			snprintf(err, errlen, "non-PIE executable whose fixed address range %#lx-%#lx is taken "
+			         "by dce itself or the host", (unsigned long)lo, (unsigned long)hi);
+			return -ENOMEM;
 		}
 		img = calloc(1, sizeof *img);
 		img->dev = st.st_dev;
@@ -137,8 +243,32 @@ int dce_fixed_image_attach(struct dce_process *p, int fd, const Elf64_Ehdr *eh, 
 		img->hi = hi;
 		img->wlo = wlo;
 		img->whi = whi;
+		img->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		for (int i = 0; i < eh->e_phnum; i++) {
+			if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W) || !ph[i].p_filesz)
+				continue;
+			int prot = ((ph[i].p_flags & PF_R) ? PROT_READ : 0) | ((ph[i].p_flags & PF_X) ? PROT_EXEC : 0);
+			uintptr_t seg = PAGE_DOWN(ph[i].p_vaddr);
+			img->seg[img->nseg].addr = seg;
+			img->seg[img->nseg].len = PAGE_UP(ph[i].p_vaddr + ph[i].p_filesz) - seg;
+			img->seg[img->nseg].off = (off_t)PAGE_DOWN(ph[i].p_offset);
+			img->seg[img->nseg].prot = prot;
+			img->nseg++;
+		}
 		img->next = images;
 		images = img;
+		if (img->fd < 0 || swap_in(img)) {
+			snprintf(err, errlen, "cannot map segment: %s", strerror(errno));
+			images = img->next;
+			if (img->fd >= 0)
+				close(img->fd);
+			unmap_free_parts(lo, hi);
+			free(img);
+			return -ENOMEM;
+		}
+	} else if (!img->mapped && swap_in(img)) {
+		snprintf(err, errlen, "cannot map segment: %s", strerror(errno));
+		return -ENOMEM;
 	}
 	struct fixed_share *s = calloc(1, sizeof *s);
 	s->img = img;
@@ -149,8 +279,10 @@ int dce_fixed_image_attach(struct dce_process *p, int fd, const Elf64_Ehdr *eh, 
 			close(s->memfd);
 		free(s);
 		if (fresh && !img->users) {
-			munmap((void *)lo, hi - lo);
 			images = img->next;
+			img->mapped = 0;
+			unmap_free_parts(lo, hi);
+			close(img->fd);
 			free(img);
 		}
 		return -ENOMEM;
@@ -192,7 +324,17 @@ int dce_fixed_image_fork(struct dce_process *parent, struct dce_process *child)
 void dce_fixed_image_activate(struct dce_process *p)
 {
 	struct fixed_share *s = p->fixed;
-	if (s && s->img->resident != s && s->memfd >= 0)
+	if (!s)
+		return;
+	if (!s->img->mapped && swap_in(s->img)) {
+		/* the host refused memory it gave before (map count or memory exhausted) */
+		fprintf(stderr, "dce: internal error: node %u pid %d: its non-PIE image could not be mapped "
+		        "again (%s); outputs so far are saved\n", p->node->id, p->pid, strerror(errno));
+		if (dce_run_emergency_end)
+			dce_run_emergency_end("run ended: a non-PIE image could not be mapped again");
+		_exit(70);
+	}
+	if (s->img->resident != s && s->memfd >= 0)
 		map_share(s);
 }
 
@@ -210,12 +352,17 @@ void dce_fixed_image_release(struct dce_process *p)
 	free(s);
 	if (--img->users > 0)
 		return;
-	munmap((void *)img->lo, img->hi - img->lo);
 	for (struct fixed_image **pp = &images; *pp; pp = &(*pp)->next)
 		if (*pp == img) {
 			*pp = img->next;
 			break;
 		}
+	if (img->mapped) { /* no other image is mapped over it */
+		img->mapped = 0;
+		munmap((void *)img->lo, img->hi - img->lo);
+	} else
+		unmap_free_parts(img->lo, img->hi);
+	close(img->fd);
 	free(img);
 }
 

@@ -244,5 +244,48 @@ for f in $(cd "$W/d1" && find . -path '*/var/log/*' -type f | sort); do
 done
 check "determinism: every stdout, stderr and status file identical" [ $same -eq 1 ]
 
+# Signals as Linux delivers them: handlers for faults, resuming a changed context,
+# sigaltstack, nothing written below the stack pointer by a system call, AVX state
+# kept across a handler, tgkill between threads (test/programs/sigfault.c)
+run "$W/sig" "0: $TP/sigfault"
+for c in segv-longjmp segv-mask-restored segv-again segv-resume fpe overflow below-sp avx thread default; do
+	check "signals: $c" grep -qx "ok $c" <(out "$W/sig" 0 1000)
+done
+check "signals: the program exits 0" [ "$(exitp "$W/sig" 0 1000)" = 0 ]
+check "signals: its child without a handler is killed by SIGSEGV" \
+	grep -Eq '^0 +[0-9]+ +SIGSEGV .*sigfault crash$' "$W/sig/exitprocs"
+
+# Different non-PIE executables alive at once, their fixed address ranges
+# overlapping: they take turns (src/loader/fixed_image.c). Two of our own built
+# -no-pie with different layouts, and Debian's python3 (non-PIE too), interleaved.
+cat > "$W/np.c" <<'NPEOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+static long counter = 1000;              /* .data: private per process */
+static char big[PAD];                    /* .bss of a size that differs per build */
+int main(int argc, char **argv)
+{
+	long step = atol(argv[1]);
+	for (int i = 0; i < 5; i++) {
+		counter += step;
+		big[i] = (char)i;
+		printf("%s %ld\n", argv[0], counter);
+		fflush(stdout);
+		usleep(1000);
+	}
+	return big[4] == 4 ? 0 : 1;
+}
+NPEOF
+cc -O1 -no-pie -fno-pie -DPAD=4096 -o "$W/nopie-a" "$W/np.c" &&
+	cc -O1 -no-pie -fno-pie -DPAD=40000000 -o "$W/nopie-b" "$W/np.c"
+run "$W/np" --map "$W" "0: $W/nopie-a 1" "0: $W/nopie-b 10" "1: $W/nopie-a 100" \
+	"2: python3 -c 'import time; [print(i, flush=True) or time.sleep(0.001) for i in range(5)]'"
+check "non-PIE: two different executables at 0x400000 and a second instance run interleaved" \
+	[ "$(out "$W/np" 0 1000 | tail -1)$(out "$W/np" 0 1001 | tail -1)$(out "$W/np" 1 1000 | tail -1)" = \
+	  "$W/nopie-a 1005$W/nopie-b 1050$W/nopie-a 1500" ]
+check "non-PIE: ... with python3 (non-PIE) alive too" [ "$(out "$W/np" 2 1000 | tr -d '\n')" = 01234 ]
+check "non-PIE: every one exits 0" [ "$(awk 'NR>1{printf "%s", $3}' "$W/np/exitprocs")" = 0000 ]
+
 [ $fails -eq 0 ] && echo "# core-proc: all passed" || echo "# core-proc: $fails failed"
 exit $((fails != 0))
