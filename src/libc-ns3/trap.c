@@ -4,6 +4,7 @@
 #include "vdso.h"
 #include "hook.h"
 #include "uaccess.h"
+#include "vmspace.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #define PR_SET_SYSCALL_USER_DISPATCH 59
 #define PR_SYS_DISPATCH_ON 1
 #endif
+#define SUD_INCLUSIVE 2 /* PR_SYS_DISPATCH_INCLUSIVE_ON, Linux >= 6.16 */
 
 /* Read by trap.S. Only one host thread ever runs simulated code. */
 volatile unsigned char dce_sud_selector;
@@ -27,6 +29,9 @@ uint64_t dce_kstack_top;
 uint64_t dce_altstack_top; /* signal frames are moved from there (FRAME_TO_KSTACK) */
 /* wrfsbase is usable; else the trap paths switch FS with arch_prctl (setfs.h) */
 unsigned char dce_have_fsgsbase;
+/* Syscall User Dispatch by address: every call made from program memory traps,
+ * whatever any byte in memory says (no selector a program could clear). */
+int dce_sud_by_address;
 
 extern char dce_exempt_start[], dce_exempt_end[];
 void dce_sigsys_entry(int, siginfo_t *, void *);
@@ -64,6 +69,16 @@ int dce_trap_init(char *err, size_t errlen)
 		sigaction(faults[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* SIGPIPE is emulated per process */
 	dce_sud_selector = 0;
+	/* Where the kernel can, dispatch by address: calls made from program memory
+	 * [0, dce_vm_limit()) trap, dce's own calls (above) do not, and there is no
+	 * selector. Else the selector (exclusive range: dce's one exempt instruction).
+	 * DCE_SUD=selector forces the selector (tests, older kernels' behaviour). */
+	const char *mode = getenv("DCE_SUD");
+	if (!(mode && !strcmp(mode, "selector")) &&
+	    prctl(PR_SET_SYSCALL_USER_DISPATCH, SUD_INCLUSIVE, 0UL, (unsigned long)dce_vm_limit(), 0UL) == 0) {
+		dce_sud_by_address = 1;
+		return dce_hook_init(err, errlen);
+	}
 	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON,
 	          (unsigned long)dce_exempt_start,
 	          (unsigned long)(dce_exempt_end - dce_exempt_start + 1),

@@ -10,6 +10,7 @@
 #include "vmspace.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <sys/mman.h>
 
 #define VM_BASE 0x100000000000UL /* 16 TiB: far below the host's mmap area near 128 TiB */
@@ -22,11 +23,32 @@ struct vm_hole {
 static struct vm_hole *holes; /* sorted, disjoint, coalesced */
 static int initialised;
 
+/* The end of programs' memory: VM_END, or below the lowest host mapping above
+ * VM_BASE (dce-run's own PIE image, near 85 TiB), so that [0, limit) holds
+ * program memory only (trap.c dispatches every system call made from there). */
+uintptr_t dce_vm_limit(void)
+{
+	static uintptr_t limit;
+	if (limit)
+		return limit;
+	limit = VM_END;
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+	while (f && fgets(line, sizeof line, f)) {
+		unsigned long s, e;
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > VM_BASE && s < limit)
+			limit = s > VM_BASE ? s & ~0xffffUL : VM_BASE;
+	}
+	if (f)
+		fclose(f);
+	return limit;
+}
+
 static void init(void)
 {
 	holes = malloc(sizeof *holes);
 	holes->start = VM_BASE;
-	holes->end = VM_END;
+	holes->end = dce_vm_limit();
 	holes->next = NULL;
 	initialised = 1;
 }

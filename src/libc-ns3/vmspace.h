@@ -10,5 +10,7 @@
 void *dce_vm_map(size_t len, size_t align, int prot, int flags, int fd, off_t off);
 /* [start, start+len) is no longer mapped: it may be handed out again. */
 void dce_vm_release(uintptr_t start, size_t len);
+/* Programs' memory lies below this address; dce's and the host's above it. */
+uintptr_t dce_vm_limit(void);
 
 #endif
