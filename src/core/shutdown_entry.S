@@ -8,6 +8,7 @@
 	.globl dce_shutdown_entry
 	.type dce_shutdown_entry,@function
 dce_shutdown_entry:
+	CLEAR_AC
 	movb $0, dce_sud_selector(%rip)
 	movb $0, dce_in_user(%rip)
 	movq dce_host_fs(%rip), %rax

@@ -75,6 +75,9 @@ dce_hook_entry:
 	popq %rax
 	movq %rax, G(EFL)(%rsp)
 	movq %rax, G(R11)(%rsp)         /* and r11 */
+	andq $~0x40000, %rax            /* EFLAGS.AC off while dce runs (CLEAR_AC, setfs.h) */
+	pushq %rax
+	popfq
 	movabsq $0x002b000000000033, %rax
 	movq %rax, G(CSGSFS)(%rsp)
 	leaq UC_FXAREA(%rsp), %rax
@@ -115,6 +118,8 @@ dce_hook_entry:
 	movq G(RIP)(%rsp), %rcx
 	movb $1, dce_in_user(%rip)
 	movb $1, dce_sud_selector(%rip)
+	pushq G(EFL)(%rsp)              /* the program's flags, AC included, as sysret would */
+	popfq
 	movq G(RSP)(%rsp), %rsp
 	jmp *%rcx
 1:	movq %rbx, %rdi

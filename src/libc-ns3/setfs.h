@@ -15,6 +15,18 @@
 9:
 .endm
 
+/* CLEAR_AC: the first thing every entry from program code does. A program may set
+ * EFLAGS.AC (alignment checking: pushf/popf, or through a signal frame), and the
+ * kernel keeps it when it enters a signal handler: dce's own code, which makes
+ * misaligned accesses like any C code, would then fault. The program's own flags
+ * are in its saved context and come back when it resumes. Clobbers nothing but
+ * the flags. */
+.macro CLEAR_AC
+	pushfq
+	andq $~0x40000, (%rsp)
+	popfq
+.endm
+
 /* FRAME_TO_KSTACK: in a handler entered on the host alternate stack, move the
  * kernel's signal frame (from %rsp up to the stack's top: the return address,
  * ucontext, siginfo and the extended FPU state) to the top of the current fiber's

@@ -11,6 +11,7 @@
 	.globl dce_sigsys_entry
 	.type dce_sigsys_entry,@function
 dce_sigsys_entry:
+	CLEAR_AC
 	movb $0, dce_sud_selector(%rip)
 	movb $0, dce_in_user(%rip)
 	movq dce_host_fs(%rip), %rax
@@ -28,6 +29,7 @@ dce_sigsys_entry:
 	.globl dce_fault_entry
 	.type dce_fault_entry,@function
 dce_fault_entry:
+	CLEAR_AC
 	cmpb $0, dce_in_user(%rip)
 	je 1f
 	movb $0, dce_sud_selector(%rip)

@@ -13,6 +13,7 @@
 	.globl dce_watchdog_entry
 	.type dce_watchdog_entry,@function
 dce_watchdog_entry:
+	CLEAR_AC
 	cmpb $0, dce_in_user(%rip)
 	je 3f
 	movq UC_RIP(%rdx), %rax

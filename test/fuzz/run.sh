@@ -86,4 +86,14 @@ print('alive')\"" >"$SCRATCH/mm.log" 2>&1
 RC=$?
 check "mprotect/madvise on dce's memory: ENOMEM, the run goes on" \
 	bash -c "[ $RC = 0 ] && [ \$(grep -c ' -1 ENOMEM\$' '$OUT/files-0/var/log/1000/stdout') = 3 ] && grep -qx alive '$OUT/files-0/var/log/1000/stdout'"
+# hostile signal frames: handlers that scribble over the interrupted context (registers,
+# stack pointer, FPU area, MXCSR, XSAVE header, mask, uc_stack, EFLAGS.AC/TF) and
+# rt_sigreturn on random frames, in 3 x 200 forked children: 0 host crashes
+for seed in 1 2 3; do
+	run_dce sigret$seed --cpu-watchdog 50ms "0: $PROGS/sigret-fuzz $seed 200"
+	check "sigret-fuzz seed $seed: dce survives 200 hostile children (no host fault)" \
+		bash -c "[ $RC -lt 2 ] && ! grep -q 'internal error' '$SCRATCH/sigret$seed.log'"
+	check "sigret-fuzz seed $seed: every child ended with a status" \
+		bash -c "grep -qx done '$OUT/files-0/var/log/1000/stdout' && [ \$(grep -c '^0 ' '$OUT/exitprocs') = 201 ]"
+done
 finish
