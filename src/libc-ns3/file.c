@@ -297,7 +297,7 @@ static int access_want(int flags)
 /* Create path's last component as the program asked, after checking it may write
  * the directory; the new file belongs to the program's fs ids. */
 static int create_file(struct dce_thread *t, int dirfd, const char *path, int flags, mode_t mode,
-                       char *vpath, int *is_host)
+                       char *vpath, int *is_host, int excl)
 {
 	struct dce_process *p = t->proc;
 	char base[NAME_MAX + 1];
@@ -313,7 +313,8 @@ static int create_file(struct dce_thread *t, int dirfd, const char *path, int fl
 			}
 		}
 	}
-	int h = dce_path_open(p, dirfd, path, flags | O_CREAT | O_EXCL, mode, vpath, is_host);
+	/* without O_EXCL a dangling symlink's target is created, as on Linux */
+	int h = dce_path_open(p, dirfd, path, flags | O_CREAT | (excl ? O_EXCL : 0), mode, vpath, is_host);
 	if (h >= 0 && !*is_host && (ph >= 0 || dce_cred(p)->fsuid || dce_cred(p)->fsgid))
 		dce_perm_new_owner(p, ph, NULL, h);
 	if (ph >= 0)
@@ -330,12 +331,12 @@ static int open_file(struct dce_thread *t, int dirfd, const char *path, int flag
 	int created = 0, h;
 	int oflags = flags & ~(O_CREAT | O_EXCL | O_TRUNC);
 	if ((flags & O_CREAT) && (flags & O_EXCL)) {
-		h = create_file(t, dirfd, path, flags & ~(O_CREAT | O_EXCL), mode, vpath, is_host);
+		h = create_file(t, dirfd, path, flags & ~(O_CREAT | O_EXCL), mode, vpath, is_host, 1);
 		created = h >= 0;
 	} else {
 		h = dce_path_open(p, dirfd, path, oflags, mode, vpath, is_host);
 		if (h == -ENOENT && (flags & O_CREAT)) {
-			h = create_file(t, dirfd, path, flags & ~(O_CREAT | O_EXCL | O_TRUNC), mode, vpath, is_host);
+			h = create_file(t, dirfd, path, flags & ~(O_CREAT | O_EXCL | O_TRUNC), mode, vpath, is_host, 0);
 			if (h == -EEXIST) /* made by someone else meanwhile */
 				h = dce_path_open(p, dirfd, path, oflags, mode, vpath, is_host);
 			else
