@@ -76,13 +76,13 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_getcwd: return sys_getcwd(t, (U)a1, (U)a2);
 	case SYS_chdir: return sys_chdir(t, (U)a1);
 	case SYS_fchdir: return sys_fchdir(t, I(a1));
-	case SYS_getdents64: return sys_getdents64(t, I(a1), (U)a2, I(a3));
+	case SYS_getdents64: return sys_getdents64(t, I(a1), (U)a2, (long)(unsigned)a3); /* count: unsigned */
 	case SYS_dup: return sys_dup(t, I(a1));
 	case SYS_dup2: return sys_dup2(t, I(a1), I(a2));
 	case SYS_dup3: return sys_dup3(t, I(a1), I(a2), I(a3));
 	case SYS_fcntl: return sys_fcntl(t, I(a1), I(a2), a3); /* a pointer or an int: the handler narrows */
 	case SYS_flock: return sys_flock(t, I(a1), I(a2));
-	case SYS_ioctl: return sys_ioctl_any(t, I(a1), I(a2), (U)a3); /* sockets, then sys_ioctl */
+	case SYS_ioctl: return sys_ioctl_any(t, I(a1), (long)(unsigned)a2, (U)a3); /* request: an unsigned int (_IOR ones have bit 31) */
 	case SYS_mkdir: return sys_mkdirat(t, AT_FDCWD, (U)a1, I(a2));
 	case SYS_mkdirat: return sys_mkdirat(t, I(a1), (U)a2, I(a3));
 	case SYS_unlink: return sys_unlinkat(t, AT_FDCWD, (U)a1, 0);

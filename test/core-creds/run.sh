@@ -171,4 +171,24 @@ X
 else
 	echo "# skip nginx: not installed or no kernel library"
 fi
+
+# ---- sshd (openssh-server, default sshd_config: privilege separation) and ssh -i ----
+if [ ! -x /usr/sbin/sshd ] && [ "$(id -u)" = 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client >"$SCRATCH/apt-ssh.log" 2>&1 || true
+fi
+if [ -x /usr/sbin/sshd ] && [ -r /etc/ssh/ssh_host_ed25519_key ] && [ -n "$lib" ]; then
+	export DCE_LINUX_LIBRARY=$lib
+	run_dce sshd --linux --stop 10 "0: /bin/sh -c '
+echo u:x:2000:2000::/home/u:/bin/sh >> /etc/passwd; echo u:x:2000: >> /etc/group
+echo \"u:*:19000:0:99999:7:::\" > /etc/shadow; chmod 640 /etc/shadow
+mkdir -p /run/sshd /home/u/.ssh; ssh-keygen -q -t ed25519 -N \"\" -f /root/key
+cp /root/key.pub /home/u/.ssh/authorized_keys; chown -R u:u /home/u
+chmod 700 /home/u/.ssh; chmod 600 /home/u/.ssh/authorized_keys
+exec /usr/sbin/sshd -D -e'" \
+		"0@2: ssh -i /root/key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes u@127.0.0.1 id"
+	check "ssh -i key u@node id: the command ran as the user" grep -qx "uid=2000(u) gid=2000(u) groups=2000(u)" "$(stdout_of 0 1001)"
+	check "sshd logged the key login (pre-auth child chrooted to /run/sshd as sshd)" grep -q "Accepted publickey for u from 127.0.0.1" "$(stdout_of 0 1000)" "$OUT/files-0/var/log/1000/stderr"
+else
+	echo "# skip sshd: openssh-server not installed, host keys unreadable or no kernel library"
+fi
 finish
