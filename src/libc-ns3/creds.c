@@ -589,6 +589,8 @@ long dce_perm_fd(struct dce_process *p, int h, int kind, int want)
 
 long dce_perm_dir_modify(struct dce_process *p, int pfd)
 {
+	if (dce_cred_capable(p, CAP_DAC_OVERRIDE))
+		return 0; /* w and x on a directory: granted (no stat needed) */
 	return dce_perm_fd(p, pfd, DCE_FS_NODE, W_OK | X_OK);
 }
 
