@@ -43,6 +43,8 @@ struct dce_node {
 	uint64_t rand_state;       /* /dev/urandom and getrandom for this node */
 	int next_pid;
 	struct dce_kstack *kstack;  /* its Linux kernel (advanced mode), NULL: dce's sockets */
+	struct dce_nodeclock *clock; /* its adjusted realtime clock (time.c), NULL: untouched */
+	struct dce_locks *locks;   /* file locks held on its files (locks.c) */
 	struct dce_node *next;
 };
 
@@ -130,6 +132,8 @@ struct dce_process {
 	uint64_t alarm_event;
 	struct fixed_share *fixed;  /* its share of a non-PIE executable (loader/fixed_image.c) */
 	unsigned long private_kb;  /* with DCE_MEMSTAT: private dirty memory at exit */
+	struct dce_cred *cred;     /* ids and capabilities (creds.c); NULL: root */
+	struct dce_fsroot *fsroot; /* its chroot (path.c); NULL: the node's root */
 	struct dce_process *next_all;
 };
 
@@ -143,6 +147,9 @@ struct dce_file {
 	void *priv;
 	struct dce_waitq readq, writeq; /* readiness waiters (poll/select/epoll) */
 	uint64_t events;           /* dce_file_notify calls: readiness edges for EPOLLET */
+	int owner;                 /* F_SETOWN: pid (> 0) or process group (< 0) for SIGIO */
+	struct dce_node *owner_node; /* the node of that pid */
+	int sigio;                 /* F_SETSIG: the signal sent instead of SIGIO (0: SIGIO) */
 };
 
 struct dce_file_ops {
@@ -198,6 +205,11 @@ void dce_thread_block_uninterruptible(struct dce_thread *t, struct dce_waitq *q)
 /* confine.c: namespaces and a seccomp filter for the whole run (docs/security.md);
  * 0 when confined or allowed to run unconfined, -1 (reported) otherwise. */
 int dce_confine(const char *out_dir);
+
+/* creds.c: a new process gets its parent's credentials and root (root otherwise) */
+void dce_cred_inherit(struct dce_process *p, struct dce_process *parent);
+/* The node's /etc/passwd and /etc/group (host's users and groups when readable). */
+void dce_cred_node_etc(const char *etcdir);
 
 /* process.c */
 struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *parent);

@@ -155,8 +155,7 @@ struct dce_node *dce_node_create(uint32_t id)
 	char buf[128];
 	snprintf(buf, sizeof buf, "%s\n", n->hostname);
 	write_file(path, "hostname", buf, 0);
-	write_file(path, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", 0);
-	write_file(path, "group", "root:x:0:\nnogroup:x:65534:\n", 0);
+	dce_cred_node_etc(path); /* passwd and group */
 	snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\t%s\n", n->hostname);
 	write_file(path, "hosts", buf, 0);
 	n->rootfd = open(n->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -180,6 +179,7 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	p->sid = parent ? parent->sid : p->pid;
 	p->umask = parent ? parent->umask : 022;
 	snprintf(p->cwd, sizeof p->cwd, "%s", parent ? parent->cwd : "/");
+	dce_cred_inherit(p, parent);
 	p->state = DCE_P_LOADING;
 	struct dce_process **pp = &dce_world.procs;
 	while (*pp)

@@ -1,6 +1,7 @@
 /* fd.c - per-process file descriptor tables and open file descriptions. */
 #include "../core/kernel.h"
 #include "fsmeta.h"
+#include "locks.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -52,6 +53,7 @@ void dce_fdtable_put(struct dce_fdtable *t)
 {
 	if (--t->refs > 0)
 		return;
+	dce_locks_fdtable_gone(t);
 	for (int i = 0; i < t->size; i++)
 		if (t->files[i])
 			dce_file_put(t->files[i]);
@@ -80,6 +82,7 @@ void dce_file_put(struct dce_file *f)
 {
 	if (--f->refs > 0)
 		return;
+	dce_locks_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->hostfd >= 0)
@@ -132,6 +135,7 @@ int dce_fd_close(struct dce_process *p, int fd)
 	struct dce_file *f = t->files[fd];
 	t->files[fd] = NULL;
 	t->cloexec[fd] = 0;
+	dce_locks_close(t, f);
 	dce_file_put(f);
 	return 0;
 }
@@ -148,9 +152,26 @@ void dce_fd_close_on_exec(struct dce_process *p)
 			dce_fd_close(p, fd);
 }
 
+/* O_ASYNC: readiness changed, so the owner gets SIGIO (or its F_SETSIG signal). */
+static void send_sigio(struct dce_file *f)
+{
+	int sig = f->sigio ? f->sigio : SIGIO;
+	if (f->owner > 0) {
+		struct dce_process *p = dce_process_find(f->owner_node, f->owner);
+		if (p && p->state == DCE_P_RUNNING)
+			dce_signal_send_proc(p, sig);
+		return;
+	}
+	for (struct dce_process *p = dce_world.procs; p; p = p->next_all)
+		if (p->node == f->owner_node && p->pgid == -f->owner && p->state == DCE_P_RUNNING)
+			dce_signal_send_proc(p, sig);
+}
+
 void dce_file_notify(struct dce_file *f)
 {
 	f->events++;
+	if ((f->flags & O_ASYNC) && f->owner && f->owner_node)
+		send_sigio(f);
 	dce_waitq_wake_all(&f->readq);
 	dce_waitq_wake_all(&f->writeq);
 }

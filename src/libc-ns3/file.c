@@ -5,6 +5,8 @@
 #include "fs-extra.h"
 #include "fsmeta.h"
 #include "uaccess.h"
+#include "creds.h"
+#include "locks.h"
 #include <limits.h>
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -282,31 +285,88 @@ static void touch_parent(struct dce_process *p, const char *vpath)
 	}
 }
 
-/* Open a node or mapped file; new files get simulated times. */
+static int access_want(int flags)
+{
+	if (flags & O_PATH)
+		return 0;
+	int acc = flags & O_ACCMODE;
+	int want = acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK;
+	return want | ((flags & O_TRUNC) ? W_OK : 0);
+}
+
+/* Create path's last component as the program asked, after checking it may write
+ * the directory; the new file belongs to the program's fs ids. */
+static int create_file(struct dce_thread *t, int dirfd, const char *path, int flags, mode_t mode,
+                       char *vpath, int *is_host, int excl)
+{
+	struct dce_process *p = t->proc;
+	char base[NAME_MAX + 1];
+	int ph = -1;
+	if (!dce_cred_capable(p, CAP_DAC_OVERRIDE) || dce_cred(p)->fsuid || dce_cred(p)->fsgid) {
+		int host = 0;
+		ph = dce_path_parent(p, dirfd, path, base, &host);
+		if (ph >= 0 && !host) {
+			long r = dce_perm_dir_modify(p, ph);
+			if (r) {
+				close(ph);
+				return (int)r;
+			}
+		}
+	}
+	/* without O_EXCL a dangling symlink's target is created, as on Linux */
+	int h = dce_path_open(p, dirfd, path, flags | O_CREAT | (excl ? O_EXCL : 0), mode, vpath, is_host);
+	if (h >= 0 && !*is_host && (ph >= 0 || dce_cred(p)->fsuid || dce_cred(p)->fsgid))
+		dce_perm_new_owner(p, ph, NULL, h);
+	if (ph >= 0)
+		close(ph);
+	return h;
+}
+
+/* Open a node or mapped file as the program's credentials allow; new files get
+ * simulated times. O_TRUNC is applied once the permission is known. */
 static int open_file(struct dce_thread *t, int dirfd, const char *path, int flags, mode_t mode,
                      char *vpath, int *is_host)
 {
 	struct dce_process *p = t->proc;
 	int created = 0, h;
-	if ((flags & O_CREAT) && !(flags & O_EXCL)) {
-		h = dce_path_open(p, dirfd, path, flags & ~O_CREAT, mode, vpath, is_host);
-		if (h == -ENOENT) {
-			h = dce_path_open(p, dirfd, path, flags, mode, vpath, is_host);
-			created = h >= 0;
-		}
+	int oflags = flags & ~(O_CREAT | O_EXCL | O_TRUNC);
+	if ((flags & O_CREAT) && (flags & O_EXCL)) {
+		h = create_file(t, dirfd, path, flags & ~(O_CREAT | O_EXCL), mode, vpath, is_host, 1);
+		created = h >= 0;
 	} else {
-		h = dce_path_open(p, dirfd, path, flags, mode, vpath, is_host);
-		created = h >= 0 && (flags & O_CREAT);
+		h = dce_path_open(p, dirfd, path, oflags, mode, vpath, is_host);
+		if (h == -ENOENT && (flags & O_CREAT)) {
+			h = create_file(t, dirfd, path, flags & ~(O_CREAT | O_EXCL | O_TRUNC), mode, vpath, is_host, 0);
+			if (h == -EEXIST) /* made by someone else meanwhile */
+				h = dce_path_open(p, dirfd, path, oflags, mode, vpath, is_host);
+			else
+				created = h >= 0;
+		}
 	}
-	if (h < 0 || *is_host || (flags & O_PATH))
+	if (h < 0)
+		return h;
+	if (!created) {
+		long r = dce_perm_fd(p, h, *is_host ? DCE_FS_HOST : DCE_FS_NODE, access_want(flags));
+		if (r) {
+			close(h);
+			return (int)r;
+		}
+	}
+	if (*is_host || (flags & O_PATH))
 		return h;
 	if (created) {
 		dce_fs_touch_new(h);
 		touch_parent(p, vpath);
 	} else if ((flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY) {
 		struct stat st;
-		if (fstat(h, &st) == 0 && S_ISREG(st.st_mode))
+		if (fstat(h, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (ftruncate(h, 0)) {
+				int e = errno;
+				close(h);
+				return -e;
+			}
 			dce_fs_touch_fd(h);
+		}
 	}
 	return h;
 }
@@ -508,12 +568,17 @@ long sys_faccessat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode, 
 		close(h);
 		return -EROFS;
 	}
-	/* programs run as root: only the execute bits matter */
+	/* with the real ids (access(2)); a mapped host file by its host owner */
 	r = 0;
-	if (mode & X_OK) {
+	if (mode) {
 		struct stat st;
-		if (fstat(h, &st) == 0 && !S_ISDIR(st.st_mode) && !(st.st_mode & 0111))
-			r = -EACCES;
+		if (fstat(h, &st) == 0) {
+			uid_t u;
+			gid_t g;
+			dce_fs_owner(t->proc->node, &st, is_host ? DCE_FS_HOST : DCE_FS_NODE, &u, &g);
+			r = dce_cred_permission(t->proc, u, g, st.st_mode, (int)mode,
+			                        !(flags & AT_EACCESS));
+		}
 	}
 	close(h);
 	return r;
@@ -561,7 +626,7 @@ static long chdir_to(struct dce_thread *t, int h)
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	char vp[PATH_MAX];
-	if (dce_path_of_fd(t->proc->node, h, vp) < 0)
+	if (dce_path_of_fd_proc(t->proc, h, vp) < 0)
 		return -ENOENT;
 	snprintf(t->proc->cwd, sizeof t->proc->cwd, "%s", vp);
 	return 0;
@@ -637,30 +702,47 @@ long sys_dup2(struct dce_thread *t, long oldfd, long newfd)
 	return sys_dup3(t, oldfd, newfd, 0);
 }
 
+/* F_SETOWN and FIOSETOWN: a pid (> 0) or process group (< 0) of the node, 0 none. */
+static long set_owner(struct dce_thread *t, struct dce_file *f, int who)
+{
+	struct dce_process *p = t->proc;
+	if (who > 0 && !dce_process_find(p->node, who))
+		return -ESRCH;
+	f->owner = who;
+	f->owner_node = p->node;
+	return 0;
+}
+
+struct owner_ex {
+	int type; /* F_OWNER_TID 0, F_OWNER_PID 1, F_OWNER_PGRP 2 */
+	int pid;
+};
+
 long sys_fcntl(struct dce_thread *t, long fd, long cmd, long arg)
 {
 	struct dce_process *p = t->proc;
 	struct dce_file *f = lookup(t, fd);
+	int iarg = (int)arg; /* an int for every command but the ones taking a pointer */
 	if (!f)
 		return -EBADF;
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg < 0 || arg >= 1024)
+		if (iarg < 0 || iarg >= 1024)
 			return -EINVAL;
-		return dce_fd_install(p, dce_file_get(f), (int)arg, cmd == F_DUPFD_CLOEXEC);
+		return dce_fd_install(p, dce_file_get(f), iarg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:
 		return p->fds->cloexec[fd] ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		p->fds->cloexec[fd] = (arg & FD_CLOEXEC) ? 1 : 0;
+		p->fds->cloexec[fd] = (iarg & FD_CLOEXEC) ? 1 : 0;
 		return 0;
 	case F_GETFL:
 		return f->flags;
 	case F_SETFL: {
 		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
-		f->flags = (f->flags & ~settable) | ((int)arg & settable);
+		f->flags = (f->flags & ~settable) | (iarg & settable);
 		if (f->hostfd >= 0 && f->ops == &dce_hostfile_ops)
-			fcntl(f->hostfd, F_SETFL, (int)arg & (O_APPEND | O_NOATIME));
+			fcntl(f->hostfd, F_SETFL, iarg & (O_APPEND | O_NOATIME));
 		return 0;
 	}
 	case F_GETLK:
@@ -668,29 +750,53 @@ long sys_fcntl(struct dce_thread *t, long fd, long cmd, long arg)
 	case F_SETLKW:
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
-	case F_OFD_SETLKW: {
-		if (f->hostfd < 0)
-			return -EBADF;
-		struct flock fl;
-		if (dce_copy_from_user(&fl, (uint64_t)arg, sizeof fl))
+	case F_OFD_SETLKW:
+		return dce_locks_fcntl(t, f, (int)cmd, (uint64_t)arg);
+	case F_SETOWN:
+		return set_owner(t, f, iarg);
+	case F_GETOWN:
+		return f->owner;
+	case F_SETOWN_EX: {
+		struct owner_ex ox;
+		if (dce_copy_from_user(&ox, (uint64_t)arg, sizeof ox))
 			return -EFAULT;
-		if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-			fl.l_type = F_UNLCK;
-			if (dce_copy_to_user((uint64_t)arg, &fl, sizeof fl))
-				return -EFAULT;
-		}
-		return 0; /* one writer per node file in practice; locks always granted */
+		if (ox.type < 0 || ox.type > 2 || ox.pid < 0)
+			return -EINVAL;
+		return set_owner(t, f, ox.type == 2 ? -ox.pid : ox.pid); /* a thread: its process */
 	}
+	case F_GETOWN_EX: {
+		struct owner_ex ox = { f->owner < 0 ? 2 : 1, f->owner < 0 ? -f->owner : f->owner };
+		return dce_copy_to_user((uint64_t)arg, &ox, sizeof ox);
+	}
+	case F_SETSIG:
+		if (iarg < 0 || iarg >= DCE_NSIG)
+			return -EINVAL;
+		f->sigio = iarg;
+		return 0;
+	case F_GETSIG:
+		return f->sigio;
 	case F_GETPIPE_SZ:
 		return 65536;
 	case F_SETPIPE_SZ:
-		return arg < 65536 ? 65536 : arg;
+		return iarg < 65536 ? 65536 : iarg;
+	case F_SETLEASE:
+	case F_GETLEASE:
+	case F_NOTIFY:
+		return -EINVAL; /* no leases or directory notification in a node's filesystem */
 	case F_ADD_SEALS:
 	case F_GET_SEALS:
 		return -EINVAL;
 	default:
 		return -EINVAL;
 	}
+}
+
+long sys_flock(struct dce_thread *t, long fd, long op)
+{
+	struct dce_file *f = lookup(t, fd);
+	if (!f)
+		return -EBADF;
+	return dce_locks_flock(t, f, (int)op);
 }
 
 long sys_ioctl(struct dce_thread *t, long fd, long req, uint64_t arg)
@@ -708,6 +814,23 @@ long sys_ioctl(struct dce_thread *t, long fd, long req, uint64_t arg)
 		else
 			f->flags &= ~O_NONBLOCK;
 		return 0;
+	case FIOASYNC:
+		if (dce_copy_from_user(&v, arg, sizeof v))
+			return -EFAULT;
+		if (v)
+			f->flags |= O_ASYNC;
+		else
+			f->flags &= ~O_ASYNC;
+		return 0;
+	case FIOSETOWN:
+	case SIOCSPGRP:
+		if (dce_copy_from_user(&v, arg, sizeof v))
+			return -EFAULT;
+		return set_owner(t, f, v);
+	case FIOGETOWN:
+	case SIOCGPGRP:
+		v = f->owner;
+		return dce_copy_to_user(arg, &v, sizeof v);
 	case FIOCLEX:
 		t->proc->fds->cloexec[fd] = 1;
 		return 0;
@@ -750,7 +873,13 @@ static long at_parent(struct dce_thread *t, long dirfd, uint64_t pathp, char *ba
 	long r = dce_path_from_user(path, pathp);
 	if (r)
 		return r;
-	return at_parent_path(t, dirfd, path, base, pfd);
+	r = at_parent_path(t, dirfd, path, base, pfd);
+	if (r)
+		return r;
+	r = dce_perm_dir_modify(t->proc, *pfd); /* an entry is added or removed: w and x */
+	if (r)
+		close(*pfd);
+	return r;
 }
 
 /* Before an entry is removed or replaced: its host inode, if this was its last name. */
@@ -805,6 +934,7 @@ long sys_mkdirat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode)
 		return r;
 	r = mkdirat(pfd, base, (mode_t)mode & 07777 & ~t->proc->umask) ? -errno : 0;
 	if (r == 0) {
+		dce_perm_new_owner(t->proc, pfd, base, -1);
 		int d = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (d >= 0) {
 			dce_fs_touch_new(d);
@@ -828,8 +958,10 @@ long sys_mknodat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode, ui
 		r = -EPERM; /* no device nodes in a node's root */
 	else
 		r = mknodat(pfd, base, (mode_t)mode & ~t->proc->umask, (dev_t)dev) ? -errno : 0;
-	if (r == 0)
+	if (r == 0) {
+		dce_perm_new_owner(t->proc, pfd, base, -1);
 		dce_fs_touch_dir(pfd);
+	}
 	close(pfd);
 	return r;
 }
@@ -845,7 +977,9 @@ long sys_unlinkat(struct dce_thread *t, long dirfd, uint64_t pathp, long flags)
 		return r;
 	struct dying d;
 	dying_check(pfd, base, &d);
-	r = unlinkat(pfd, base, (int)flags) ? -errno : 0;
+	r = dce_perm_sticky(t->proc, pfd, base);
+	if (!r)
+		r = unlinkat(pfd, base, (int)flags) ? -errno : 0;
 	if (r == 0) {
 		dying_done(t, &d);
 		dce_fs_touch_dir(pfd);
@@ -866,6 +1000,7 @@ long sys_symlinkat(struct dce_thread *t, uint64_t targetp, long dirfd, uint64_t 
 		return r;
 	r = symlinkat(target, pfd, base) ? -errno : 0;
 	if (r == 0) {
+		dce_perm_new_owner(t->proc, pfd, base, -1);
 		struct timespec ts[2];
 		sim_utimes(0, ts);
 		utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW);
@@ -894,7 +1029,11 @@ long sys_renameat2(struct dce_thread *t, long olddir, uint64_t oldp, long newdir
 		if (d.set && fstatat(opfd, ob, &os, AT_SYMLINK_NOFOLLOW) == 0 && os.st_ino == d.ino && os.st_dev == d.dev)
 			d.set = 0; /* renaming a file onto itself */
 	}
-	r = syscall(SYS_renameat2, opfd, ob, npfd, nb, (unsigned)flags) ? -errno : 0;
+	r = dce_perm_sticky(t->proc, opfd, ob);
+	if (!r)
+		r = dce_perm_sticky(t->proc, npfd, nb);
+	if (!r)
+		r = syscall(SYS_renameat2, opfd, ob, npfd, nb, (unsigned)flags) ? -errno : 0;
 	if (r == 0) {
 		dying_done(t, &d);
 		dce_fs_touch_dir(opfd);
@@ -1036,12 +1175,30 @@ static long chmod_fd(int h, long mode)
 	return fchmodat(AT_FDCWD, proc, (mode_t)mode & 07777, 0) ? -errno : 0;
 }
 
+/* chmod as Linux allows it: the owner or CAP_FOWNER; the set-group-ID bit is dropped
+ * for a file of a group the caller is not in (without CAP_FSETID). */
+static long chmod_checked(struct dce_thread *t, int h, long mode)
+{
+	struct stat st;
+	uid_t u;
+	gid_t g;
+	if (fstat(h, &st))
+		return -errno;
+	dce_fs_owner(t->proc->node, &st, DCE_FS_NODE, &u, &g);
+	if (u != dce_cred(t->proc)->fsuid && !dce_cred_capable(t->proc, CAP_FOWNER))
+		return -EPERM;
+	if ((mode & S_ISGID) && !S_ISDIR(st.st_mode) && !dce_cred_in_group(t->proc, g) &&
+	    !dce_cred_capable(t->proc, CAP_FSETID))
+		mode &= ~(long)S_ISGID;
+	return chmod_fd(h, mode);
+}
+
 long sys_fchmodat(struct dce_thread *t, long dirfd, uint64_t pathp, long mode)
 {
 	int h = meta_target(t, dirfd, pathp);
 	if (h < 0)
 		return h;
-	long r = chmod_fd(h, mode);
+	long r = chmod_checked(t, h, mode);
 	close(h);
 	return r;
 }
@@ -1054,11 +1211,91 @@ long sys_fchmod(struct dce_thread *t, long fd, long mode)
 		return h == -ESPIPE ? 0 : h;
 	switch (dce_fs_kind(t->proc, f)) {
 	case DCE_FS_NODE:
-		return chmod_fd(h, mode);
+		return chmod_checked(t, h, mode);
 	case DCE_FS_HOST:
 		return -EROFS;
 	default:
 		return 0; /* /dev and /proc: accepted, nothing changes */
+	}
+}
+
+/* chown of the node file st (h: an fd of it, or -1 for a symlink itself). */
+static long chown_node(struct dce_thread *t, int h, const struct stat *st, long uid, long gid)
+{
+	struct dce_process *p = t->proc;
+	uid_t nu = (uid_t)uid, ou;
+	gid_t ng = (gid_t)gid, og;
+	dce_fs_owner(p->node, st, DCE_FS_NODE, &ou, &og);
+	if (!dce_cred_capable(p, CAP_CHOWN)) {
+		if (nu != (uid_t)-1 && nu != ou)
+			return -EPERM;
+		if (ng != (gid_t)-1 && ng != og && (dce_cred(p)->fsuid != ou || !dce_cred_in_group(p, ng)))
+			return -EPERM;
+		if (dce_cred(p)->fsuid != ou && (nu != (uid_t)-1 || ng != (gid_t)-1))
+			return -EPERM;
+	}
+	dce_fs_set_owner(p->node, st, nu, ng);
+	/* a changed owner drops set-user-ID (and set-group-ID with group execute) */
+	if (h >= 0 && S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)) &&
+	    (nu != (uid_t)-1 || ng != (gid_t)-1)) {
+		mode_t m = st->st_mode & 07777 & ~(mode_t)S_ISUID;
+		if (m & S_IXGRP)
+			m &= ~(mode_t)S_ISGID;
+		chmod_fd(h, m);
+	}
+	return 0;
+}
+
+long sys_fchownat(struct dce_thread *t, long dirfd, uint64_t pathp, long uid, long gid, long flags)
+{
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	char path[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	if (!path[0] && (flags & AT_EMPTY_PATH))
+		return sys_fchown(t, dirfd, uid, gid);
+	struct stat st;
+	if (flags & AT_SYMLINK_NOFOLLOW) {
+		char base[NAME_MAX + 1];
+		int pfd;
+		r = at_parent_path(t, dirfd, path, base, &pfd);
+		if (r)
+			return r;
+		r = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+		if (!r && !S_ISLNK(st.st_mode)) {
+			int h = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			r = h < 0 ? -errno : chown_node(t, h, &st, uid, gid);
+			if (h >= 0)
+				close(h);
+		} else if (!r)
+			r = chown_node(t, -1, &st, uid, gid);
+		close(pfd);
+		return r;
+	}
+	int h = meta_target(t, dirfd, pathp);
+	if (h < 0)
+		return h;
+	r = fstat(h, &st) ? -errno : chown_node(t, h, &st, uid, gid);
+	close(h);
+	return r;
+}
+
+long sys_fchown(struct dce_thread *t, long fd, long uid, long gid)
+{
+	struct dce_file *f;
+	int h = host_fd_of(t, fd, &f);
+	if (h < 0)
+		return h == -ESPIPE ? 0 : h;
+	struct stat st;
+	switch (dce_fs_kind(t->proc, f)) {
+	case DCE_FS_NODE:
+		return fstat(h, &st) ? -errno : chown_node(t, h, &st, uid, gid);
+	case DCE_FS_HOST:
+		return -EROFS;
+	default:
+		return 0;
 	}
 }
 

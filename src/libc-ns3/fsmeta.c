@@ -151,6 +151,9 @@ static void sim_times(int kind, int64_t *a, int64_t *m, int64_t *c)
 struct vino {
 	uint32_t node;
 	uint64_t dev, ino, vino;
+	int owned;                 /* uid and gid set by the simulation (else root's) */
+	uid_t uid;
+	gid_t gid;
 	struct vino *next;
 };
 struct node_ctr {
@@ -180,7 +183,7 @@ static void vino_add(uint32_t node, uint64_t dev, uint64_t ino, uint64_t num)
 {
 	struct vino *v = calloc(1, sizeof *v);
 	unsigned h = vino_hash(node, dev, ino);
-	*v = (struct vino){ node, dev, ino, num, vino_tab[h] };
+	*v = (struct vino){ .node = node, .dev = dev, .ino = ino, .vino = num, .next = vino_tab[h] };
 	vino_tab[h] = v;
 }
 
@@ -216,6 +219,46 @@ void dce_fs_forget_inode(struct dce_node *n, dev_t dev, ino_t ino)
 	}
 }
 
+/* ---- owners: node files belong to root until chown or a creation says otherwise ---- */
+
+static struct vino *vino_entry(struct dce_node *n, uint64_t dev, uint64_t ino)
+{
+	sim_ino(n, dev, ino);
+	return vino_find(n->id, dev, ino);
+}
+
+void dce_fs_owner(struct dce_node *n, const struct stat *host, int kind, uid_t *uid, gid_t *gid)
+{
+	*uid = 0;
+	*gid = 0;
+	if (kind == DCE_FS_HOST) {
+		*uid = host->st_uid;
+		*gid = host->st_gid;
+		return;
+	}
+	if (kind != DCE_FS_NODE)
+		return;
+	struct vino *v = vino_find(n->id, host->st_dev, host->st_ino);
+	if (v && v->owned) {
+		*uid = v->uid;
+		*gid = v->gid;
+	}
+}
+
+void dce_fs_set_owner(struct dce_node *n, const struct stat *host, uid_t uid, gid_t gid)
+{
+	struct vino *v = vino_entry(n, host->st_dev, host->st_ino);
+	if (!v->owned) {
+		v->uid = 0;
+		v->gid = 0;
+	}
+	if (uid != (uid_t)-1)
+		v->uid = uid;
+	if (gid != (gid_t)-1)
+		v->gid = gid;
+	v->owned = 1;
+}
+
 static uint64_t special_ino(const char *vpath)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -239,6 +282,7 @@ void dce_fs_fix_stat(struct dce_node *n, struct stat *st, int kind, const char *
 	st->st_mtim = ts_of((uint64_t)m);
 	st->st_ctim = ts_of((uint64_t)c);
 	if (kind == DCE_FS_NODE) {
+		dce_fs_owner(n, st, kind, &st->st_uid, &st->st_gid);
 		st->st_ino = sim_ino(n, st->st_dev, st->st_ino);
 		st->st_dev = node_dev(n);
 	} else if (kind == DCE_FS_SPECIAL) {
@@ -267,6 +311,8 @@ void dce_fs_fix_statx(struct dce_node *n, struct statx *st, int kind, const char
 	st->stx_mnt_id = 0;
 	st->stx_mask &= ~(unsigned)STATX_MNT_ID;
 	if (kind == DCE_FS_NODE) {
+		struct stat hs = { .st_dev = makedev(st->stx_dev_major, st->stx_dev_minor), .st_ino = st->stx_ino };
+		dce_fs_owner(n, &hs, kind, &st->stx_uid, &st->stx_gid);
 		st->stx_ino = sim_ino(n, makedev(st->stx_dev_major, st->stx_dev_minor), st->stx_ino);
 		st->stx_dev_major = 0;
 		st->stx_dev_minor = NODE_DEV_MINOR + (n->id & 0xff);

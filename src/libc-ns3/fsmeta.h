@@ -39,6 +39,12 @@ void dce_fs_fix_stat(struct dce_node *n, struct stat *st, int kind, const char *
 void dce_fs_fix_statx(struct dce_node *n, struct statx *st, int kind, const char *vpath);
 /* The host inode (dev, ino) is gone: its simulated number may be given again. */
 void dce_fs_forget_inode(struct dce_node *n, dev_t dev, ino_t ino);
+/* The owner a program sees of a file (host stat given): node files are root's
+ * until chown or a creation by another user (kept per node for the run); mapped
+ * host files have the host's owner. */
+void dce_fs_owner(struct dce_node *n, const struct stat *host, int kind, uid_t *uid, gid_t *gid);
+/* Record a node file's owner; -1 leaves one of them as it is. */
+void dce_fs_set_owner(struct dce_node *n, const struct stat *host, uid_t uid, gid_t gid);
 /* getdents64 over a host directory fd, in name order with simulated inode numbers. */
 long dce_fs_getdents(struct dce_process *p, struct dce_file *f, uint64_t ubuf, size_t len);
 /* lseek on a directory being listed: returns 1 if handled (result in *res). */

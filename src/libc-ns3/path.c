@@ -8,6 +8,10 @@
 #include "../core/kernel.h"
 #include "path.h"
 #include "hook.h"
+#include "creds.h"
+#include "fsmeta.h"
+#include "syscalls.h"
+#include "uaccess.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -129,12 +133,115 @@ static int under_prefix(const char *path, const char *prefix)
 	return strncmp(path, prefix, n) == 0 && (path[n] == 0 || path[n] == '/');
 }
 
+/* Read-only everywhere: all of /usr (programs installed as links into /usr/share,
+ * data of every package) and the /etc files programs read. */
+static const char *const always_mapped[] = {
+	"/usr", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/services",
+	"/etc/protocols", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/ssl", "/etc/alternatives",
+	"/etc/mime.types", "/etc/inputrc", "/etc/locale.alias", "/etc/localtime", "/etc/timezone",
+	"/etc/ethertypes", "/etc/rpc", "/etc/networks", "/etc/shells", "/etc/login.defs",
+	"/etc/default", "/etc/security", "/etc/pam.conf", "/etc/pam.d", "/etc/environment",
+	"/etc/terminfo", "/etc/magic", "/etc/mailcap", "/etc/python3", "/etc/python3.11",
+	"/etc/perl", "/etc/gai.conf", "/etc/debian_version", "/etc/os-release", "/etc/issue",
+	"/etc/ssh", "/etc/nginx", "/etc/bash.bashrc", "/etc/profile", "/etc/skel", "/etc/X11",
+};
+
 int dce_path_is_mapped(const char *norm)
 {
+	for (size_t i = 0; i < sizeof always_mapped / sizeof always_mapped[0]; i++)
+		if (under_prefix(norm, always_mapped[i]))
+			return 1;
 	for (int i = 0; i < dce_world.n_host_maps; i++)
 		if (under_prefix(norm, dce_world.host_maps[i]))
 			return 1;
 	return 0;
+}
+
+/* ---- chroot ---- */
+
+struct dce_fsroot *dce_fsroot_get(struct dce_fsroot *r)
+{
+	if (r)
+		r->refs++;
+	return r;
+}
+
+void dce_fsroot_put(struct dce_fsroot *r)
+{
+	if (r && --r->refs == 0) {
+		close(r->fd);
+		free(r->vpath);
+		free(r);
+	}
+}
+
+int dce_root_fd(struct dce_process *p)
+{
+	return p->fsroot ? p->fsroot->fd : p->node->rootfd;
+}
+
+/* A node path as the process sees it under its chroot (unchanged outside it). */
+static void strip_root(struct dce_process *p, char *path)
+{
+	if (!p || !p->fsroot)
+		return;
+	const char *r = p->fsroot->vpath;
+	size_t n = strlen(r);
+	if (!strncmp(path, r, n) && (path[n] == '/' || !path[n]))
+		memmove(path, path[n] ? path + n : "/", strlen(path[n] ? path + n : "/") + 1);
+}
+
+long sys_chroot(struct dce_thread *t, uint64_t pathp)
+{
+	char path[PATH_MAX], vp[PATH_MAX], node_vp[PATH_MAX];
+	long r = dce_path_from_user(path, pathp);
+	if (r)
+		return r;
+	struct dce_process *p = t->proc;
+	int is_host = 0;
+	int h = dce_path_open(p, AT_FDCWD, path, O_PATH | O_DIRECTORY, 0, NULL, &is_host);
+	if (h < 0)
+		return h;
+	r = dce_perm_fd(p, h, is_host ? DCE_FS_HOST : DCE_FS_NODE, X_OK);
+	if (!r && !dce_cred_capable(p, CAP_SYS_CHROOT))
+		r = -EPERM;
+	if (!r && (is_host || dce_path_of_fd(p->node, h, node_vp) != 1))
+		r = -EPERM; /* only directories of the node: a host directory cannot be a root */
+	if (r) {
+		close(h);
+		return r;
+	}
+	struct dce_fsroot *nr = calloc(1, sizeof *nr);
+	nr->refs = 1;
+	nr->fd = h;
+	nr->vpath = strdup(node_vp);
+	/* the cwd keeps its directory when inside the new root, else it becomes "/" */
+	snprintf(vp, sizeof vp, "%s", p->cwd);
+	if (p->fsroot && strcmp(p->fsroot->vpath, "/")) {
+		char full[PATH_MAX];
+		snprintf(full, sizeof full, "%s%s", p->fsroot->vpath, strcmp(vp, "/") ? vp : "");
+		snprintf(vp, sizeof vp, "%s", full);
+	}
+	dce_fsroot_put(p->fsroot);
+	p->fsroot = nr;
+	size_t n = strlen(node_vp);
+	if (!strcmp(node_vp, "/"))
+		;
+	else if (!strncmp(vp, node_vp, n) && (vp[n] == '/' || !vp[n]))
+		strip_root(p, vp);
+	else
+		strcpy(vp, "/");
+	snprintf(p->cwd, sizeof p->cwd, "%s", vp);
+	return 0;
+}
+
+/* The virtual path of an open host fd as p sees it (chroot applied). */
+int dce_path_of_fd_proc(struct dce_process *p, int hostfd, char *out)
+{
+	int r = dce_path_of_fd(p->node, hostfd, out);
+	if (r == 1)
+		strip_root(p, out);
+	return r;
 }
 
 /* The virtual path of an open host fd (inside the node root or a mapped host path). */
@@ -184,7 +291,7 @@ static int node_resolve(struct dce_process *p, const char *abs, char *out)
 			res[rl] = '/';
 			memcpy(res + rl + 1, s, n);
 			res[rl + 1 + n] = 0;
-			int fd = missing ? -1 : sys_openat2(p->node->rootfd, res, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0,
+			int fd = missing ? -1 : sys_openat2(dce_root_fd(p), res, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0,
 			                                    RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 			missing = fd < 0;
 			struct stat st;
@@ -231,12 +338,12 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 	flags |= O_CLOEXEC;
 	if (!(flags & (O_CREAT | __O_TMPFILE)))
 		mode = 0; /* openat2 refuses a mode it would not use */
-	int fd = sys_openat2(p->node->rootfd, abs, (uint64_t)flags, mode & 07777 & ~p->umask,
+	int fd = sys_openat2(dce_root_fd(p), abs, (uint64_t)flags, mode & 07777 & ~p->umask,
 	                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 	if (is_host)
 		*is_host = 0;
 	if (fd >= 0) {
-		if (vpath_out && dce_path_of_fd(p->node, fd, vpath_out) < 0)
+		if (vpath_out && dce_path_of_fd_proc(p, fd, vpath_out) < 0)
 			snprintf(vpath_out, PATH_MAX, "%s", abs);
 		return fd;
 	}
@@ -245,10 +352,10 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 	if (node_resolve(p, abs, norm))
 		return fd;
 	if (strcmp(norm, abs)) { /* "..": after a link into a mapped path, back into the node */
-		int nfd = sys_openat2(p->node->rootfd, norm, (uint64_t)flags, mode & 07777 & ~p->umask,
+		int nfd = sys_openat2(dce_root_fd(p), norm, (uint64_t)flags, mode & 07777 & ~p->umask,
 		                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 		if (nfd >= 0) {
-			if (vpath_out && dce_path_of_fd(p->node, nfd, vpath_out) < 0)
+			if (vpath_out && dce_path_of_fd_proc(p, nfd, vpath_out) < 0)
 				snprintf(vpath_out, PATH_MAX, "%s", norm);
 			return nfd;
 		}

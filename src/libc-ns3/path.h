@@ -9,6 +9,8 @@ int dce_path_absolute(struct dce_process *p, int dirfd, const char *path, char *
 int dce_path_absolute_nofollow(struct dce_process *p, int dirfd, const char *path, char *out);
 int dce_path_is_mapped(const char *norm);
 int dce_path_of_fd(struct dce_node *n, int hostfd, char *out);
+/* The same as process p sees it under its chroot. */
+int dce_path_of_fd_proc(struct dce_process *p, int hostfd, char *out);
 /* Open path (relative to dirfd) as the program would; returns a host fd or -errno.
  * vpath_out (PATH_MAX, may be NULL) receives the resolved virtual path; *is_host
  * tells whether it came from a mapped host path (read-only). */

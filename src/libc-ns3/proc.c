@@ -4,6 +4,7 @@
 #include "../core/sim.h"
 #include "syscalls.h"
 #include "uaccess.h"
+#include "creds.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -89,13 +90,13 @@ long sys_arch_prctl(T *t, long code, U addr)
 
 long sys_prctl(T *t, long op, U a2, U a3, U a4, U a5)
 {
-	(void)a3, (void)a4, (void)a5;
+	long res;
+	if (dce_cred_prctl(t, op, a2, a3, a4, a5, &res))
+		return res;
 	switch (op) {
 	case PR_SET_NAME:
 	case PR_SET_PDEATHSIG:
 	case PR_SET_DUMPABLE:
-	case PR_SET_NO_NEW_PRIVS:
-	case PR_SET_KEEPCAPS:
 	case PR_SET_TIMERSLACK:
 	case PR_SET_CHILD_SUBREAPER:
 		return 0;
@@ -111,8 +112,6 @@ long sys_prctl(T *t, long op, U a2, U a3, U a4, U a5)
 		static const int none;
 		return dce_copy_to_user(a2, &none, sizeof none);
 	}
-	case PR_CAPBSET_READ:
-		return 1;
 	default:
 		return -EINVAL;
 	}
@@ -339,11 +338,20 @@ static long do_execve(T *t, const char *path, U argvp, U envpp)
 {
 	char **argv = NULL, **envp = NULL;
 	size_t bytes = 0;
-	long r = copy_vec(argvp, &argv, &bytes);
+	long r = dce_perm_exec(t->proc, path);
+	if (!r)
+		r = copy_vec(argvp, &argv, &bytes);
 	if (!r)
 		r = copy_vec(envpp, &envp, &bytes);
-	if (!r)
+	if (!r) {
+		/* the new image's credentials; a failed exec gets the old ones back */
+		struct dce_cred saved = *dce_cred(t->proc);
+		dce_cred_exec(t->proc);
 		r = dce_process_exec(t, path, argv, envp);
+		gid_t *groups = t->proc->cred->groups;
+		*t->proc->cred = saved;
+		t->proc->cred->groups = groups;
+	}
 	free_vec(argv); /* exec copied what it keeps; a failed exec returns here */
 	free_vec(envp);
 	return r;

@@ -6,6 +6,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "path.h"
+#include "creds.h"
 #include "syscalls.h"
 #include "uaccess.h"
 #include <errno.h>
@@ -80,10 +81,12 @@ static char *proc_status(struct dce_process *p)
 	char *s = NULL;
 	const char *comm = p->exe ? strrchr(p->exe, '/') : NULL;
 	comm = comm ? comm + 1 : "?";
+	char ids[1024];
+	dce_cred_status(p, ids, sizeof ids);
 	if (asprintf(&s, "Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
-	             "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t%d\nVmRSS:\t0 kB\n"
+	             "%sThreads:\t%d\nVmRSS:\t0 kB\n"
 	             "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n",
-	             comm, p->umask, p->pid, p->pid, p->ppid, p->nthreads) < 0)
+	             comm, p->umask, p->pid, p->pid, p->ppid, ids, p->nthreads) < 0)
 		return NULL;
 	return s;
 }
@@ -290,7 +293,7 @@ long dce_special_readlink(struct dce_thread *t, int dirfd, const char *path, cha
 			return -ENOENT;
 		if (f->vpath)
 			v = f->vpath;
-		else if (f->hostfd >= 0 && dce_path_of_fd(p->node, f->hostfd, tmp) >= 0)
+		else if (f->hostfd >= 0 && dce_path_of_fd_proc(p, f->hostfd, tmp) >= 0)
 			v = tmp; /* the standard streams dce opened itself */
 		else {
 			/* no address in it: the same run twice must read the same */

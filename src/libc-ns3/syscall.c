@@ -7,6 +7,7 @@
 #include "net/kstack-priv.h"
 #include "fs-extra.h"
 #include "hook.h"
+#include "creds.h"
 #include <errno.h>
 #include <string.h>
 #include <fcntl.h>
@@ -75,12 +76,13 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_getcwd: return sys_getcwd(t, (U)a1, (U)a2);
 	case SYS_chdir: return sys_chdir(t, (U)a1);
 	case SYS_fchdir: return sys_fchdir(t, I(a1));
-	case SYS_getdents64: return sys_getdents64(t, I(a1), (U)a2, I(a3));
+	case SYS_getdents64: return sys_getdents64(t, I(a1), (U)a2, (long)(unsigned)a3); /* count: unsigned */
 	case SYS_dup: return sys_dup(t, I(a1));
 	case SYS_dup2: return sys_dup2(t, I(a1), I(a2));
 	case SYS_dup3: return sys_dup3(t, I(a1), I(a2), I(a3));
-	case SYS_fcntl: return sys_fcntl(t, I(a1), I(a2), I(a3));
-	case SYS_ioctl: return sys_ioctl_any(t, I(a1), I(a2), (U)a3); /* sockets, then sys_ioctl */
+	case SYS_fcntl: return sys_fcntl(t, I(a1), I(a2), a3); /* a pointer or an int: the handler narrows */
+	case SYS_flock: return sys_flock(t, I(a1), I(a2));
+	case SYS_ioctl: return sys_ioctl_any(t, I(a1), (long)(unsigned)a2, (U)a3); /* request: an unsigned int (_IOR ones have bit 31) */
 	case SYS_mkdir: return sys_mkdirat(t, AT_FDCWD, (U)a1, I(a2));
 	case SYS_mkdirat: return sys_mkdirat(t, I(a1), (U)a2, I(a3));
 	case SYS_unlink: return sys_unlinkat(t, AT_FDCWD, (U)a1, 0);
@@ -102,7 +104,10 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_chmod: return sys_fchmodat(t, AT_FDCWD, (U)a1, I(a2));
 	case SYS_fchmodat: return sys_fchmodat(t, I(a1), (U)a2, I(a3));
 	case SYS_fchmod: return sys_fchmod(t, I(a1), I(a2));
-	case SYS_chown: case SYS_lchown: case SYS_fchown: case SYS_fchownat: return 0;
+	case SYS_chown: return sys_fchownat(t, AT_FDCWD, (U)a1, a2, a3, 0);
+	case SYS_lchown: return sys_fchownat(t, AT_FDCWD, (U)a1, a2, a3, AT_SYMLINK_NOFOLLOW);
+	case SYS_fchownat: return sys_fchownat(t, I(a1), (U)a2, a3, a4, I(a5));
+	case SYS_fchown: return sys_fchown(t, I(a1), a2, a3);
 	case SYS_utimensat: return sys_utimensat(t, I(a1), (U)a2, (U)a3, I(a4));
 	case SYS_fstatfs: return sys_fstatfs(t, I(a1), (U)a2);
 	case SYS_statfs: return sys_statfs(t, (U)a1, (U)a2);
@@ -153,6 +158,7 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_madvise: return sys_madvise(t, (U)a1, (U)a2, I(a3));
 	case SYS_mlock: case SYS_munlock: case SYS_mlockall: case SYS_munlockall: case SYS_msync: return 0;
 	case SYS_membarrier: return 0;
+	case SYS_mincore: return sys_mincore(t, (U)a1, (U)a2, (U)a3);
 	/* time */
 	case SYS_clock_gettime: return sys_clock_gettime(t, I(a1), (U)a2);
 	case SYS_clock_getres: return sys_clock_getres(t, I(a1), (U)a2);
@@ -170,7 +176,10 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_timer_gettime: return sys_timer_gettime(t, I(a1), (U)a2);
 	case SYS_timer_getoverrun: return sys_timer_getoverrun(t, I(a1));
 	case SYS_timer_delete: return sys_timer_delete(t, I(a1));
-	case SYS_settimeofday: case SYS_clock_settime: case SYS_adjtimex: return -EPERM;
+	case SYS_settimeofday: return sys_settimeofday(t, (U)a1, (U)a2);
+	case SYS_clock_settime: return sys_clock_settime(t, I(a1), (U)a2);
+	case SYS_adjtimex: return sys_clock_adjtime(t, 0 /* CLOCK_REALTIME */, (U)a1);
+	case SYS_clock_adjtime: return sys_clock_adjtime(t, I(a1), (U)a2);
 	/* threads */
 	case SYS_futex: return sys_futex(t, (U)a1, I(a2), I(a3), (U)a4, (U)a5, I(a6));
 	case SYS_set_tid_address: return sys_set_tid_address(t, (U)a1);
@@ -205,20 +214,25 @@ long dce_syscall(struct dce_thread *t, long nr, long a1, long a2, long a3, long 
 	case SYS_exit_group: return sys_exit_group(t, I(a1));
 	case SYS_getpid: return t->proc->pid;
 	case SYS_getppid: return t->proc->ppid;
-	case SYS_getuid: case SYS_geteuid: case SYS_getgid: case SYS_getegid: return 0;
-	case SYS_setuid: case SYS_setgid: case SYS_setreuid: case SYS_setregid:
-	case SYS_setresuid: case SYS_setresgid: case SYS_setfsuid: case SYS_setfsgid: return 0;
-	case SYS_getresuid: case SYS_getresgid:
-		return zero_user((U)a1, sizeof(unsigned)) | zero_user((U)a2, sizeof(unsigned)) |
-		       zero_user((U)a3, sizeof(unsigned));
-	case SYS_getgroups: return 0;
-	case SYS_setgroups: return 0;
-	case SYS_capget: {
-		unsigned char all[24];
-		memset(all, 0xff, sizeof all);
-		return a2 ? dce_copy_to_user((U)a2, all, sizeof all) : 0;
-	}
-	case SYS_capset: return 0;
+	case SYS_getuid: return sys_getid(t, 0);
+	case SYS_geteuid: return sys_getid(t, 1);
+	case SYS_getgid: return sys_getid(t, 2);
+	case SYS_getegid: return sys_getid(t, 3);
+	case SYS_setuid: return sys_setuid(t, a1);
+	case SYS_setgid: return sys_setgid(t, a1);
+	case SYS_setreuid: return sys_setreuid(t, a1, a2);
+	case SYS_setregid: return sys_setregid(t, a1, a2);
+	case SYS_setresuid: return sys_setresuid(t, a1, a2, a3);
+	case SYS_setresgid: return sys_setresgid(t, a1, a2, a3);
+	case SYS_setfsuid: return sys_setfsuid(t, a1);
+	case SYS_setfsgid: return sys_setfsgid(t, a1);
+	case SYS_getresuid: return sys_getresuid(t, (U)a1, (U)a2, (U)a3);
+	case SYS_getresgid: return sys_getresgid(t, (U)a1, (U)a2, (U)a3);
+	case SYS_getgroups: return sys_getgroups(t, I(a1), (U)a2);
+	case SYS_setgroups: return sys_setgroups(t, I(a1), (U)a2);
+	case SYS_capget: return sys_capget(t, (U)a1, (U)a2);
+	case SYS_capset: return sys_capset(t, (U)a1, (U)a2);
+	case SYS_chroot: return sys_chroot(t, (U)a1);
 	case SYS_getpgrp: return t->proc->pgid;
 	case SYS_setpgid: return sys_setpgid(t, I(a1), I(a2));
 	case SYS_getpgid: return sys_getpgid(t, I(a1));

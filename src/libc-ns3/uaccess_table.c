@@ -23,6 +23,7 @@
 #include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/timex.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <linux/stat.h>
@@ -154,6 +155,14 @@ static const struct uarg table[][4] = {
 	[SYS_getresuid] = { OUT(0, 4), OUT(1, 4), OUT(2, 4) },
 	[SYS_getresgid] = { OUT(0, 4), OUT(1, 4), OUT(2, 4) },
 	[SYS_getgroups] = { BUFOUT(1, 0) },
+	[SYS_setgroups] = { ARRAY(1, 0, sizeof(gid_t)) },
+	[SYS_capget] = { FIXED(0, 8) },
+	[SYS_capset] = { FIXED(0, 8) },
+	/* time */
+	[SYS_settimeofday] = { OPT(0, TV), OPT(1, sizeof(struct timezone)) },
+	[SYS_clock_settime] = { FIXED(1, TS) },
+	[SYS_adjtimex] = { OUT(0, sizeof(struct timex)) },
+	[SYS_clock_adjtime] = { OUT(1, sizeof(struct timex)) },
 };
 
 /* The first byte of each page of [ptr, ptr+len) (the first 16 pages and the last

@@ -95,6 +95,7 @@ void dce_vdso_enter(uint64_t now_ns)
 {
 	if (vvar) {
 		vvar->now_ns = now_ns;
+		vvar->epoch_ns = dce_time_realtime_ns() - now_ns; /* the running node's clock (time.c) */
 		vvar->reads = 0;
 	}
 }

@@ -109,7 +109,11 @@ int main(void)
 	char buf[512] = { 0 };
 	read(fd, buf, sizeof buf - 1);
 	close(fd);
-	if (strstr(buf, "daemon:") || strstr(buf, "SECRET")) {
+	struct stat pw, rootst;
+	stat("/etc/passwd", &pw);
+	stat("/", &rootst);
+	/* the node's own copy (of the host's users, issue 18), not the host file */
+	if (strstr(buf, "SECRET") || pw.st_dev != rootst.st_dev) {
 		printf("FAIL etc-passwd: the host's\n");
 		fails++;
 	} else

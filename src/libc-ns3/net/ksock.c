@@ -365,7 +365,9 @@ static long k_rwv(struct dce_thread *t, struct dce_file *f, uint64_t iov, long c
 	struct msghdr *m = calloc(1, sizeof *m);
 	m->msg_iov = (struct iovec *)iov;
 	m->msg_iovlen = (size_t)cnt;
+	dce_uaccess_allow(t, m, sizeof *m); /* our msghdr, read as the program's */
 	long r = write ? k_sendmsg(t, f, (uint64_t)m, 0) : k_recvmsg(t, f, (uint64_t)m, 0);
+	dce_uaccess_allow(t, NULL, 0);
 	free(m);
 	return r;
 }
