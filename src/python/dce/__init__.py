@@ -280,7 +280,7 @@ class Network:
         net.processes = [Process(net, i, None) for i in range(_dce.process_count(net._s))]
         # out as the file gives it: read back from a saved copy
         net.out = "."
-        with open(path) as f:
+        with open(path, errors="replace") as f:
             for line in f:
                 if line.startswith("out:"):
                     v = line[4:].strip()
