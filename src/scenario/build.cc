@@ -217,7 +217,7 @@ AddressNs3 (dce_scenario *s, Built &b)
               ipv6->SetMetric (ifi, 1);
               ipv6->SetUp (ifi);
               if (s->nodes[l.nodes[i]].links.size () > 1)
-                ipv6->SetForwarding (ifi, true);
+                ipv6->SetAttribute ("IpForward", BooleanValue (true)); // a router
             }
         }
     }
@@ -242,42 +242,11 @@ AddressLinux (dce_scenario *s, Built &b)
     }
 }
 
-// The device a gateway is reached through: the node's link whose subnet holds it.
-int
-DeviceFor (dce_scenario *s, const Route &r)
-{
-  if (r.devIndex >= 0)
-    return r.devIndex;
-  const SNode &n = s->nodes[r.node];
-  for (size_t k = 0; k < n.links.size (); k++)
-    {
-      const Link &l = s->links[n.links[k]];
-      if (!r.v6)
-        {
-          uint32_t mask = l.len ? ~0u << (32 - l.len) : 0;
-          if ((r.via4 & mask) == l.net)
-            return (int)k;
-        }
-      else if (!l.addr6.empty ())
-        {
-          bool same = true;
-          for (int bit = 0; bit < l.len6 && same; bit++)
-            same = ((r.via6.b[bit / 8] ^ l.net6.b[bit / 8]) >> (7 - bit % 8) & 1) == 0;
-          if (same)
-            return (int)k;
-        }
-    }
-  return -1;
-}
-
 int
 InstallRoute (dce_scenario *s, Built &b, const Route &r)
 {
   Ptr<Node> node = b.nodes.Get (r.node);
-  int k = DeviceFor (s, r);
-  if (k < 0)
-    return Fail (s, r.where, "gateway " + (r.v6 ? Addr6 (r.via6) : Addr4 (r.via4)) + " is on none of node " +
-                                 s->nodes[r.node].name + "'s links: give dev: or a gateway on one of its subnets");
+  int k = r.devIndex; // resolved by dce_scenario_check
   Ptr<NetDevice> dev = b.nodeDevs[r.node][k];
   if (s->nodes[r.node].stack == "linux")
     {
@@ -303,7 +272,9 @@ InstallRoute (dce_scenario *s, Built &b, const Route &r)
       Ptr<Ipv6> ipv6 = node->GetObject<Ipv6> ();
       Ptr<Ipv6StaticRouting> rt = Ipv6StaticRoutingHelper ().GetStaticRouting (ipv6);
       uint32_t ifi = (uint32_t)ipv6->GetInterfaceForDevice (dev);
-      if (r.haveVia)
+      if (r.haveVia && r.len == 0)
+        rt->SetDefaultRoute (V6Address (r.via6), ifi);
+      else if (r.haveVia)
         rt->AddNetworkRouteTo (V6Address (r.dst6), Ipv6Prefix ((uint8_t)r.len),
                                V6Address (r.via6), ifi);
       else

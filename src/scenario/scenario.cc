@@ -285,7 +285,7 @@ AssignAddresses (dce_scenario *s)
           owner[a] = (int)li;
         }
     }
-  // 4. IPv6: explicit /64s or 2001:db8:K::/64
+  // 4. IPv6: explicit subnets or fd00:K::/64
   int k = 0;
   for (size_t li = 0; li < s->links.size (); li++)
     {
@@ -301,8 +301,8 @@ AssignAddresses (dce_scenario *s)
             if (++k > 0xffff)
               return Fail (s, l.where, "no free automatic IPv6 subnet left: give this link a subnet6");
             V6 c;
-            c.b[0] = 0x20, c.b[1] = 0x01, c.b[2] = 0x0d, c.b[3] = 0xb8;
-            c.b[4] = (uint8_t)(k >> 8), c.b[5] = (uint8_t)k;
+            // fd00:K::/64 (unique local): ns-3 routers drop 2001:db8::/32 (documentation)
+            c.b[0] = 0xfd, c.b[2] = (uint8_t)(k >> 8), c.b[3] = (uint8_t)k;
             bool clash = false;
             for (const Link &o : s->links)
               clash |= o.haveSubnet6 && SamePrefix6 (o.net6, c, std::min (o.len6, 64));
@@ -450,6 +450,34 @@ ComputeRoutes (dce_scenario *s)
             }
         }
     }
+}
+
+// The device a gateway is reached through: the node's link whose subnet holds it.
+int
+DeviceFor (dce_scenario *s, const Route &r)
+{
+  if (r.devIndex >= 0)
+    return r.devIndex;
+  const Node &n = s->nodes[r.node];
+  for (size_t k = 0; k < n.links.size (); k++)
+    {
+      const Link &l = s->links[n.links[k]];
+      if (!r.v6)
+        {
+          uint32_t mask = l.len ? ~0u << (32 - l.len) : 0;
+          if ((r.via4 & mask) == l.net)
+            return (int)k;
+        }
+      else if (!l.addr6.empty ())
+        {
+          bool same = true;
+          for (int bit = 0; bit < l.len6 && same; bit++)
+            same = ((r.via6.b[bit / 8] ^ l.net6.b[bit / 8]) >> (7 - bit % 8) & 1) == 0;
+          if (same)
+            return (int)k;
+        }
+    }
+  return -1;
 }
 
 int
@@ -1057,8 +1085,14 @@ dce_scenario_check (struct dce_scenario *s)
   if (AssignAddresses (s))
     return -1;
   for (Route &r : s->routes)
-    if (CheckRoute (s, r))
-      return -1;
+    {
+      if (CheckRoute (s, r))
+        return -1;
+      r.devIndex = DeviceFor (s, r);
+      if (r.devIndex < 0)
+        return Fail (s, r.where, "gateway " + r.via + " is on none of node " + s->nodes[r.node].name +
+                                     "'s links: give dev: or a gateway on one of its subnets");
+    }
   if (s->routing == "auto")
     ComputeRoutes (s);
   else

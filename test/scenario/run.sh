@@ -122,6 +122,18 @@ check "files: are placed in the node" grep -qx 'hello from c' "$(proc_stdout 2)"
 check "automatic routes are in the Linux kernel (ip route)" grep -q '^default via 10.1.1.2 dev eth0' "$(proc_stdout 3)"
 
 echo "# ${SECONDS}s: generators and scale"
+cat >"$Y/v6.yaml" <<'YAML'
+stop: 15s
+ipv6: true
+nodes: [{name: a, stack: linux}, {name: r, stack: linux}, c, d]
+links: [[a, r], [r, c], [c, d]]
+processes:
+  - {node: a, cmd: ping -6 -c 1 fd00:3::2, at: 2s}
+  - {node: d, cmd: ping -6 -c 1 fd00:1::1, at: 3s}
+YAML
+run_yaml v6 "$Y/v6.yaml"
+check "IPv6 over automatic subnets and routes: Linux and ns3 routers forward both ways" [ "$RC" = 0 ]
+
 # ---- generators and scale ------------------------------------------------------------
 cat >"$Y/star.yaml" <<'YAML'
 # 1000 nodes around a hub; two leaves ping each other through it
@@ -154,7 +166,7 @@ links:
   - {type: wifi, nodes: [c, w1, w2], mode: ap, spacing: 5}
 processes:
   - {node: a, cmd: ping -c 1 b, at: 1s}
-  - {node: a, cmd: ping -6 -c 1 2001:db8:1::2, at: 2s}
+  - {node: a, cmd: ping -6 -c 1 fd00:1::2, at: 2s}
   - {node: w2, cmd: ping -c 1 a, at: 2s}
 YAML
 run_yaml lan "$Y/lan.yaml"
@@ -190,6 +202,7 @@ printf 'seed: 99999999999999999999999\nnodes: [a]\n' | bad "a huge number" "1:7:
 printf 'generate: {topology: star, nodes: 1000000000}\n' | bad "a huge generator" "1:35: bad nodes"
 printf 'x: &a [1]\ny: *a\n' | bad "aliases" "2:4: aliases"
 printf 'nodes: [{name: a, stack: ns3, sysctl: {net.ipv4.ip_forward: 1}}]\n' | bad "a sysctl on an ns3 node" "1:.*sysctls need stack: linux"
+printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n' | bad "a gateway on none of the node's links" "1:33: gateway 10.5.5.5 is on none of node b's links"
 printf '' | bad "an empty file" "1:1: the file is empty"
 check "a missing file: one line" sh -c "'$DCE_RUN' /nonexistent.yaml 2>&1 >/dev/null | grep -c . | grep -qx 1"
 
