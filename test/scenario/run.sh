@@ -202,7 +202,7 @@ printf 'seed: 99999999999999999999999\nnodes: [a]\n' | bad "a huge number" "1:7:
 printf 'generate: {topology: star, nodes: 1000000000}\n' | bad "a huge generator" "1:35: bad nodes"
 printf 'x: &a [1]\ny: *a\n' | bad "aliases" "2:4: aliases"
 printf 'nodes: [{name: a, stack: ns3, sysctl: {net.ipv4.ip_forward: 1}}]\n' | bad "a sysctl on an ns3 node" "1:.*sysctls need stack: linux"
-printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n' | bad "a gateway on none of the node's links" "1:33: gateway 10.5.5.5 is on none of node b's links"
+printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n' | bad "a gateway on none of the node's links" "1:31: gateway 10.5.5.5 is on none of node b's links"
 printf '' | bad "an empty file" "1:1: the file is empty"
 check "a missing file: one line" sh -c "'$DCE_RUN' /nonexistent.yaml 2>&1 >/dev/null | grep -c . | grep -qx 1"
 
