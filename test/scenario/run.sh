@@ -94,6 +94,12 @@ for f in $(cd "$SCRATCH/iperf3-cc" && find files-* -path '*/var/log/*' -type f) 
 	cmp -s "$SCRATCH/iperf3-cc/$f" "$PY_OUT/$f" || same=0
 done
 check "iperf3: the Python twin's outputs are byte-identical to the C++ example's" [ $same = 1 ]
+(cd "$SCRATCH" && python3 "$TOP/examples/dce-basic.py" --out "$SCRATCH/basic-py" >"$SCRATCH/basic-py.log" 2>&1)
+same=1
+for f in $(cd "$SCRATCH/basic-cc" && find files-* -path '*/var/log/*' -type f) exitprocs; do
+	cmp -s "$SCRATCH/basic-cc/$f" "$SCRATCH/basic-py/$f" || same=0
+done
+check "basic: the Python twin's outputs are byte-identical to the C++ example's" [ $same = 1 ]
 
 echo "# ${SECONDS}s: Linux-stack nodes"
 # ---- Linux-stack nodes, mixed stacks, automatic routes, sysctl, files ----------------
@@ -160,19 +166,22 @@ echo "# ${SECONDS}s: CSMA and Wi-Fi"
 cat >"$Y/lan.yaml" <<'YAML'
 stop: 10s
 ipv6: true
-nodes: [a, b, c, w1, w2]
+nodes: [a, b, c, w1, w2, x0, x1, x2]
 links:
   - {type: csma, nodes: [a, b, c], rate: 100Mbps, delay: 10us}
   - {type: wifi, nodes: [c, w1, w2], mode: ap, spacing: 5}
+  - {type: wifi, nodes: [x0, x1, x2], mode: adhoc, standard: 80211g, spacing: 10}
 processes:
   - {node: a, cmd: ping -c 1 b, at: 1s}
   - {node: a, cmd: ping -6 -c 1 fd00:1::2, at: 2s}
   - {node: w2, cmd: ping -c 1 a, at: 2s}
+  - {node: x2, cmd: ping -c 1 x0, at: 2s}
 YAML
 run_yaml lan "$Y/lan.yaml"
 check "CSMA LAN: IPv4 ping by name" grep -q '1 packets transmitted, 1 received' "$(proc_stdout 0)"
 check "CSMA LAN: IPv6 ping" grep -q '1 packets transmitted, 1 received' "$(proc_stdout 1)"
 check "Wi-Fi station pings across the AP to the LAN" grep -q '1 packets transmitted, 1 received' "$(proc_stdout 2)"
+check "Wi-Fi ad hoc (802.11g): a node pings another 20 m away" grep -q '1 packets transmitted, 1 received' "$(proc_stdout 3)"
 
 echo "# ${SECONDS}s: bad input: one line file:line:column"
 # ---- bad input: one line file:line:column, exit 2, nothing runs ----------------------
