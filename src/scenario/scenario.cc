@@ -362,6 +362,29 @@ AssignAddresses (dce_scenario *s)
 // added, so the result is a pure function of the scenario). Each node routes every
 // subnet it is not on through the first hop of a shortest path; the first hop most
 // subnets share becomes its default route and only the others get a route each.
+// Whether node src needs a path search: not for a node without links, a leaf on a
+// p2p link (one default route) or a node on a LAN that leads nowhere else.
+// routers[l]: how many of link l's nodes have more than one link.
+bool
+NeedsSearch (const dce_scenario *s, int src, const std::vector<int> &routers)
+{
+  const std::vector<int> &sl = s->nodes[src].links;
+  if (sl.size () != 1)
+    return sl.size () > 1;
+  return s->links[sl[0]].kind != "p2p" && routers[sl[0]] > 0;
+}
+
+std::vector<int>
+RoutersPerLink (const dce_scenario *s)
+{
+  std::vector<int> r (s->links.size (), 0);
+  for (const Node &n : s->nodes)
+    if (n.links.size () > 1)
+      for (int l : n.links)
+        r[l]++;
+  return r;
+}
+
 void
 ComputeRoutes (dce_scenario *s)
 {
@@ -369,9 +392,39 @@ ComputeRoutes (dce_scenario *s)
   int n = (int)s->nodes.size ();
   std::vector<int> firstLink (n), firstNode (n), seen (n, -1);
   std::vector<int> linkSeen (s->links.size (), -1);
+  std::vector<int> routers = RoutersPerLink (s);
   for (int src = 0; src < n; src++)
     {
       if (s->nodes[src].links.empty ())
+        continue;
+      // a leaf on a p2p link: everything else is through its one neighbour
+      const std::vector<int> &sl = s->nodes[src].links;
+      if (sl.size () == 1 && s->links[sl[0]].kind == "p2p")
+        {
+          const Link &l = s->links[sl[0]];
+          int nb = l.nodes[0] == src ? l.nodes[1] : l.nodes[0];
+          if (s->nodes[nb].links.size () < 2)
+            continue;
+          for (int v6 = 0; v6 < 2; v6++)
+            {
+              if (v6 && l.addr6.empty ())
+                continue;
+              Route d;
+              d.node = src;
+              d.dst = v6 ? "default6" : "default";
+              d.haveVia = true;
+              d.v6 = v6;
+              size_t i = l.nodes[0] == nb ? 0 : 1;
+              if (v6)
+                d.via6 = l.addr6[i];
+              else
+                d.via4 = l.addr[i];
+              d.devIndex = 0;
+              s->autoRoutes.push_back (d);
+            }
+          continue;
+        }
+      if (!NeedsSearch (s, src, routers))
         continue;
       // BFS; per reached link, the first hop (link index on src, neighbour node)
       std::vector<std::pair<int, std::pair<int, int>>> reached; // link, (first link, first node)
@@ -1094,7 +1147,19 @@ dce_scenario_check (struct dce_scenario *s)
                                      "'s links: give dev: or a gateway on one of its subnets");
     }
   if (s->routing == "auto")
-    ComputeRoutes (s);
+    {
+      // one breadth-first search per node that is not a p2p leaf
+      double work = 0;
+      std::vector<int> routers = RoutersPerLink (s);
+      for (size_t i = 0; i < s->nodes.size (); i++)
+        if (NeedsSearch (s, (int)i, routers))
+          work += (double)s->nodes.size () + (double)s->links.size ();
+      if (work > 1e8)
+        return Fail (s, s->where, "routing: auto would search paths from every router of this large "
+                                  "topology (" + std::to_string (s->nodes.size ()) + " nodes): use a star, "
+                                  "a lan, or routing: none with your own routes");
+      ComputeRoutes (s);
+    }
   else
     s->autoRoutes.clear ();
   s->checked = true;
