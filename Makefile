@@ -27,7 +27,7 @@ ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAG
 C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c src/libc-ns3/net/*.c)
 S_SRCS := $(wildcard src/core/*.S src/libc-ns3/*.S)
 VDSO := $(BUILDDIR)/vdso/dce-vdso.so
-CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc)
+CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc src/scenario/*.cc)
 CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run
@@ -45,8 +45,30 @@ EX_SRCS := $(wildcard examples/*.cc)
 EXAMPLES := $(EX_SRCS:examples/%.cc=$(BUILDDIR)/examples/%)
 INC := $(BUILDDIR)/include
 
-.PHONY: all install check clean programs bench-bins examples
-all: $(LIB) $(RUN) programs examples
+# The scenario layer's model (no ns-3) also goes into the Python module `dce`, which
+# runs a scenario by executing the installed dce-run on the file it saves.
+SCEN_MODEL := src/scenario/scenario.cc src/scenario/values.cc src/scenario/yaml.cc
+PY_INC := $(shell pkg-config --cflags python3 2>/dev/null)
+PYMOD := $(BUILDDIR)/python/dce/_dce.so
+PYPKG := $(BUILDDIR)/python/dce/__init__.py
+ABS_PREFIX = $(abspath $(PREFIX))
+
+.PHONY: all install check clean programs bench-bins examples python
+all: $(LIB) $(RUN) programs examples python
+python: $(PYMOD) $(PYPKG)
+$(PYPKG): src/python/dce/__init__.py
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(PYMOD): src/python/dcemodule.c $(SCEN_MODEL) src/scenario/scenario.h src/scenario/model.h
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/scenario.cc -o $(BUILDDIR)/python/scenario.o
+	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/values.cc -o $(BUILDDIR)/python/values.o
+	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/yaml.cc -o $(BUILDDIR)/python/yaml.o
+	$(CC) -std=gnu11 $(WARN) -Wno-unused-parameter -Wno-missing-field-initializers -fPIC $(CFLAGS) $(PY_INC) \
+	  -DDCE_RUN_PATH='"$(ABS_PREFIX)/bin/dce-run"' -DDCE_RUN_BUILD='"$(abspath $(RUN))"' \
+	  -c src/python/dcemodule.c -o $(BUILDDIR)/python/dcemodule.o
+	$(CXX) -shared $(LDFLAGS) -o $@ $(BUILDDIR)/python/dcemodule.o $(BUILDDIR)/python/scenario.o \
+	  $(BUILDDIR)/python/values.o $(BUILDDIR)/python/yaml.o -lyaml
 examples: $(EXAMPLES)
 
 $(INC)/ns3/dce-module.h: src/ns3/dce-module.h
@@ -97,7 +119,7 @@ $(LIB): $(CORE_OBJS)
 	ar rcs $@ $^
 
 $(RUN): $(BUILDDIR)/src/cli/dce-run.o $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(NS3_LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(NS3_LIBS) -lyaml
 
 install: all
 	mkdir -p $(PREFIX)/bin $(PREFIX)/lib $(PREFIX)/include/dce
@@ -109,6 +131,12 @@ install: all
 	cp src/ns3/helper/*.h $(PREFIX)/include/ns3/dce/helper/
 	cp src/ns3/model/*.h $(PREFIX)/include/ns3/dce/model/
 	cp $(EXAMPLES) $(PREFIX)/bin/ 2>/dev/null || true
+	cp src/scenario/scenario.h $(PREFIX)/include/dce/
+	cp examples/*.yaml examples/*.py $(PREFIX)/share/dce/examples/ 2>/dev/null || true
+	# the Python module, and a .pth file so that python3 finds it with no variables
+	mkdir -p $(PREFIX)/lib/python3/dce
+	cp $(PYMOD) $(PYPKG) $(PREFIX)/lib/python3/dce/
+	src/python/install-pth.sh $(ABS_PREFIX)/lib/python3
 
 check: all
 	test/run

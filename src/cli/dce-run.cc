@@ -30,6 +30,9 @@
 extern "C" {
 #include "../core/dce.h"
 #include "../libc-ns3/net/kstack.h"
+// dce-run FILE.yaml: the scenario layer runs the file (src/scenario, docs/scenarios.md)
+int dce_scenario_is_file_arg (const char *arg);
+int dce_scenario_main (int argc, char **argv);
 }
 
 namespace {
@@ -44,7 +47,8 @@ void
 Usage (FILE *f)
 {
   std::fprintf (f,
-                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--linux] [--check] [--no-confine] SPEC...\n"
+                "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--check] FILE.yaml   (a scenario file: docs/scenarios.md)\n"
+                "       dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--linux] [--check] [--no-confine] SPEC...\n"
                 "  SPEC: \"[NODE][@TIME][ key=value...]: program arg...\"   NODE: 0 to 1000000 (default 0)\n"
                 "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE (env repeatable, the others once;\n"
                 "        quote a value holding ':', e.g. 'env=PATH=/bin:/usr/bin')\n"
@@ -523,6 +527,9 @@ ParseArgs (int argc, char **argv, Options *o, std::string *err)
 int
 main (int argc, char **argv)
 {
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] != '-' && dce_scenario_is_file_arg (argv[i]))
+      return dce_scenario_main (argc, argv);
   Options o;
   std::string err;
   int pr = ParseArgs (argc, argv, &o, &err);

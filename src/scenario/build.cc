@@ -1,0 +1,457 @@
+// build.cc - dce_scenario_run: the checked scenario becomes ns-3 objects through
+// ns-3's helpers and dce's (DceManagerHelper, DceApplicationHelper,
+// LinuxStackHelper), in the order an ns-3 script would create them (devices,
+// stacks, addresses, dce, routes, programs, pcaps), then runs.
+#include "model.h"
+#include "scenario.h"
+
+#include "ns3/core-module.h"
+#include "ns3/csma-module.h"
+#include "../ns3/helper/dce-application-helper.h"
+#include "../ns3/helper/dce-manager-helper.h"
+#include "../ns3/helper/linux-stack-helper.h"
+#include "../ns3/model/dce-application.h"
+#include "ns3/internet-module.h"
+#include "ns3/mobility-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+#include "ns3/traffic-control-module.h"
+#include "ns3/wifi-module.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+extern "C" {
+#include "../core/dce.h"
+}
+
+using namespace ns3;
+using dce_scenario_model::Addr4;
+using dce_scenario_model::Addr6;
+using dce_scenario_model::Fail;
+using dce_scenario_model::KV;
+using dce_scenario_model::kExpectAny;
+using dce_scenario_model::kExpectSignal;
+using dce_scenario_model::Link;
+using dce_scenario_model::Proc;
+using dce_scenario_model::Route;
+using dce_scenario_model::Show;
+using dce_scenario_model::V6;
+using SNode = dce_scenario_model::Node; // ns3::Node is the other one
+
+namespace {
+
+int
+MakeDirs (const std::string &path)
+{
+  for (size_t i = 1; i <= path.size (); i++)
+    if (i == path.size () || path[i] == '/')
+      {
+        std::string d = path.substr (0, i);
+        if (mkdir (d.c_str (), 0755) && errno != EEXIST)
+          return -1;
+      }
+  return 0;
+}
+
+Ipv6Address
+V6Address (V6 a)
+{
+  return Ipv6Address (a.b.data ());
+}
+
+struct Built
+{
+  NodeContainer nodes;
+  std::vector<NetDeviceContainer> linkDevs;  // per link, in its nodes' order
+  std::vector<std::vector<Ptr<NetDevice>>> nodeDevs; // per node, in its links' order
+  std::vector<PointToPointHelper> p2p;
+  std::vector<CsmaHelper> csma;
+  std::vector<YansWifiPhyHelper> wifi;
+  std::vector<int> helperOf; // link -> index in its kind's vector
+};
+
+void
+EnablePcap (dce_scenario *s, Built &b, int link, Ptr<NetDevice> dev)
+{
+  const Link &l = s->links[link];
+  std::string prefix = s->out + "/" + (l.kind == "wifi" ? "wifi" : l.kind);
+  int h = b.helperOf[link];
+  if (l.kind == "p2p")
+    b.p2p[h].EnablePcap (prefix, dev, false);
+  else if (l.kind == "csma")
+    b.csma[h].EnablePcap (prefix, dev, false);
+  else
+    b.wifi[h].EnablePcap (prefix, dev, false);
+}
+
+void
+BuildLinks (dce_scenario *s, Built &b)
+{
+  Ssid ssid ("dce");
+  for (size_t li = 0; li < s->links.size (); li++)
+    {
+      const Link &l = s->links[li];
+      NodeContainer members;
+      for (int v : l.nodes)
+        members.Add (b.nodes.Get (v));
+      NetDeviceContainer devs;
+      if (l.kind == "p2p")
+        {
+          PointToPointHelper p2p;
+          p2p.SetDeviceAttribute ("DataRate", StringValue (l.rate));
+          p2p.SetChannelAttribute ("Delay", StringValue (l.delay));
+          if (!l.queue.empty ())
+            p2p.SetQueue ("ns3::DropTailQueue", "MaxSize", StringValue (l.queue));
+          devs = p2p.Install (members);
+          b.helperOf.push_back ((int)b.p2p.size ());
+          b.p2p.push_back (p2p);
+        }
+      else if (l.kind == "csma")
+        {
+          CsmaHelper csma;
+          csma.SetChannelAttribute ("DataRate", StringValue (l.rate));
+          csma.SetChannelAttribute ("Delay", StringValue (l.delay));
+          if (!l.queue.empty ())
+            csma.SetQueue ("ns3::DropTailQueue", "MaxSize", StringValue (l.queue));
+          devs = csma.Install (members);
+          b.helperOf.push_back ((int)b.csma.size ());
+          b.csma.push_back (csma);
+        }
+      else
+        {
+          WifiHelper wifi;
+          wifi.SetStandard (l.standard == "80211b"   ? WIFI_STANDARD_80211b
+                            : l.standard == "80211g" ? WIFI_STANDARD_80211g
+                            : l.standard == "80211n" ? WIFI_STANDARD_80211n
+                                                     : WIFI_STANDARD_80211a);
+          YansWifiChannelHelper channel = YansWifiChannelHelper::Default ();
+          YansWifiPhyHelper phy;
+          phy.SetChannel (channel.Create ());
+          phy.SetPcapDataLinkType (WifiPhyHelper::DLT_IEEE802_11_RADIO);
+          WifiMacHelper mac;
+          if (l.mode == "adhoc")
+            {
+              mac.SetType ("ns3::AdhocWifiMac");
+              devs = wifi.Install (phy, mac, members);
+            }
+          else
+            {
+              mac.SetType ("ns3::ApWifiMac", "Ssid", SsidValue (ssid));
+              devs = wifi.Install (phy, mac, members.Get (0));
+              NodeContainer stas;
+              for (uint32_t i = 1; i < members.GetN (); i++)
+                stas.Add (members.Get (i));
+              mac.SetType ("ns3::StaWifiMac", "Ssid", SsidValue (ssid));
+              devs.Add (wifi.Install (phy, mac, stas));
+            }
+          // nodes on a line, `spacing` meters apart (a node's first Wi-Fi decides)
+          for (uint32_t i = 0; i < members.GetN (); i++)
+            if (!members.Get (i)->GetObject<MobilityModel> ())
+              {
+                Ptr<ConstantPositionMobilityModel> m = CreateObject<ConstantPositionMobilityModel> ();
+                m->SetPosition (Vector (i * l.spacing, 0, 0));
+                members.Get (i)->AggregateObject (m);
+              }
+          b.helperOf.push_back ((int)b.wifi.size ());
+          b.wifi.push_back (phy);
+        }
+      if (l.loss > 0)
+        for (uint32_t i = 0; i < devs.GetN (); i++)
+          {
+            Ptr<RateErrorModel> em = CreateObject<RateErrorModel> ();
+            em->SetAttribute ("ErrorUnit", StringValue ("ERROR_UNIT_PACKET"));
+            em->SetAttribute ("ErrorRate", DoubleValue (l.loss));
+            devs.Get (i)->SetAttribute ("ReceiveErrorModel", PointerValue (em));
+          }
+      b.linkDevs.push_back (devs);
+      for (uint32_t i = 0; i < devs.GetN (); i++)
+        b.nodeDevs[l.nodes[i]].push_back (devs.Get (i));
+    }
+}
+
+std::string
+QueueDiscType (const std::string &name)
+{
+  return name == "fq_codel" ? "ns3::FqCoDelQueueDisc" : name == "pfifo_fast" ? "ns3::PfifoFastQueueDisc"
+         : name == "codel"  ? "ns3::CoDelQueueDisc"   : name == "pie"        ? "ns3::PieQueueDisc"
+                                                                             : "ns3::RedQueueDisc";
+}
+
+// ns3-stack nodes: ns-3's helpers, as a script would call them
+void
+AddressNs3 (dce_scenario *s, Built &b)
+{
+  for (size_t li = 0; li < s->links.size (); li++)
+    {
+      const Link &l = s->links[li];
+      for (size_t i = 0; i < l.nodes.size (); i++)
+        {
+          if (s->nodes[l.nodes[i]].stack != "ns3")
+            continue;
+          Ptr<NetDevice> dev = b.linkDevs[li].Get (i);
+          if (!l.queueDisc.empty () && l.queueDisc != "none")
+            {
+              TrafficControlHelper tch;
+              tch.SetRootQueueDisc (QueueDiscType (l.queueDisc));
+              tch.Install (dev);
+            }
+          uint32_t mask = l.len ? ~0u << (32 - l.len) : 0;
+          Ipv4AddressHelper h;
+          h.SetBase (Ipv4Address (l.net), Ipv4Mask (mask), Ipv4Address (l.addr[i] - l.net));
+          h.Assign (NetDeviceContainer (dev));
+          if (l.queueDisc == "none")
+            TrafficControlHelper ().Uninstall (dev);
+          if (!l.addr6.empty ())
+            {
+              Ptr<Node> node = b.nodes.Get (l.nodes[i]);
+              Ptr<Ipv6> ipv6 = node->GetObject<Ipv6> ();
+              int32_t ifi = ipv6->GetInterfaceForDevice (dev);
+              if (ifi < 0)
+                ifi = ipv6->AddInterface (dev);
+              Ipv6Address a = V6Address (l.addr6[i]);
+              ipv6->AddAddress (ifi, Ipv6InterfaceAddress (a, Ipv6Prefix ((uint8_t)l.len6)));
+              ipv6->SetMetric (ifi, 1);
+              ipv6->SetUp (ifi);
+              if (s->nodes[l.nodes[i]].links.size () > 1)
+                ipv6->SetAttribute ("IpForward", BooleanValue (true)); // a router
+            }
+        }
+    }
+}
+
+void
+AddressLinux (dce_scenario *s, Built &b)
+{
+  for (size_t li = 0; li < s->links.size (); li++)
+    {
+      const Link &l = s->links[li];
+      for (size_t i = 0; i < l.nodes.size (); i++)
+        {
+          if (s->nodes[l.nodes[i]].stack != "linux")
+            continue;
+          Ptr<Node> node = b.nodes.Get (l.nodes[i]);
+          LinuxStackHelper::AddAddress (node, b.linkDevs[li].Get (i), Addr4 (l.addr[i]) + "/" + std::to_string (l.len));
+          if (!l.addr6.empty ())
+            LinuxStackHelper::AddAddress (node, b.linkDevs[li].Get (i),
+                                          Addr6 (l.addr6[i]) + "/" + std::to_string (l.len6));
+        }
+    }
+}
+
+int
+InstallRoute (dce_scenario *s, Built &b, const Route &r)
+{
+  Ptr<Node> node = b.nodes.Get (r.node);
+  int k = r.devIndex; // resolved by dce_scenario_check
+  Ptr<NetDevice> dev = b.nodeDevs[r.node][k];
+  if (s->nodes[r.node].stack == "linux")
+    {
+      std::string dst = r.len == 0 ? (r.v6 ? "default6" : "default")
+                                   : (r.v6 ? Addr6 (r.dst6) : Addr4 (r.dst4)) + "/" + std::to_string (r.len);
+      std::string via = r.haveVia ? (r.v6 ? Addr6 (r.via6) : Addr4 (r.via4)) : "";
+      LinuxStackHelper::AddRoute (node, dst, via, "eth" + std::to_string (k));
+      return 0;
+    }
+  if (!r.v6)
+    {
+      Ptr<Ipv4> ipv4 = node->GetObject<Ipv4> ();
+      Ptr<Ipv4StaticRouting> rt = Ipv4StaticRoutingHelper ().GetStaticRouting (ipv4);
+      uint32_t ifi = (uint32_t)ipv4->GetInterfaceForDevice (dev);
+      uint32_t mask = r.len ? ~0u << (32 - r.len) : 0;
+      if (r.haveVia)
+        rt->AddNetworkRouteTo (Ipv4Address (r.dst4), Ipv4Mask (mask), Ipv4Address (r.via4), ifi);
+      else
+        rt->AddNetworkRouteTo (Ipv4Address (r.dst4), Ipv4Mask (mask), ifi);
+    }
+  else
+    {
+      Ptr<Ipv6> ipv6 = node->GetObject<Ipv6> ();
+      Ptr<Ipv6StaticRouting> rt = Ipv6StaticRoutingHelper ().GetStaticRouting (ipv6);
+      uint32_t ifi = (uint32_t)ipv6->GetInterfaceForDevice (dev);
+      if (r.haveVia && r.len == 0)
+        rt->SetDefaultRoute (V6Address (r.via6), ifi);
+      else if (r.haveVia)
+        rt->AddNetworkRouteTo (V6Address (r.dst6), Ipv6Prefix ((uint8_t)r.len),
+                               V6Address (r.via6), ifi);
+      else
+        rt->AddNetworkRouteTo (V6Address (r.dst6), Ipv6Prefix ((uint8_t)r.len), ifi);
+    }
+  return 0;
+}
+
+int
+WriteNodeFiles (dce_scenario *s)
+{
+  for (size_t i = 0; i < s->nodes.size (); i++)
+    for (const KV &f : s->nodes[i].files)
+      {
+        std::string path = s->out + "/files-" + std::to_string (i) + f.first;
+        if (MakeDirs (path.substr (0, path.rfind ('/'))))
+          return Fail (s, s->nodes[i].where, "cannot create the directory of " + path + ": " + std::strerror (errno));
+        std::ofstream o (path, std::ios::binary);
+        o << f.second;
+        if (!o)
+          return Fail (s, s->nodes[i].where, "cannot write " + path);
+        chmod (path.c_str (), 0755);
+      }
+  return 0;
+}
+
+struct Outcome
+{
+  int node, pid;
+  std::string exit; // EXIT column of exitprocs: a code, SIGxxx or RUNNING
+};
+
+std::map<std::pair<int, int>, std::string>
+ReadExitprocs (const std::string &out)
+{
+  std::map<std::pair<int, int>, std::string> r;
+  std::ifstream in (out + "/exitprocs");
+  std::string line;
+  while (std::getline (in, line))
+    {
+      std::istringstream f (line);
+      int node, pid;
+      std::string exit;
+      if (f >> node >> pid >> exit)
+        r[{node, pid}] = exit;
+    }
+  return r;
+}
+
+} // namespace
+
+extern "C" int
+dce_scenario_run (struct dce_scenario *s)
+{
+  if (!s->checked && dce_scenario_check (s))
+    return -1;
+  if (MakeDirs (s->out))
+    return Fail (s, s->where, "cannot create the output directory " + Show (s->out) + ": " + std::strerror (errno));
+  if (WriteNodeFiles (s))
+    return -1;
+  RngSeedManager::SetSeed ((uint32_t)s->seed);
+  RngSeedManager::SetRun (s->run);
+  Config::SetDefault ("ns3::TcpSocket::SegmentSize", UintegerValue (s->segmentSize));
+
+  Built b;
+  b.nodes.Create ((uint32_t)s->nodes.size ());
+  b.nodeDevs.resize (s->nodes.size ());
+  BuildLinks (s, b);
+
+  NodeContainer ns3Nodes, linuxNodes;
+  for (size_t i = 0; i < s->nodes.size (); i++)
+    (s->nodes[i].stack == "linux" ? linuxNodes : ns3Nodes).Add (b.nodes.Get ((uint32_t)i));
+  if (ns3Nodes.GetN ())
+    {
+      InternetStackHelper internet;
+      internet.Install (ns3Nodes);
+      AddressNs3 (s, b);
+    }
+
+  DceManagerHelper dce;
+  dce.SetAttribute ("OutputDirectory", StringValue (s->out));
+  for (const std::string &m : s->maps)
+    dce.MapHostPath (m);
+  for (size_t i = 0; i < s->nodes.size (); i++)
+    dce.SetNodeName (b.nodes.Get ((uint32_t)i), s->nodes[i].name);
+  if (ns3Nodes.GetN ())
+    {
+      dce.SetNetworkStack ("ns3::Ns3SocketFdFactory");
+      dce.Install (ns3Nodes);
+    }
+  if (linuxNodes.GetN ())
+    {
+      dce.SetNetworkStack ("ns3::LinuxSocketFdFactory");
+      dce.Install (linuxNodes);
+      AddressLinux (s, b);
+      for (size_t i = 0; i < s->nodes.size (); i++)
+        {
+          const SNode &n = s->nodes[i];
+          if (n.stack != "linux")
+            continue;
+          NodeContainer one (b.nodes.Get ((uint32_t)i));
+          if (s->routing == "auto" && n.links.size () > 1)
+            {
+              LinuxStackHelper::SysctlSet (one, "net.ipv4.ip_forward", "1");
+              LinuxStackHelper::SysctlSet (one, "net.ipv6.conf.all.forwarding", "1");
+            }
+          for (const KV &kv : n.sysctls)
+            LinuxStackHelper::SysctlSet (one, kv.first, kv.second);
+        }
+    }
+  if (s->routing == "global")
+    Ipv4GlobalRoutingHelper::PopulateRoutingTables ();
+  for (const Route &r : s->autoRoutes)
+    if (InstallRoute (s, b, r))
+      return -1;
+  for (const Route &r : s->routes)
+    if (InstallRoute (s, b, r))
+      return -1;
+
+  std::vector<Ptr<DceApplication>> apps;
+  for (const Proc &p : s->procs)
+    {
+      DceApplicationHelper app;
+      if (p.stack)
+        app.SetStackSize ((uint32_t)p.stack);
+      app.SetBinary (p.argv[0]);
+      for (size_t i = 1; i < p.argv.size (); i++)
+        app.AddArgument (p.argv[i]);
+      for (const std::string &e : p.env)
+        app.AddEnvironment (e.substr (0, e.find ('=')), e.substr (e.find ('=') + 1));
+      if (!p.stdinFile.empty ())
+        app.SetStdinFile (p.stdinFile);
+      ApplicationContainer c = app.Install (b.nodes.Get ((uint32_t)p.node));
+      c.Start (NanoSeconds ((int64_t)p.at));
+      if (p.haveStop)
+        c.Stop (NanoSeconds ((int64_t)p.stop));
+      apps.push_back (DynamicCast<DceApplication> (c.Get (0)));
+    }
+
+  for (size_t li = 0; li < s->links.size (); li++)
+    for (size_t i = 0; i < s->links[li].nodes.size (); i++)
+      if (s->pcapAll || s->links[li].pcap || s->nodes[s->links[li].nodes[i]].pcap)
+        EnablePcap (s, b, (int)li, b.linkDevs[li].Get ((uint32_t)i));
+
+  if (s->haveStop)
+    Simulator::Stop (NanoSeconds ((int64_t)s->stop));
+  else
+    dce_stop_when_done (1);
+  Simulator::Run ();
+  std::vector<int> pids;
+  for (auto &a : apps)
+    pids.push_back (a ? a->GetPid () : 0);
+  Simulator::Destroy (); // writes exitprocs
+
+  auto exits = ReadExitprocs (s->out);
+  std::ofstream procs (s->out + "/scenario-procs");
+  procs << "# INDEX NODE PID EXIT (exitprocs' EXIT column; NOTSTARTED: never ran)\n";
+  int bad = 0;
+  for (size_t i = 0; i < s->procs.size (); i++)
+    {
+      const Proc &p = s->procs[i];
+      auto it = exits.find ({p.node, pids[i]});
+      std::string exit = pids[i] > 0 && it != exits.end () ? it->second : "NOTSTARTED";
+      procs << i << " " << p.node << " " << pids[i] << " " << exit << "\n";
+      bool good = p.expect == kExpectAny || (p.expect == kExpectSignal && exit.compare (0, 3, "SIG") == 0) ||
+                  (p.expect >= 0 && exit == std::to_string (p.expect));
+      if (!good)
+        {
+          std::string cmd;
+          for (auto &a : p.argv)
+            cmd += (cmd.empty () ? "" : " ") + a;
+          std::fprintf (stderr, "%s: process %s on node %s ended %s, expected %s (files-%d/var/log/%d/)\n",
+                        p.where.c_str (), Show (cmd).c_str (), s->nodes[p.node].name.c_str (), exit.c_str (),
+                        p.expect == kExpectSignal ? "a signal" : std::to_string (p.expect).c_str (), p.node,
+                        pids[i]);
+          bad++;
+        }
+    }
+  return bad ? 1 : 0;
+}
