@@ -18,6 +18,8 @@
 #include "ns3/simulator.h"
 
 #include <arpa/inet.h>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -229,9 +231,11 @@ CheckWaiting ()
 {
   if (g_waiting.empty ())
     return;
-  NS_FATAL_ERROR ("LinuxStackHelper: node " << *g_waiting.begin ()
-                                            << " has a Linux stack but no dce: install "
-                                               "DceManagerHelper on it too (before or after)");
+  std::fprintf (stderr,
+                "dce: LinuxStackHelper: node %u has a Linux stack but no dce: install "
+                "DceManagerHelper on it too (before or after LinuxStackHelper)\n",
+                *g_waiting.begin ());
+  std::exit (2);
 }
 
 // ns-3's view of the node's stack: what Ipv4AddressHelper and global routing need.
