@@ -126,7 +126,7 @@ install: all
 	mkdir -p $(PREFIX)/lib/pkgconfig
 	printf '%s\n' 'prefix=$(abspath $(PREFIX))' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: dce' 'Description: Direct Code Execution: real Linux programs on ns-3 nodes' 'Version: 0.1' \
-	  'Requires: $(NS3_MODULES)' 'Cflags: -std=c++17 -I$${includedir}' 'Libs: $${libdir}/libdce.a' \
+	  'Requires: $(NS3_MODULES)' 'Cflags: -std=c++17 -DKERNEL_STACK=Y -I$${includedir}' 'Libs: $${libdir}/libdce.a' \
 	  > $(PREFIX)/lib/pkgconfig/dce.pc
 
 check: all

@@ -36,8 +36,11 @@ compile_all() {
 	mkdir -p "$dir"
 	local flags
 	flags="$(pkg-config --cflags --libs dce $NS3_EXTRA)" || return 1
+	# ns-3-dce linked its examples with example/ccnx/misc-tools.cc (setPos ...)
 	printf '%s\n' "$@" | xargs -P2 -I{} sh -c \
-		'n=$(basename "{}" .cc); g++ -O0 "{}" '"$flags"' -o "'"$dir"'/$n" >"'"$dir"'/$n.log" 2>&1'
+		'n=$(basename "{}" .cc); extra=; m=$(dirname "{}")/ccnx/misc-tools.cc
+		 grep -q "setPos" "{}" && [ -f "$m" ] && extra=$m
+		 g++ -O0 "{}" $extra '"$flags"' -o "'"$dir"'/$n" >"'"$dir"'/$n.log" 2>&1'
 	return 0
 }
 

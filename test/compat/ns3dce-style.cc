@@ -157,6 +157,9 @@ Bad (std::string what)
   DceManagerHelper dceManager;
   if (what == "fiber")
     dceManager.SetTaskManagerAttribute ("FiberManagerType", StringValue ("GreenFiberManager"));
+  if (what == "freebsd")
+    dceManager.SetNetworkStack ("ns3::FreeBSDSocketFdFactory", "Library",
+                                StringValue ("libfreebsd.so"));
   if (what == "nodce")
     {
       LinuxStackHelper stack;
@@ -173,7 +176,7 @@ main (int argc, char *argv[])
   std::string bad;
   CommandLine cmd;
   cmd.AddValue ("linux", "Linux-stack nodes instead of ns-3's stack", useLinux);
-  cmd.AddValue ("bad", "a mistake to make: fiber, nodce", bad);
+  cmd.AddValue ("bad", "a mistake to make: fiber, freebsd, nodce", bad);
   cmd.Parse (argc, argv);
   if (!bad.empty ())
     Bad (bad);

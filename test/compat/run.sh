@@ -64,6 +64,9 @@ run bad-fiber --bad=fiber
 check "an unknown fiber manager: one line naming it and the known ones" \
 	grep -qx "dce: DceManagerHelper::SetTaskManagerAttribute (\"FiberManagerType\"): unknown fiber manager 'GreenFiberManager' (known: UcontextFiberManager, PthreadFiberManager; dce runs both as its own fibers)" "$OUT.log"
 check "an unknown fiber manager ends the run with status 2" [ "$RC" = 2 ]
+run bad-freebsd --bad=freebsd
+check "ns-3-dce's FreeBSD stack: one line naming the known stacks" \
+	grep -qx 'dce: DceManagerHelper::SetNetworkStack: unknown network stack ns3::FreeBSDSocketFdFactory (known: ns3::Ns3SocketFdFactory, ns3::LinuxSocketFdFactory)' "$OUT.log"
 run bad-nodce --bad=nodce
 check "a Linux stack on a node without dce: a message saying what to do" \
 	grep -q 'LinuxStackHelper: node 0 has a Linux stack but no dce: install DceManagerHelper on it too' "$OUT.log"

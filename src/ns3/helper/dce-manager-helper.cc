@@ -128,9 +128,12 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
 void
 DceManagerHelper::SetNetworkStack (std::string type)
 {
-  NS_ABORT_MSG_IF (type != kNs3Stack && type != kLinuxStack,
-                   "unknown network stack " << type << " (known: " << kNs3Stack << ", "
-                                            << kLinuxStack << ")");
+  if (type != kNs3Stack && type != kLinuxStack)
+    {
+      std::fprintf (stderr, "dce: DceManagerHelper::SetNetworkStack: unknown network stack %s "
+                            "(known: %s, %s)\n", type.c_str (), kNs3Stack, kLinuxStack);
+      std::exit (2);
+    }
   m_stack = type;
 }
 
@@ -361,11 +364,12 @@ void
 DceManagerHelper::SetLoader (std::string type)
 {
   if (type != "ns3::DlmLoaderFactory" && type != "ns3::CoojaLoaderFactory" &&
+      type != "ns3::CopyLoaderFactory" &&
       type != "ns3::CoojaLoaderFactory[]" && type != "ns3::DlmLoaderFactory[]")
     {
       std::fprintf (stderr,
                     "dce: DceManagerHelper::SetLoader: unknown loader '%s' (known: "
-                    "ns3::DlmLoaderFactory, ns3::CoojaLoaderFactory; dce has one loader)\n",
+                    "ns3::DlmLoaderFactory, ns3::CoojaLoaderFactory, ns3::CopyLoaderFactory; dce has one loader)\n",
                     type.c_str ());
       std::exit (2);
     }

@@ -109,7 +109,7 @@ public:
   void SetDelayModel (std::string type, std::string n0 = "",
                       const AttributeValue &v0 = EmptyAttributeValue (), std::string n1 = "",
                       const AttributeValue &v1 = EmptyAttributeValue ());
-  /** ns-3-dce's loader ("ns3::DlmLoaderFactory", "ns3::CoojaLoaderFactory"):
+  /** ns-3-dce's loader ("ns3::DlmLoaderFactory", "ns3::CoojaLoaderFactory", "ns3::CopyLoaderFactory"):
    * accepted; dce has one loader (its own, src/loader). */
   void SetLoader (std::string type);
   /** ns-3-dce's search path for programs (DCE_PATH): kept and returned by
