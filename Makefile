@@ -71,10 +71,23 @@ $(PYMOD): src/python/dcemodule.c $(SCEN_MODEL) src/scenario/scenario.h src/scena
 	  $(BUILDDIR)/python/values.o $(BUILDDIR)/python/yaml.o -lyaml
 examples: $(EXAMPLES)
 
-$(INC)/ns3/dce-module.h: src/ns3/dce-module.h
+$(INC)/ns3/dce-module.h: src/ns3/dce-module.h $(wildcard src/ns3/compat/*.h)
 	@mkdir -p $(INC)/ns3
 	ln -sfn $(CURDIR)/src/ns3 $(INC)/ns3/dce
+	cp src/ns3/compat/*.h $(INC)/ns3/
 	cp $< $@
+
+# Where the install tree keeps the kernel library and glibc-dce, compiled into
+# libdce so that scenarios built out of the tree need no DCE_* variables
+# (rewritten only when PREFIX changes).
+PATHS_H := $(BUILDDIR)/gen/dce-paths.h
+$(PATHS_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define DCE_INSTALL_LIBDIR "%s/lib"\n' '$(abspath $(PREFIX))' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: $(PATHS_H)
+$(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: ALL_CXXFLAGS += -I$(BUILDDIR)/gen
+.PHONY: FORCE
 
 $(BUILDDIR)/examples/%: examples/%.cc $(LIB) $(INC)/ns3/dce-module.h
 	@mkdir -p $(dir $@)
@@ -130,6 +143,7 @@ install: all
 	cp src/ns3/dce-module.h $(PREFIX)/include/ns3/
 	cp src/ns3/helper/*.h $(PREFIX)/include/ns3/dce/helper/
 	cp src/ns3/model/*.h $(PREFIX)/include/ns3/dce/model/
+	cp src/ns3/compat/*.h $(PREFIX)/include/ns3/
 	cp $(EXAMPLES) $(PREFIX)/bin/ 2>/dev/null || true
 	cp src/scenario/scenario.h $(PREFIX)/include/dce/
 	cp examples/*.yaml examples/*.py $(PREFIX)/share/dce/examples/ 2>/dev/null || true
@@ -137,6 +151,11 @@ install: all
 	mkdir -p $(PREFIX)/lib/python3/dce
 	cp $(PYMOD) $(PYPKG) $(PREFIX)/lib/python3/dce/
 	src/python/install-pth.sh $(ABS_PREFIX)/lib/python3
+	mkdir -p $(PREFIX)/lib/pkgconfig
+	printf '%s\n' 'prefix=$(abspath $(PREFIX))' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: dce' 'Description: Direct Code Execution: real Linux programs on ns-3 nodes' 'Version: 0.1' \
+	  'Requires: $(NS3_MODULES)' 'Cflags: -std=c++17 -DKERNEL_STACK=Y -I$${includedir}' 'Libs: $${libdir}/libdce.a' \
+	  > $(PREFIX)/lib/pkgconfig/dce.pc
 
 check: all
 	test/run

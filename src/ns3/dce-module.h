@@ -4,6 +4,9 @@
 #define DCE_MODULE_H
 #include "dce/helper/dce-application-helper.h"
 #include "dce/helper/dce-manager-helper.h"
+#include "dce/helper/freebsd-stack-helper.h"
+#include "dce/helper/ipv4-dce-routing-helper.h"
 #include "dce/helper/linux-stack-helper.h"
 #include "dce/model/dce-application.h"
+#include "dce/model/ipv4-linux.h"
 #endif

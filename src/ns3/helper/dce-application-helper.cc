@@ -25,6 +25,41 @@ Refuse (const std::string &msg)
 DceApplicationHelper::DceApplicationHelper () : m_stackSize (0)
 {
 }
+DceApplicationHelper::~DceApplicationHelper () = default;
+
+void
+DceApplicationHelper::SetFinishedCallback (Callback<void, uint16_t, int> cb)
+{
+  m_finished = cb;
+}
+void
+DceApplicationHelper::SetUid (uid_t i)
+{
+  m_uid = i;
+}
+void
+DceApplicationHelper::SetEuid (uid_t i)
+{
+  m_euid = i;
+}
+void
+DceApplicationHelper::SetGid (uid_t i)
+{
+  m_gid = i;
+}
+void
+DceApplicationHelper::SetEgid (uid_t i)
+{
+  m_egid = i;
+}
+uint16_t
+DceApplicationHelper::GetPid (Application *app)
+{
+  DceApplication *dce = dynamic_cast<DceApplication *> (app);
+  if (!dce)
+    Refuse ("GetPid: the application is not a DceApplication");
+  return (uint16_t)dce->GetPid ();
+}
 
 void
 DceApplicationHelper::SetBinary (std::string binary)
@@ -94,6 +129,12 @@ DceApplicationHelper::ResetEnvironment ()
 ApplicationContainer
 DceApplicationHelper::Install (Ptr<Node> node)
 {
+  return InstallInNode (node);
+}
+
+ApplicationContainer
+DceApplicationHelper::InstallInNode (Ptr<Node> node)
+{
   if (m_binary.empty ())
     Refuse ("Install: no program (call SetBinary first)");
   Ptr<DceApplication> app = CreateObject<DceApplication> ();
@@ -102,6 +143,11 @@ DceApplicationHelper::Install (Ptr<Node> node)
   app->SetEnvironment (m_env);
   app->SetStdinFile (m_stdinFile);
   app->SetStackSize (m_stackSize);
+  app->SetFinishedCallback (m_finished);
+  app->SetUid (m_uid);
+  app->SetEuid (m_euid);
+  app->SetGid (m_gid);
+  app->SetEgid (m_egid);
   node->AddApplication (app);
   return ApplicationContainer (app);
 }
@@ -111,7 +157,7 @@ DceApplicationHelper::Install (NodeContainer nodes)
 {
   ApplicationContainer apps;
   for (auto i = nodes.Begin (); i != nodes.End (); ++i)
-    apps.Add (Install (*i));
+    apps.Add (InstallInNode (*i));
   return apps;
 }
 

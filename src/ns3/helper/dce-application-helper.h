@@ -3,8 +3,11 @@
 #define DCE_APPLICATION_HELPER_H
 
 #include "ns3/application-container.h"
+#include "ns3/callback.h"
 #include "ns3/node-container.h"
 #include <string>
+#include <sys/types.h>
+#include <type_traits>
 #include <vector>
 
 namespace ns3 {
@@ -26,6 +29,7 @@ class DceApplicationHelper
 {
 public:
   DceApplicationHelper ();
+  virtual ~DceApplicationHelper ();
   void SetBinary (std::string binary);
   void SetStackSize (uint32_t bytes);
   void SetStdinFile (std::string file);
@@ -33,13 +37,34 @@ public:
   void AddArguments (std::string a0, std::string a1 = "", std::string a2 = "", std::string a3 = "",
                      std::string a4 = "", std::string a5 = "", std::string a6 = "",
                      std::string a7 = "");
+  /** More than eight arguments at once (ns-3-dce's AddArguments took any number). */
+  template <typename... More, typename = std::enable_if_t<(sizeof... (More) >= 8)>>
+  void
+  AddArguments (std::string a0, More... more)
+  {
+    AddArgument (a0);
+    (AddArgument (std::string (more)), ...);
+  }
   /** Split a command line on spaces and add each word. */
   void ParseArguments (std::string args);
   void AddEnvironment (std::string name, std::string value);
   void ResetArguments ();
   void ResetEnvironment ();
   ApplicationContainer Install (Ptr<Node> node);
-  ApplicationContainer Install (NodeContainer nodes);
+  virtual ApplicationContainer Install (NodeContainer nodes);
+  /** ns-3-dce's name for Install on one node; Install calls it for every node, so
+   * a helper derived from this one (as ns-3-dce's were) can override it. */
+  virtual ApplicationContainer InstallInNode (Ptr<Node> node);
+  /** Called with (pid, exit status) once each installed process has ended (see
+   * DceApplication). */
+  void SetFinishedCallback (Callback<void, uint16_t, int> cb);
+  /** Accepted for ns-3-dce scripts; see DceApplication::SetUid. */
+  void SetUid (uid_t i);
+  void SetEuid (uid_t i);
+  void SetGid (uid_t i);
+  void SetEgid (uid_t i);
+  /** The pid of app, a DceApplication (0 before it started). */
+  virtual uint16_t GetPid (Application *app);
 
 private:
   std::string m_binary;
@@ -47,6 +72,8 @@ private:
   std::string m_stdinFile;
   std::vector<std::string> m_args;
   std::vector<std::string> m_env;
+  Callback<void, uint16_t, int> m_finished;
+  uid_t m_uid = 0, m_euid = 0, m_gid = 0, m_egid = 0;
 };
 
 } // namespace ns3

@@ -1,7 +1,10 @@
 // dce-manager-helper.cc - see dce-manager-helper.h.
 #include "dce-manager-helper.h"
 #include "linux-stack-helper.h"
+#include "../model/dce-application.h"
+#include "../model/ipv4-linux.h"
 #include "ns3/abort.h"
+#include "ns3/enum.h"
 #include "ns3/boolean.h"
 #include "ns3/global-value.h"
 #include "ns3/node-list.h"
@@ -17,7 +20,15 @@
 #include <map>
 #include <sstream>
 #include <vector>
+#include <algorithm>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+// The install tree this library was built for (Makefile: dce-paths.h), so that a
+// scenario built out of the tree finds the kernel library and glibc-dce without
+// environment variables.
+#include "dce-paths.h"
 
 extern "C" {
 #include "../../core/dce.h"
@@ -86,6 +97,13 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
         refuse ("takes a BooleanValue");
       m_confine = b->Get () ? 1 : 0;
     }
+  else if (name == "StopWhenDone")
+    {
+      const BooleanValue *b = dynamic_cast<const BooleanValue *> (&value);
+      if (!b)
+        refuse ("takes a BooleanValue");
+      m_stopWhenDone = b->Get () ? 1 : 0;
+    }
   else if (name == "SyscallCost" || name == "SyscallCostSlice" || name == "CpuWatchdog")
     {
       // nanoseconds (0 turns the mechanism off) as a UintegerValue or a TimeValue
@@ -104,15 +122,18 @@ DceManagerHelper::SetAttribute (std::string name, const AttributeValue &value)
     }
   else
     refuse ("unknown attribute (known: OutputDirectory, ClockQuantum, SyscallCost, SyscallCostSlice, "
-            "CpuWatchdog, Confine)");
+            "CpuWatchdog, Confine, StopWhenDone)");
 }
 
 void
 DceManagerHelper::SetNetworkStack (std::string type)
 {
-  NS_ABORT_MSG_IF (type != kNs3Stack && type != kLinuxStack,
-                   "unknown network stack " << type << " (known: " << kNs3Stack << ", "
-                                            << kLinuxStack << ")");
+  if (type != kNs3Stack && type != kLinuxStack)
+    {
+      std::fprintf (stderr, "dce: DceManagerHelper::SetNetworkStack: unknown network stack %s "
+                            "(known: %s, %s)\n", type.c_str (), kNs3Stack, kLinuxStack);
+      std::exit (2);
+    }
   m_stack = type;
 }
 
@@ -120,7 +141,7 @@ void
 DceManagerHelper::SetNetworkStack (std::string type, std::string n1, const AttributeValue &v1)
 {
   SetNetworkStack (type);
-  if (type != kLinuxStack)
+  if (type != kLinuxStack || n1.empty ())
     return;
   NS_ABORT_MSG_IF (n1 != "Library",
                    kLinuxStack << ": unknown attribute " << n1 << " (known: Library)");
@@ -129,6 +150,31 @@ DceManagerHelper::SetNetworkStack (std::string type, std::string n1, const Attri
     return;
   g_kernelLibrary = library;
   dce_kstack_set_library (g_kernelLibrary.c_str ());
+}
+
+namespace {
+bool
+Readable (const std::string &path)
+{
+  return access (path.c_str (), R_OK) == 0;
+}
+} // namespace
+
+// The environment and the scenario's own choices win; then what dce finds next to
+// the running program (an installed bin/, dce's build tree); then the install
+// tree this library was built for.
+void
+DceManagerHelper::UseInstalledPaths ()
+{
+  std::string glibc = std::string (DCE_INSTALL_LIBDIR) + "/glibc-dce";
+  if (!getenv ("DCE_GLIBC_DIR") && Readable (glibc))
+    setenv ("DCE_GLIBC_DIR", glibc.c_str (), 0);
+  std::string kernel = std::string (DCE_INSTALL_LIBDIR) + "/liblinux-6.1.so";
+  if (!dce_kstack_library () && Readable (kernel))
+    {
+      g_kernelLibrary = kernel;
+      dce_kstack_set_library (g_kernelLibrary.c_str ());
+    }
 }
 
 void
@@ -142,6 +188,7 @@ DceManagerHelper::Init ()
   uint64_t seed = ((uint64_t)RngSeedManager::GetSeed () << 32) ^ RngSeedManager::GetRun ();
   if (m_confine >= 0)
     dce_set_confine (m_confine);
+  UseInstalledPaths ();
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
   dce_set_syscall_cost (m_syscallCost, m_syscallCostSlice);
@@ -149,6 +196,8 @@ DceManagerHelper::Init ()
   Simulator::ScheduleDestroy (&FinishRun);
   // before the first program starts, once the scenario has assigned addresses
   Simulator::ScheduleWithContext (0xffffffff, Seconds (0), &DceManagerHelper::WriteNameFiles);
+  Simulator::ScheduleWithContext (0xffffffff, Seconds (0), &DceManagerHelper::ArmStopWhenDone,
+                                  m_stopWhenDone);
   // real checksums: ping verifies ICMP ones, and pcaps read cleanly in tshark
   GlobalValue::Bind ("ChecksumEnabled", BooleanValue (true));
   g_outputDirectory = m_outputDirectory;
@@ -160,8 +209,9 @@ DceManagerHelper::Install (Ptr<Node> node)
 {
   Init ();
   dce_node_create (node->GetId ());
-  g_dceNodes.push_back (node->GetId ());
-  if (m_stack == kLinuxStack)
+  if (std::find (g_dceNodes.begin (), g_dceNodes.end (), node->GetId ()) == g_dceNodes.end ())
+    g_dceNodes.push_back (node->GetId ());
+  if (m_stack == kLinuxStack || node->GetObject<Ipv4Linux> ())
     LinuxStackHelper ().Install (node);
 }
 
@@ -244,6 +294,232 @@ DceManagerHelper::WriteNameFiles ()
         std::ofstream (etc + "nsswitch.conf") << "passwd: files\ngroup: files\nhosts: files dns\n"
                                                  "networks: files\nprotocols: files\nservices: files\n";
     }
+}
+
+void
+DceManagerHelper::ArmStopWhenDone (int setting)
+{
+  if (setting < 0)
+    {
+      bool linuxStack = false, otherApps = false;
+      for (uint32_t id : g_dceNodes)
+        linuxStack = linuxStack || dce_kstack_enabled (id);
+      for (auto n = NodeList::Begin (); n != NodeList::End (); ++n)
+        for (uint32_t i = 0; i < (*n)->GetNApplications (); i++)
+          otherApps = otherApps || !DynamicCast<DceApplication> ((*n)->GetApplication (i));
+      setting = linuxStack && !otherApps;
+    }
+  if (setting)
+    DceApplication::StopWhenAllDone ();
+}
+
+void
+DceManagerHelper::SetTaskManagerAttribute (std::string n0, const AttributeValue &v0)
+{
+  auto refuse = [&] (const std::string &why) {
+    std::fprintf (stderr, "dce: DceManagerHelper::SetTaskManagerAttribute (\"%s\"): %s\n",
+                  n0.c_str (), why.c_str ());
+    std::exit (2);
+  };
+  if (n0 == "FiberManagerType")
+    {
+      std::string kind;
+      if (const StringValue *s = dynamic_cast<const StringValue *> (&v0))
+        kind = s->Get ();
+      else if (const EnumValue *e = dynamic_cast<const EnumValue *> (&v0))
+        kind = e->Get () == 0 ? "PthreadFiberManager" : "UcontextFiberManager";
+      else
+        refuse ("takes a StringValue or EnumValue");
+      if (kind != "UcontextFiberManager" && kind != "PthreadFiberManager")
+        refuse ("unknown fiber manager '" + kind +
+                "' (known: UcontextFiberManager, PthreadFiberManager; dce runs both as its own "
+                "fibers)");
+    }
+  else if (n0 == "DefaultStackSize")
+    {
+      const UintegerValue *u = dynamic_cast<const UintegerValue *> (&v0);
+      if (!u)
+        refuse ("takes a UintegerValue (bytes)");
+      if (u->Get () < (16u << 10) || u->Get () > (1u << 30))
+        refuse (std::to_string (u->Get ()) + " bytes is outside 16384 to 1073741824");
+      DceApplication::SetDefaultStackSize (u->Get ());
+    }
+  else
+    refuse ("unknown attribute (known: FiberManagerType, DefaultStackSize)");
+}
+
+void
+DceManagerHelper::SetScheduler (std::string type, std::string n0, const AttributeValue &v0,
+                                std::string n1, const AttributeValue &v1)
+{
+}
+
+void
+DceManagerHelper::SetDelayModel (std::string type, std::string n0, const AttributeValue &v0,
+                                 std::string n1, const AttributeValue &v1)
+{
+}
+
+void
+DceManagerHelper::SetLoader (std::string type)
+{
+  if (type != "ns3::DlmLoaderFactory" && type != "ns3::CoojaLoaderFactory" &&
+      type != "ns3::CopyLoaderFactory" &&
+      type != "ns3::CoojaLoaderFactory[]" && type != "ns3::DlmLoaderFactory[]")
+    {
+      std::fprintf (stderr,
+                    "dce: DceManagerHelper::SetLoader: unknown loader '%s' (known: "
+                    "ns3::DlmLoaderFactory, ns3::CoojaLoaderFactory, ns3::CopyLoaderFactory; dce has one loader)\n",
+                    type.c_str ());
+      std::exit (2);
+    }
+}
+
+void
+DceManagerHelper::SetVirtualPath (std::string p)
+{
+  m_virtualPath = p;
+}
+
+std::string
+DceManagerHelper::GetVirtualPath () const
+{
+  return m_virtualPath;
+}
+
+namespace {
+// "12.000000001" seconds as dce's status files write them, in ns.
+int64_t
+StatusTime (const std::string &text)
+{
+  size_t dot = text.find ('.');
+  int64_t s = std::atoll (text.substr (0, dot).c_str ());
+  int64_t ns = dot == std::string::npos ? 0 : std::atoll ((text.substr (dot + 1) + "000000000").substr (0, 9).c_str ());
+  return s * 1000000000 + ns;
+}
+
+// One finished process from its status file; false while it runs.
+bool
+ReadStatus (const std::string &path, uint32_t node, ProcStatus *out)
+{
+  std::ifstream in (path);
+  std::string line, cmd;
+  int pid = 0, code = -1;
+  int64_t start = 0, end = 0;
+  while (std::getline (in, line))
+    {
+      size_t colon = line.find (": ");
+      if (colon == std::string::npos)
+        continue;
+      std::string key = line.substr (0, colon), value = line.substr (colon + 2);
+      if (key == "cmdline")
+        cmd = value;
+      else if (key == "pid")
+        pid = std::atoi (value.c_str ());
+      else if (key == "start")
+        start = StatusTime (value);
+      else if (key == "end")
+        end = StatusTime (value);
+      else if (key == "exit")
+        code = std::atoi (value.c_str ());
+      else if (key == "killed") // "SIGKILL (9)"
+        {
+          size_t paren = value.find ('(');
+          code = 128 + (paren == std::string::npos ? 0 : std::atoi (value.c_str () + paren + 1));
+        }
+    }
+  if (code < 0)
+    return false;
+  *out = ProcStatus (node, code, pid, start, end, 0, 0, (end - start) / 1e9, 0, cmd);
+  return true;
+}
+} // namespace
+
+std::vector<ProcStatus>
+DceManagerHelper::GetProcStatus ()
+{
+  std::vector<ProcStatus> all;
+  std::vector<uint32_t> nodes = g_dceNodes;
+  std::sort (nodes.begin (), nodes.end ());
+  for (uint32_t id : nodes)
+    {
+      std::string logs = g_outputDirectory + "/files-" + std::to_string (id) + "/var/log";
+      std::vector<int> pids;
+      if (DIR *d = opendir (logs.c_str ()))
+        {
+          while (struct dirent *e = readdir (d))
+            if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+              pids.push_back (std::atoi (e->d_name));
+          closedir (d);
+        }
+      std::sort (pids.begin (), pids.end ());
+      for (int pid : pids)
+        {
+          ProcStatus st;
+          if (ReadStatus (logs + "/" + std::to_string (pid) + "/status", id, &st))
+            all.push_back (st);
+        }
+    }
+  return all;
+}
+
+ProcStatus::ProcStatus () = default;
+ProcStatus::ProcStatus (int n, int e, int p, int64_t ns, int64_t ne, long rs, long re, double nd,
+                        long rd, std::string cmd)
+    : m_node (n), m_exitCode (e), m_pid (p), m_ns3StartTime (ns), m_ns3EndTime (ne),
+      m_realStartTime (rs), m_realEndTime (re), m_ns3Duration (nd), m_realDuration (rd),
+      m_cmdLine (cmd)
+{
+}
+int
+ProcStatus::GetNode () const
+{
+  return m_node;
+}
+int
+ProcStatus::GetExitCode () const
+{
+  return m_exitCode;
+}
+int
+ProcStatus::GetPid () const
+{
+  return m_pid;
+}
+int64_t
+ProcStatus::GetSimulatedStartTime () const
+{
+  return m_ns3StartTime;
+}
+int64_t
+ProcStatus::GetSimulatedEndTime () const
+{
+  return m_ns3EndTime;
+}
+long
+ProcStatus::GetRealStartTime () const
+{
+  return m_realStartTime;
+}
+long
+ProcStatus::GetRealEndTime () const
+{
+  return m_realEndTime;
+}
+double
+ProcStatus::GetSimulatedDuration () const
+{
+  return m_ns3Duration;
+}
+long
+ProcStatus::GetRealDuration () const
+{
+  return m_realDuration;
+}
+std::string
+ProcStatus::GetCmdLine () const
+{
+  return m_cmdLine;
 }
 
 void

@@ -4,8 +4,10 @@
 // back with every frame it sends.
 #include "linux-stack-helper.h"
 #include "dce-application-helper.h"
+#include "../model/ipv4-linux.h"
 #include "ns3/abort.h"
 #include "ns3/application-container.h"
+#include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/loopback-net-device.h"
 #include "ns3/mac48-address.h"
 #include "ns3/names.h"
@@ -16,9 +18,13 @@
 #include "ns3/simulator.h"
 
 #include <arpa/inet.h>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <set>
+#include <sstream>
 #include <sys/stat.h>
 
 extern "C" {
@@ -215,14 +221,52 @@ Ipv6Add (uint8_t addr[16], uint64_t n, int prefixLength)
 
 } // namespace
 
+namespace {
+// Nodes given a Linux stack before they were dce nodes: DceManagerHelper::Install
+// boots their kernels; any left at simulation start is an error.
+std::set<uint32_t> g_waiting;
+
+void
+CheckWaiting ()
+{
+  if (g_waiting.empty ())
+    return;
+  std::fprintf (stderr,
+                "dce: LinuxStackHelper: node %u has a Linux stack but no dce: install "
+                "DceManagerHelper on it too (before or after LinuxStackHelper)\n",
+                *g_waiting.begin ());
+  std::exit (2);
+}
+
+// ns-3's view of the node's stack: what Ipv4AddressHelper and global routing need.
+void
+AggregateIpv4 (Ptr<Node> node)
+{
+  if (node->GetObject<Ipv4> ())
+    return; // Ipv4Linux already, or ns-3's stack (which the user chose to add)
+  Ptr<Ipv4Linux> ipv4 = CreateObject<Ipv4Linux> ();
+  node->AggregateObject (ipv4);
+  Ipv4GlobalRoutingHelper global;
+  ipv4->SetRoutingProtocol (global.Create (node));
+}
+} // namespace
+
+LinuxStackHelper::LinuxStackHelper () = default;
+LinuxStackHelper::~LinuxStackHelper () = default;
+
 void
 LinuxStackHelper::Install (Ptr<Node> node) const
 {
   uint32_t id = node->GetId ();
-  NS_ABORT_MSG_IF (!dce_node_get (id), "LinuxStackHelper: node "
-                                           << id
-                                           << " is not a dce node: install DceManagerHelper on it "
-                                              "before LinuxStackHelper");
+  AggregateIpv4 (node);
+  if (!dce_node_get (id))
+    {
+      if (g_waiting.empty ())
+        Simulator::ScheduleWithContext (0xffffffff, Seconds (0), &CheckWaiting);
+      g_waiting.insert (id);
+      return;
+    }
+  g_waiting.erase (id);
   char err[256] = "";
   NS_ABORT_MSG_IF (dce_kstack_install (id, err, sizeof err) < 0,
                    "LinuxStackHelper: node " << id << ": " << err);
@@ -232,6 +276,8 @@ LinuxStackHelper::Install (Ptr<Node> node) const
     Simulator::ScheduleDestroy (&ReleaseDevices);
   g_stacks[id];
   BridgeNewDevices (node);
+  if (Ptr<Ipv4Linux> ipv4 = node->GetObject<Ipv4Linux> ())
+    ipv4->KernelReady ();
   // devices the scenario adds after Install
   Simulator::ScheduleWithContext (id, Seconds (0), &BridgeNewDevices, node);
 }
@@ -286,6 +332,48 @@ LinuxStackHelper::SysctlGet (Ptr<Node> node, std::string key)
   return value;
 }
 
+namespace {
+void
+CallSysctlGet (Ptr<Node> node, std::string key, void (*callback) (std::string, std::string))
+{
+  callback (key, LinuxStackHelper::SysctlGet (node, key) + "\n");
+}
+} // namespace
+
+void
+LinuxStackHelper::SysctlGet (Ptr<Node> node, Time at, std::string key,
+                             void (*callback) (std::string, std::string))
+{
+  NS_ABORT_MSG_IF (!callback, "LinuxStackHelper::SysctlGet: no callback");
+  NS_ABORT_MSG_IF (!node->GetObject<Ipv4Linux> (),
+                   "LinuxStackHelper::SysctlGet: node " << node->GetId ()
+                                                        << " has no Linux stack: install "
+                                                           "LinuxStackHelper on it first");
+  Simulator::ScheduleWithContext (node->GetId (), at, &CallSysctlGet, node, key, callback);
+}
+
+void
+LinuxStackHelper::SetRoutingHelper (const Ipv4RoutingHelper &)
+{
+}
+
+void
+LinuxStackHelper::PopulateRoutingTables ()
+{
+  for (auto i = NodeList::Begin (); i != NodeList::End (); ++i)
+    if (Ptr<Ipv4Linux> ipv4 = (*i)->GetObject<Ipv4Linux> ())
+      ipv4->PopulateRoutingTable ();
+}
+
+std::string
+LinuxStackHelper::KernelDeviceName (std::string name)
+{
+  if (name.size () > 3 && name.compare (0, 3, "sim") == 0 &&
+      name.find_first_not_of ("0123456789", 3) == std::string::npos)
+    return "eth" + name.substr (3);
+  return name;
+}
+
 std::string
 LinuxStackHelper::GetInterfaceName (Ptr<NetDevice> device)
 {
@@ -329,6 +417,7 @@ LinuxStackHelper::AddRoute (Ptr<Node> node, std::string dst, std::string gateway
 {
   StackOf (node, "AddRoute");
   BridgeNewDevices (node);
+  ifname = KernelDeviceName (ifname);
   int r = dce_kstack_route_add (node->GetId (), dst.c_str (),
                                 gateway.empty () ? nullptr : gateway.c_str (),
                                 ifname.empty () ? nullptr : ifname.c_str ());
@@ -402,7 +491,10 @@ LinuxStackHelper::RunIp (Ptr<Node> node, Time at, std::string args)
   NS_ABORT_MSG_IF (!ip, "LinuxStackHelper::RunIp: no ip program on this host (install iproute2)");
   DceApplicationHelper app;
   app.SetBinary (ip);
-  app.ParseArguments (args);
+  std::istringstream words (args);
+  std::string w;
+  while (words >> w)
+    app.AddArgument (KernelDeviceName (w));
   app.Install (node).Start (at);
 }
 

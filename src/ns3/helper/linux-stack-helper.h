@@ -10,15 +10,17 @@
 
 namespace ns3 {
 
+class Ipv4RoutingHelper;
+
 /**
  * Installs the Linux network stack on dce nodes, as in ns-3-dce: each node boots
  * its own copy of the kernel library (liblinux-6.1.so, docs/kernel.md), and its
  * programs' sockets, /proc/sys and /sys go to that kernel instead of ns-3's stack.
  *
- *   DceManagerHelper dce;
- *   dce.Install (nodes);                // first: the node must be a dce node
  *   LinuxStackHelper stack;
- *   stack.Install (nodes);              // boots the kernels, bridges the devices
+ *   stack.Install (nodes);              // before or after DceManagerHelper::Install
+ *   DceManagerHelper dce;
+ *   dce.Install (nodes);                // boots the kernels, bridges the devices
  *   stack.AssignIpv4 (devs, "10.1.1.0", "255.255.255.0");
  *   stack.SysctlSet (nodes, "net.ipv4.tcp_congestion_control", "bbr");
  *
@@ -39,12 +41,24 @@ namespace ns3 {
  * as `ip` and `sysctl` do. Each aborts the scenario with the kernel's reason when
  * the kernel refuses. To configure at a given simulation time, or with options not
  * covered here, run the stock `ip` program with RunIp.
+ *
+ * ns-3's own helpers work on these nodes too, as in ns-3-dce: Install aggregates
+ * an ns3::Ipv4Linux (ipv4-linux.h), so Ipv4AddressHelper::Assign adds its addresses
+ * to the kernel's devices, and the node takes part in ns-3's global routing
+ * (Ipv4GlobalRoutingHelper::PopulateRoutingTables, then PopulateRoutingTables
+ * below copies the routes into the kernels). Wherever a helper call names a kernel
+ * device, ns-3-dce's names sim0, sim1, ... are accepted for eth0, eth1, ...
  */
 class LinuxStackHelper
 {
 public:
-  /** Boot the node's kernel and bridge its devices. The node must have been
-   * installed with DceManagerHelper first. Installing twice does nothing more. */
+  LinuxStackHelper ();
+  ~LinuxStackHelper ();
+  /** Give the node a Linux stack: an ns3::Ipv4Linux for ns-3's helpers and, once
+   * the node is a dce node (DceManagerHelper::Install, before or after this
+   * call), its own booted kernel with the node's devices bridged. Installing twice
+   * does nothing more. A node given a Linux stack but never installed with
+   * DceManagerHelper stops the simulation at its start with a message. */
   void Install (Ptr<Node> node) const;
   void Install (NodeContainer nodes) const;
   /** The node named with ns-3's Names service. */
@@ -57,6 +71,19 @@ public:
   static void SysctlSet (NodeContainer nodes, std::string key, std::string value);
   /** A sysctl's current value on node (the trailing newline removed). */
   static std::string SysctlGet (Ptr<Node> node, std::string key);
+  /** ns-3-dce's asynchronous form: at simulation time `at`, call
+   * callback (key, value) with the value as /proc/sys shows it (newline included). */
+  static void SysctlGet (Ptr<Node> node, Time at, std::string key,
+                         void (*callback) (std::string, std::string));
+
+  /** Accepted for ns-3-dce scripts; it has no effect: the kernel routes packets,
+   * and every Linux-stack node takes part in ns-3's global routing for
+   * PopulateRoutingTables. Configure the kernel's routes with AddRoute or RunIp. */
+  void SetRoutingHelper (const Ipv4RoutingHelper &routing);
+  /** Copy the IPv4 routes ns-3's global routing computed for every Linux-stack node
+   * into its kernel. Call after Ipv4GlobalRoutingHelper::PopulateRoutingTables ()
+   * (IPv4 only, as in ns-3-dce). */
+  static void PopulateRoutingTables ();
 
   /** Add an address, "10.1.1.1/24" or "2001:db8::1/64", to the kernel device of
    * the node's ns-3 device number deviceIndex (as in Node::GetDevice). */
@@ -65,7 +92,7 @@ public:
   static void AddAddress (Ptr<Node> node, Ptr<NetDevice> device, std::string address);
   /** Add a route to dst ("10.2.0.0/16", "2001:db8:2::/64", "default" for IPv4,
    * "default6" or "::/0" for IPv6) via gateway and/or out of the kernel device
-   * ifname ("eth1"); an empty string leaves either out. */
+   * ifname ("eth1", or ns-3-dce's "sim1"); an empty string leaves either out. */
   static void AddRoute (Ptr<Node> node, std::string dst, std::string gateway,
                         std::string ifname = "");
 
@@ -83,8 +110,12 @@ public:
 
   /** Run the stock ip(8) program on node at time `at` with args, e.g.
    * RunIp (node, Seconds (1), "route add 10.2.0.0/16 via 10.1.1.2"). It is a dce
-   * process like any other (its output is in the node's files-N/var/log/PID/). */
+   * process like any other (its output is in the node's files-N/var/log/PID/).
+   * A word simN (ns-3-dce's device names) is given to ip as ethN. */
   static void RunIp (Ptr<Node> node, Time at, std::string args);
+
+  /** ns-3-dce's device name simN as the kernel's ethN; other names unchanged. */
+  static std::string KernelDeviceName (std::string name);
 };
 
 } // namespace ns3

@@ -2,6 +2,8 @@
 #include "dce-application.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
+#include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 #include <csignal>
 #include <cstdio>
@@ -26,7 +28,10 @@ DceApplication::GetTypeId ()
                           .AddAttribute ("StackSize", "Main thread stack size in bytes (0: 8 MiB)",
                                          UintegerValue (0),
                                          MakeUintegerAccessor (&DceApplication::m_stackSize),
-                                         MakeUintegerChecker<uint32_t> ());
+                                         MakeUintegerChecker<uint32_t> ())
+                          .AddTraceSource ("ProcessStarted", "The process started (its pid).",
+                                           MakeTraceSourceAccessor (&DceApplication::m_processStarted),
+                                           "ns3::DceApplication::ProcessStartedCallback");
   return tid;
 }
 
@@ -61,6 +66,94 @@ DceApplication::SetStackSize (uint32_t bytes)
 {
   m_stackSize = bytes;
 }
+namespace {
+uint32_t g_defaultStackSize = 0;
+uint32_t g_waitingToStart = 0; // initialized DceApplications not started yet
+bool g_stopWhenAllDone = false;
+
+void
+StartedOne ()
+{
+  g_waitingToStart--;
+  if (g_stopWhenAllDone && g_waitingToStart == 0)
+    dce_stop_when_done (1);
+}
+} // namespace
+
+void
+DceApplication::StopWhenAllDone ()
+{
+  g_stopWhenAllDone = true;
+  if (g_waitingToStart == 0)
+    dce_stop_when_done (1);
+}
+
+void
+DceApplication::SetDefaultStackSize (uint32_t bytes)
+{
+  g_defaultStackSize = bytes;
+}
+void
+DceApplication::SetEnvironment (std::vector<std::pair<std::string, std::string>> envs)
+{
+  m_env.clear ();
+  for (auto &e : envs)
+    m_env.push_back (e.first + "=" + e.second);
+}
+void
+DceApplication::SetFinishedCallback (Callback<void, uint16_t, int> cb)
+{
+  m_finished = cb;
+}
+void
+DceApplication::SetUid (uid_t i)
+{
+  m_uid = i;
+}
+void
+DceApplication::SetEuid (uid_t i)
+{
+  m_euid = i;
+}
+void
+DceApplication::SetGid (uid_t i)
+{
+  m_gid = i;
+}
+void
+DceApplication::SetEgid (uid_t i)
+{
+  m_egid = i;
+}
+
+void
+DceApplication::DoDispose ()
+{
+  m_poll.Cancel ();
+  if (m_waiting)
+    {
+      m_waiting = false;
+      StartedOne ();
+    }
+  m_finished = MakeNullCallback<void, uint16_t, int> ();
+  Application::DoDispose ();
+}
+
+void
+DceApplication::PollFinished ()
+{
+  struct dce_node *node = dce_node_get (GetNode ()->GetId ());
+  int code = 0, sig = 0;
+  int state = node ? dce_process_state (node, m_pid, &code, &sig) : -1;
+  if (state == 1)
+    {
+      m_poll = Simulator::Schedule (MilliSeconds (1), &DceApplication::PollFinished, this);
+      return;
+    }
+  if (state == 0 && !m_finished.IsNull ())
+    m_finished ((uint16_t)m_pid, sig ? 128 + sig : code);
+}
+
 int
 DceApplication::GetPid () const
 {
@@ -85,6 +178,8 @@ DceApplication::DoInitialize ()
                     m_binary.c_str (), GetNode ()->GetId (), what.c_str ());
       std::exit (2);
     }
+  m_waiting = true;
+  g_waitingToStart++;
   Application::DoInitialize ();
 }
 
@@ -108,9 +203,20 @@ DceApplication::StartApplication ()
   spec.argv = argv.data ();
   spec.envp = m_env.empty () ? nullptr : envp.data ();
   spec.stdin_file = m_stdinFile.empty () ? nullptr : m_stdinFile.c_str ();
-  spec.stack_size = m_stackSize;
+  spec.stack_size = m_stackSize ? m_stackSize : g_defaultStackSize;
   m_pid = dce_process_schedule (node, &spec);
   NS_LOG_INFO ("node " << GetNode ()->GetId () << " pid " << m_pid << ": " << m_binary);
+  if (m_pid > 0)
+    {
+      m_processStarted ((uint16_t)m_pid);
+      if (!m_finished.IsNull ())
+        m_poll = Simulator::Schedule (MilliSeconds (1), &DceApplication::PollFinished, this);
+    }
+  if (m_waiting)
+    {
+      m_waiting = false;
+      StartedOne ();
+    }
 }
 
 void
