@@ -93,8 +93,13 @@ rebuild() {
 	./bake/bake build -j "${JOBS:-$(nproc)}" || rc=$?
 	if [ -f "$log" ]; then
 		local compiled
-		compiled=$(tail -c +$((size + 1)) "$log" | grep -oE ' -c [^ ]+\.(c|cc|S)( |$)' |
-			awk '{print $2}' | sort -u | tr '\n' ' ') || true
+		# every source a compiler command of this build named: objects (-c) and
+		# the examples, which the Makefile compiles and links in one command
+		compiled=$(tail -c +$((size + 1)) "$log" | grep -E '^(gcc|g\+\+|cc|c\+\+|clang\+*) ' |
+			grep -oE ' [^ -][^ ]*\.(c|cc|S)( |$)' | awk '{print $1}' | sort -u | tr '\n' ' ') || true
+		local n
+		n=$(echo "$compiled" | wc -w)
+		[ "$n" -le 1 ] || echo "dce: $n files compiled"
 		echo "dce: compiled: ${compiled:-nothing}"
 	fi
 	echo "dce: rebuild $([ $rc = 0 ] && echo done || echo FAILED) in $((SECONDS - t0)) s"
