@@ -142,6 +142,18 @@ t=$SECONDS
 base=$(docker-compose config | awk '/BASE_IMAGE:/ {print $2; exit}')
 check "base image $base from scripts/make-base-image.sh" scripts/make-base-image.sh "$base"
 phase "base image" "$t"
+# Reproducible base: built twice from the same archive state, the same digest
+# (~2 x 1-5 min: only with DCE_PKG_REPRO=1; measured here: both sha256:dee9881d...).
+if [ "${DCE_PKG_REPRO:-0}" = 1 ]; then
+	t=$SECONDS
+	scripts/make-base-image.sh --force dce-base:repro-a >/dev/null 2>&1 &&
+		scripts/make-base-image.sh --force dce-base:repro-b >/dev/null 2>&1
+	a=$(docker image inspect -f '{{.Id}}' dce-base:repro-a 2>/dev/null)
+	b=$(docker image inspect -f '{{.Id}}' dce-base:repro-b 2>/dev/null)
+	check "make-base-image.sh twice: the same image digest (${a:0:19})" test -n "$a" -a "$a" = "$b"
+	docker rmi dce-base:repro-a dce-base:repro-b >/dev/null 2>&1
+	phase "reproducible base image" "$t"
+fi
 
 # 4. The README's two commands on a fresh machine (a container of the base image).
 if ! skip fresh; then
