@@ -229,7 +229,7 @@ check "docker-compose up --exit-code-from dce dce: the container's status (2)" t
 DCE_EXAMPLE=dce-run docker-compose run --rm dce example --stop 3s "0: sleep 100" "0: true" >"$SCRATCH/unfinished.log" 2>&1
 rc=$?
 check "a program still running when the simulation ends: status 1, and which one" \
-	sh -c "test $rc = 1 && grep -q 'running' '$SCRATCH/unfinished.log' && grep -q 'not all of its programs' '$SCRATCH/unfinished.log'" ||
+	sh -c "test $rc = 1 && grep -q 'running' '$SCRATCH/unfinished.log' && grep -q 'not all of the example.s programs' '$SCRATCH/unfinished.log'" ||
 	tail -8 "$SCRATCH/unfinished.log"
 # Confinement: refused by Docker's default seccomp profile, works without it.
 docker run --rm --network none -e DCE_CONFINE= "$img" dce-run --out /tmp/o "0: true" >"$SCRATCH/conf1.log" 2>&1
