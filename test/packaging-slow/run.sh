@@ -173,7 +173,7 @@ check "docker-compose build" test $? = 0 || tail -30 "$SCRATCH/build.log"
 check "  ... builds the image once (dev uses dce's image)" test "$(grep -c '^Step 1/' "$SCRATCH/build.log")" = 1
 phase "docker-compose build" "$t"
 img=dce:dce-ns3-dev
-check "the image is tagged by its set: $img" docker image inspect "$img" -f ok
+check "the image is tagged by its set: $img" docker image inspect -f ok "$img" >/dev/null
 t=$SECONDS
 docker-compose build >"$SCRATCH/build2.log" 2>&1
 rc=$?
@@ -339,7 +339,7 @@ if ! skip linux; then
 	check "  ... the kernel library and glibc-dce came from the cache, not rebuilt" \
 		sh -c "grep -q 'kernel: cached' '$SCRATCH/lbuild.log' && grep -q 'glibc-dce: cached' '$SCRATCH/lbuild.log'"
 	check "  ... as dce:dce-linux-dev, dce:dce-ns3-dev kept" \
-		sh -c "docker image inspect dce:dce-linux-dev -f ok && test \"\$(docker image inspect -f '{{.Id}}' $img)\" != \"\$(docker image inspect -f '{{.Id}}' dce:dce-linux-dev)\""
+		sh -c "docker image inspect dce:dce-linux-dev >/dev/null && test \"\$(docker image inspect -f '{{.Id}}' $img)\" != \"\$(docker image inspect -f '{{.Id}}' dce:dce-linux-dev)\""
 	DCE_SET=dce-linux-dev DCE_EXAMPLE=dce-linux-iperf3 docker-compose run --rm dce >"$SCRATCH/lrun.log" 2>&1
 	check "DCE_SET=dce-linux-dev DCE_EXAMPLE=dce-linux-iperf3 docker-compose run --rm dce" test $? = 0 ||
 		tail -10 "$SCRATCH/lrun.log"
