@@ -43,7 +43,8 @@ if [ "$(id -u)" = 0 ] && [ -z "${DCE_ENTRYPOINT_USER:-}" ]; then
 				echo "dce: giving /dce/build and /home/dce to uid $uid (once per build volume)"
 				chown -R "$uid:$gid" /dce/build /home/dce
 				chown "$uid:$gid" /dce
-				find /dce -maxdepth 1 -type f -exec chown "$uid:$gid" {} + ;;
+				# (bind mounts of the host's files are read-only: left as they are)
+				find /dce -maxdepth 1 -type f -exec chown "$uid:$gid" {} + 2>/dev/null || true ;;
 			esac
 		fi
 		export DCE_ENTRYPOINT_USER=$uid HOME=/home/dce

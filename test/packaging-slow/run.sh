@@ -215,6 +215,10 @@ check "started as uid 1000 over root's outputs: exit 1, one clear message naming
 # Another user's uid (a host user who is not 1000).
 DCE_UID=1234 DCE_GID=1234 docker-compose run --rm dce >"$SCRATCH/uid.log" 2>&1
 check "DCE_UID=1234: outputs belong to 1234" test $? = 0 -a "$(stat -c %u volumes/output/exitprocs)" = 1234
+docker-compose run --rm dce >/dev/null 2>&1
+check "  ... the next default run keeps the directory's owner (1234), no DCE_UID needed" \
+	test "$(stat -c %u volumes/output/exitprocs)" = 1234
+rm -rf volumes/output   # the rest: as in a fresh clone again (uid 1000)
 # DCE_EXAMPLE reaches the service.
 DCE_EXAMPLE=dce-basic docker-compose up dce >"$SCRATCH/basic.log" 2>&1
 check "DCE_EXAMPLE=dce-basic docker-compose up dce runs dce-basic" grep -q 'example dce-basic exited with status 0' "$SCRATCH/basic.log"
