@@ -122,7 +122,7 @@ git ls-files -z --cached --others --exclude-standard | grep -zv '^volumes/' |
 mkdir -p "$W/volumes/dce-cache"
 (cd "$W" && git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm copy)
 cd "$W" || exit 1
-export COMPOSE_PROJECT_NAME=dcepkgtest
+export COMPOSE_PROJECT_NAME=${DCE_PKG_PROJECT:-dcepkgtest}
 unset DCE_UID DCE_GID DCE_SET DCE_EXAMPLE DCE_TAG
 cleanup() {
 	if [ "${DCE_PKG_KEEP:-0}" != 1 ]; then
