@@ -268,8 +268,12 @@ check "  ... and no other module rebuilt" test -z "$others"
 # Watching: `docker-compose up dev` rebuilds on start, then on each change.
 docker-compose up -d dev >/dev/null 2>&1
 for _ in $(seq 120); do docker-compose logs dev 2>/dev/null | grep -q 'dce: watching' && break; sleep 1; done
-docker-compose run --rm dev test core-fs >"$SCRATCH/devtest.log" 2>&1
-check "docker-compose run --rm dev test core-fs, while up dev watches" test $? = 0 || tail -5 "$SCRATCH/devtest.log"
+docker-compose run --rm dev test core-proc >"$SCRATCH/devtest.log" 2>&1
+check "docker-compose run --rm dev test core-proc, while up dev watches" test $? = 0 || tail -5 "$SCRATCH/devtest.log"
+docker-compose run --rm dev make >"$SCRATCH/devmake.log" 2>&1
+check "docker-compose run --rm dev make, while up dev watches" test $? = 0 || tail -5 "$SCRATCH/devmake.log"
+DCE_EXAMPLE=dce-basic docker-compose run --rm dev example >"$SCRATCH/devex.log" 2>&1
+check "docker-compose run --rm dev example, while up dev watches" test $? = 0 || tail -5 "$SCRATCH/devex.log"
 docker-compose run --rm dev shell -c 'id -u' >"$SCRATCH/devshell.log" 2>&1
 check "docker-compose run --rm dev shell, while up dev watches (uid 1000)" grep -qx '1000' "$SCRATCH/devshell.log"
 src2=$(ls src/libc-ns3/*.c | head -1)
