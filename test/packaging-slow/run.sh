@@ -305,7 +305,7 @@ EOF
 	docker-registry serve "$SCRATCH/registry.yml" >"$SCRATCH/registry.log" 2>&1 &
 	registry_pid=$!
 	for _ in $(seq 40); do curl -fsS http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && break; sleep 0.25; done
-	check "docker-registry on 127.0.0.1:5000" curl -fsS http://127.0.0.1:5000/v2/
+	check "docker-registry on 127.0.0.1:5000" sh -c "curl -fsS http://127.0.0.1:5000/v2/ >/dev/null"
 	export DCE_REGISTRY=127.0.0.1:5000
 	# The image the compose build made (same arguments: every layer cached).
 	DOCKER_BUILDKIT=0 DCE_CI_EXTRA_PACKAGES= ci/image --pull --push >"$SCRATCH/ci1.out" 2>"$SCRATCH/ci1.log"
