@@ -2,8 +2,10 @@
 # non-root user; outputs go to /output (mount the host's volumes/output/ there).
 # See docs/packaging.md. Layers, cheapest to invalidate last:
 #   1. system packages   (apt; changes only with this file or EXTRA_PACKAGES)
-#   2. sources           (bake/, bakeconf.xml: bake configure + download)
-#   3. kernel library    (src/kernel, src/glibc: slow modules; empty for dce-ns3-dev)
+#   2. sources           (bake/, bakeconf.xml, src/kernel, src/glibc: bake configure
+#                         + download; the local modules' sources must be there)
+#   3. kernel library    (the slow modules: liblinux-6.1.so, glibc-dce; empty for
+#                         dce-ns3-dev), keyed by the same inputs
 #   4. dce itself        (src/, examples/, test/programs, Makefile)
 #   5. the rest          (test/, bench/, ci/, docs/: no rebuild)
 # so editing src/ rebuilds layer 4 only.
@@ -48,9 +50,10 @@ RUN groupadd --gid "${DCE_UID}" dce \
  && useradd --uid "${DCE_UID}" --gid dce --create-home --shell /bin/bash dce \
  && install -d -o dce -g dce /dce /dce/build /output
 
-# 2. Sources: bake and the module graph. The set: dce-ns3-dev by default,
-#    --build-arg DCE_SET=dce-linux-dev adds advanced mode (the Linux kernel library
-#    and glibc-dce: ~20 min more, cold; CI builds only the default set).
+# 2. Sources: bake, the module graph and the slow modules' local sources (bake
+#    download checks that every local module's directory exists). The set:
+#    dce-ns3-dev by default; --build-arg DCE_SET=dce-linux-dev adds advanced mode
+#    (the Linux kernel library and glibc-dce: ~20 min more, cold, unless seeded).
 ARG DCE_SET=dce-ns3-dev
 # Optional modules left out of the image (tshark: ~100 MB, only reads pcaps).
 ARG DCE_DISABLE=tshark
@@ -59,15 +62,19 @@ COPY --chown=dce:dce scripts/docker-build-step.sh /usr/local/lib/dce/docker-buil
 COPY --chown=dce:dce bake/ /dce/bake/
 COPY --chown=dce:dce bakeconf.xml /dce/
 RUN /usr/local/lib/dce/docker-build-step.sh missing-packages "${DCE_SET}"
+COPY --from=kernel-src --chown=dce:dce /k/ /dce/src/
 USER dce
 WORKDIR /dce
 RUN /usr/local/lib/dce/docker-build-step.sh sources "${DCE_SET}"
 
 # 3. Kernel library: the set's slow modules (DCE_SLOW_MODULES: linux-kernel-lib
 #    from src/kernel/, glibc-dce from src/glibc/) that the set has; a no-op for
-#    dce-ns3-dev, and for linux-kernel-lib until it exists (bakeconf.xml: "planned").
+#    dce-ns3-dev. Their build scripts cache results in ~/.cache/dce by the hash of
+#    their inputs: volumes/dce-cache/ (empty in a clone) may hold such results
+#    (kernel/<hash>/, glibc/<key>/, e.g. copied from the host's ~/.cache/dce), and
+#    then nothing is rebuilt; a result whose inputs differ is simply not used.
 ARG DCE_SLOW_MODULES="linux-kernel-lib glibc-dce"
-COPY --from=kernel-src --chown=dce:dce /k/ /dce/src/
+COPY --chown=dce:dce volumes/dce-cache/ /home/dce/.cache/dce/
 RUN /usr/local/lib/dce/docker-build-step.sh kernel "${DCE_SET}"
 
 # 4. dce itself.
@@ -84,7 +91,26 @@ COPY --chown=dce:dce ci/ /dce/ci/
 COPY --chown=dce:dce docs/ /dce/docs/
 COPY --chown=dce:dce README.md /dce/
 COPY scripts/docker-entrypoint.sh /usr/local/bin/dce-entrypoint
-ENV PATH=/dce/build/install/bin:$PATH DCE_OUT=/output
+# Confinement (docs/security.md): dce puts each run in its own user/mount/network
+# namespaces, which Docker's default seccomp profile refuses ("unshare: Operation
+# not permitted"; checked: test/packaging-slow). In the image the container is the
+# confinement, so DCE_CONFINE=0 turns dce's own off (namespaces and its seccomp
+# filter) instead of a warning on every run. To have both layers:
+#   docker run --security-opt seccomp=unconfined -e DCE_CONFINE=1 ...
+# (compose: security_opt: [seccomp=unconfined], DCE_CONFINE=1 in environment).
+ENV PATH=/dce/build/install/bin:$PATH DCE_OUT=/output DCE_CONFINE=0
+# The entry point starts as root, prepares /output for DCE_UID (default: the
+# owner of /output, else 1000, the user dce) and runs everything as that user.
+USER root
+# What the image is (last, so a new version rebuilds no layer above): dce, its
+# version (git describe) and the dependency hash of its slow modules (ci/deps-hash).
+ARG DCE_VERSION=unknown
+ARG DCE_DEPS_HASH=unknown
+LABEL org.opencontainers.image.title=dce \
+      org.opencontainers.image.description="Direct Code Execution: real Linux programs on ns-3 nodes" \
+      org.opencontainers.image.version="${DCE_VERSION}" \
+      dce.set="${DCE_SET}" \
+      dce.deps-hash="${DCE_DEPS_HASH}"
 VOLUME ["/output"]
 ENTRYPOINT ["/usr/local/bin/dce-entrypoint"]
 CMD ["example"]

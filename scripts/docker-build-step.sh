@@ -24,6 +24,12 @@ missing-packages)
 	"$tmp/bake/bake" -c "$tmp/bakeconf.xml" configure -e "$set_name" $disable >/dev/null
 	pkgs=$("$tmp/bake/bake" -c "$tmp/bakeconf.xml" show |
 		sed -n 's/^missing system packages://p')
+	# glibc-dce's build script needs these and installs them only as root (the
+	# kernel layer builds as the user): install them here.
+	if grep -q '<module name="glibc-dce"' "$tmp/bakefile.xml" 2>/dev/null ||
+		"$tmp/bake/bake" -c "$tmp/bakeconf.xml" show 2>/dev/null | grep -q 'glibc-dce'; then
+		pkgs="$pkgs glibc-source gawk bison"
+	fi
 	rm -rf "$tmp"
 	want=$(echo $pkgs)
 	if [ -n "$want" ]; then

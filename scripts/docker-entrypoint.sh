@@ -1,8 +1,15 @@
 #!/bin/bash
 # scripts/docker-entrypoint.sh - the dce image's entry point (docs/packaging.md).
+# Started as root (the image's default), it prepares $DCE_OUT for the user
+# DCE_UID:DCE_GID (default: the owner of $DCE_OUT when that is not root, else
+# 1000:1000, the image's user dce), then runs the command as that user; with
+# DCE_UID=0 it stays root. Started as another user (docker run --user), it runs as
+# that user and says what to do when $DCE_OUT is not writable.
 #   example [ARGS]    run the default example ($DCE_EXAMPLE, default dce-iperf3) into
 #                     $DCE_OUT (default /output, the host's volumes/output/) and
-#                     print what its programs wrote; exit status: the example's
+#                     print what its programs wrote; exit status: the example's,
+#                     or 1 when one of its programs failed or was still running
+#                     when the simulation ended
 #   make | build      rebuild incrementally with bake (the dev service's command);
 #                     `make ARGS...` runs plain make in /dce instead
 #   watch             rebuild now, then again whenever src/, examples/, bake/ or
@@ -15,15 +22,69 @@ set -euo pipefail
 cd /dce
 out=${DCE_OUT:-/output}
 
+# As root: the output directory for the user, then that user (once).
+if [ "$(id -u)" = 0 ] && [ -z "${DCE_ENTRYPOINT_USER:-}" ]; then
+	mkdir -p "$out"
+	owner=$(stat -c %u "$out")
+	[ "$owner" = 0 ] && owner=1000
+	uid=${DCE_UID:-$owner}
+	gid=${DCE_GID:-$uid}
+	case "$uid$gid" in *[!0-9]*)
+		echo "dce: DCE_UID/DCE_GID must be numbers (got '$uid:$gid')" >&2; exit 2 ;;
+	esac
+	if [ "$uid" != 0 ]; then
+		# Outputs of a run as another user (DCE_UID=0 before) would be undeletable.
+		chown "$uid:$gid" "$out"
+		find "$out" -mindepth 1 \( ! -uid "$uid" -o ! -gid "$gid" \) -exec chown -h "$uid:$gid" {} + 2>/dev/null || true
+		# The build tree belongs to uid 1000 in the image: another user's rebuilds
+		# (dev service) need it to be theirs (once per named volume).
+		if [ "$(stat -c %u /dce/build)" != "$uid" ]; then
+			case "${1:-example}" in make | build | watch | test)
+				echo "dce: giving /dce/build and /home/dce to uid $uid (once per build volume)"
+				chown -R "$uid:$gid" /dce/build /home/dce
+				chown "$uid:$gid" /dce
+				# (bind mounts of the host's files are read-only: left as they are)
+				find /dce -maxdepth 1 -type f -exec chown "$uid:$gid" {} + 2>/dev/null || true ;;
+			esac
+		fi
+		export DCE_ENTRYPOINT_USER=$uid HOME=/home/dce
+		exec setpriv --reuid="$uid" --regid="$gid" --clear-groups --inh-caps=-all "$0" "$@"
+	fi
+	export DCE_ENTRYPOINT_USER=0
+fi
+
 need_writable_out() {
 	mkdir -p "$out" 2>/dev/null || true
 	if [ ! -w "$out" ]; then
 		echo "dce: cannot write to $out (the host's volumes/output/): it belongs to uid" \
-			"$(stat -c %u "$out"), this container runs as uid $(id -u)." >&2
-		echo "dce: run as your uid: DCE_UID=\$(id -u) DCE_GID=\$(id -g) docker-compose up dce" \
-			"(or put DCE_UID/DCE_GID in .env), or give the directory to uid $(id -u)." >&2
+			"$(stat -c %u "$out") and this container runs as uid $(id -u); start it as root" \
+			"(the image's default: drop --user) with DCE_UID=$(id -u), or on the host:" \
+			"sudo chown -R $(id -u) volumes/output" >&2
 		exit 1
 	fi
+	# Files of an earlier run as another user that this one cannot delete.
+	[ "$(id -u)" = 0 ] && return 0
+	local foreign
+	foreign=$(find "$out" -mindepth 1 ! -uid "$(id -u)" -print -quit 2>/dev/null || true)
+	if [ -n "$foreign" ]; then
+		echo "dce: $out holds files of uid $(stat -c %u "$foreign") from an earlier run as" \
+			"another user; start the container as root (the image's default) and it fixes" \
+			"them, or on the host: sudo rm -rf volumes/output/*" >&2
+		exit 1
+	fi
+}
+
+# unfinished_programs: exitprocs lines of programs that failed or still ran at the end
+unfinished_programs() {
+	local f
+	for f in "$out"/files-*/var/log/*/status; do
+		[ -f "$f" ] || continue
+		if grep -q '^running' "$f"; then
+			printf '%s: %s\n' "${f#"$out"/}" "$(grep '^running' "$f" | head -1)"
+		fi
+	done
+	[ -f "$out/exitprocs" ] && awk 'NR > 1 && $3 != 0 { print "exitprocs: " $0 }' "$out/exitprocs"
+	return 0
 }
 
 # bake build, then the sources make compiled (from the new part of its logs).
@@ -34,8 +95,13 @@ rebuild() {
 	./bake/bake build -j "${JOBS:-$(nproc)}" || rc=$?
 	if [ -f "$log" ]; then
 		local compiled
-		compiled=$(tail -c +$((size + 1)) "$log" | grep -oE ' -c [^ ]+\.(c|cc|S)( |$)' |
-			awk '{print $2}' | sort -u | tr '\n' ' ') || true
+		# every source a compiler command of this build named: objects (-c) and
+		# the examples, which the Makefile compiles and links in one command
+		compiled=$(tail -c +$((size + 1)) "$log" | grep -E '^(gcc|g\+\+|cc|c\+\+|clang\+*) ' |
+			grep -oE ' [^ -][^ ]*\.(c|cc|S)( |$)' | awk '{print $1}' | sort -u | tr '\n' ' ') || true
+		local n
+		n=$(echo "$compiled" | wc -w)
+		[ "$n" -le 1 ] || echo "dce: $n files compiled"
 		echo "dce: compiled: ${compiled:-nothing}"
 	fi
 	echo "dce: rebuild $([ $rc = 0 ] && echo done || echo FAILED) in $((SECONDS - t0)) s"
@@ -49,7 +115,13 @@ example)
 	need_writable_out
 	# Only what a previous run left: the example's own outputs.
 	find "$out" -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
-	bin=build/install/bin/${DCE_EXAMPLE:-dce-iperf3}
+	example=${DCE_EXAMPLE:-dce-iperf3}
+	bin=build/install/bin/$example
+	if [ ! -x "$bin" ]; then
+		echo "dce: no example '$example' in this image (DCE_EXAMPLE); there are:" \
+			"$(ls build/install/bin | grep -v '^dce-run$' | tr '\n' ' ')" >&2
+		exit 2
+	fi
 	rc=0
 	"$bin" --out="$out" "$@" || rc=$?
 	echo
@@ -67,7 +139,13 @@ example)
 	shopt -s nullglob
 	extra=("$out"/*.pcap "$out"/*.plt "$out"/*.png "$out"/*.svg)
 	[ ${#extra[@]} -eq 0 ] || echo "== also: ${extra[*]#"$out"/}"
-	echo "dce: example exited with status $rc; outputs in volumes/output/ on the host"
+	bad=$(unfinished_programs)
+	if [ -n "$bad" ]; then
+		echo "dce: not all of the example's programs finished with status 0:"
+		echo "$bad"
+		[ "$rc" != 0 ] || rc=1
+	fi
+	echo "dce: example $example exited with status $rc; outputs in volumes/output/ on the host"
 	exit "$rc"
 	;;
 make | build)
@@ -75,11 +153,14 @@ make | build)
 	rebuild
 	;;
 watch)
+	# PID 1 ignores SIGTERM unless it traps it: `docker stop` ends the watcher at
+	# once between builds (a build in progress finishes first).
+	trap 'echo "dce: watcher stopped"; exit 0' TERM INT
 	interval=${DCE_WATCH_INTERVAL:-2}
 	stamp=$(mktemp)
 	rebuild || echo "dce: build failed; waiting for the next change"
 	echo "dce: watching src/ examples/ bake/ bakeconf.xml (every ${interval} s; Ctrl-C stops)"
-	while sleep "$interval"; do
+	while sleep "$interval" & wait $!; do
 		# -newer against a stamp taken before the last build: nothing is missed
 		if [ -n "$(find src examples bake bakeconf.xml test/programs Makefile -newer "$stamp" -print -quit 2>/dev/null)" ]; then
 			touch "$stamp"

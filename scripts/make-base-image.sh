@@ -81,13 +81,39 @@ path-include /usr/share/doc/*/copyright
 path-exclude /usr/share/man/*
 path-exclude /usr/share/info/*
 CONF
+# Reproducible: the same archive state gives the same image digest. The time is the
+# archive's (the Date of bookworm's Release file, or SOURCE_DATE_EPOCH), files
+# that record the build moment or host are removed or emptied, every mtime is
+# clamped to that time, the tar is sorted, and the image config is written here
+# (docker import would stamp the current time into it) and loaded with docker load.
+release=$(ls "$r"/var/lib/apt/lists/*_bookworm_InRelease "$r"/var/lib/apt/lists/*_bookworm_Release 2>/dev/null | head -1)
+epoch=${SOURCE_DATE_EPOCH:-$(date -d "$(sed -n 's/^Date: //p' "$release" | head -1)" +%s)}
+# The package list with exact versions, kept in the image (/usr/share/dce-base/packages).
+mkdir -p "$r/usr/share/dce-base"
+chroot "$r" dpkg-query -W -f '${Package}=${Version}\n' | LC_ALL=C sort >"$r/usr/share/dce-base/packages"
 rm -rf "$r"/var/lib/apt/lists/* "$r"/var/cache/apt/*.bin "$r"/var/cache/apt/archives/*.deb "$r"/var/log/*.log "$r"/tmp/*
+rm -rf "$r"/var/cache/ldconfig/aux-cache "$r"/var/cache/debconf/*-old "$r"/var/lib/dpkg/*-old \
+	"$r"/var/log/apt/* "$r"/var/log/bootstrap.log "$r"/var/lib/apt/extended_states.old "$r"/root/.bash_history
 : >"$r/etc/machine-id"
+rm -f "$r/var/lib/dbus/machine-id"
+# last password change, in days: the archive's day, not today's
+days=$((epoch / 86400))
+sed -i -E "s/^([^:]*:[^:]*:)[0-9]+:/\1$days:/" "$r/etc/shadow"
+[ -f "$r/etc/shadow-" ] && sed -i -E "s/^([^:]*:[^:]*:)[0-9]+:/\1$days:/" "$r/etc/shadow-"
 version=$(cat "$r/etc/debian_version")
-echo "make-base-image: importing as $name (Debian $version)"
-tar --numeric-owner -C "$r" -c . | docker import \
-	-c 'CMD ["bash"]' \
-	-c 'ENV LANG=C.UTF-8' \
-	-c "LABEL org.opencontainers.image.title=dce-base org.opencontainers.image.version=$version dce.base.mirror=$mirror dce.base.created=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-	- "$name" >/dev/null
-echo "make-base-image: $name ready ($(( $(date +%s) - start )) s, $(docker image inspect -f '{{.Size}}' "$name" | awk '{printf "%d MB", $1/1e6}'))"
+created=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
+echo "make-base-image: packing (Debian $version, archive time $created)"
+img=$root/image
+mkdir -p "$img"
+tar --sort=name --numeric-owner --mtime="@$epoch" --clamp-mtime \
+	--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+	--format=posix -C "$r" -cf "$img/layer.tar" .
+diff_id=$(sha256sum "$img/layer.tar" | cut -d' ' -f1)
+cat >"$img/config.json" <<JSON
+{"architecture":"amd64","os":"linux","created":"$created","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","LANG=C.UTF-8"],"Cmd":["bash"],"Labels":{"org.opencontainers.image.title":"dce-base","org.opencontainers.image.version":"$version","org.opencontainers.image.created":"$created","dce.base.mirror":"$mirror"}},"rootfs":{"type":"layers","diff_ids":["sha256:$diff_id"]},"history":[{"created":"$created","created_by":"scripts/make-base-image.sh: debootstrap --variant=minbase bookworm"}]}
+JSON
+config_id=$(sha256sum "$img/config.json" | cut -d' ' -f1)
+mv "$img/config.json" "$img/$config_id.json"
+printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer.tar"]}]\n' "$config_id" "$name" >"$img/manifest.json"
+tar --sort=name --mtime="@$epoch" -C "$img" -cf - manifest.json "$config_id.json" layer.tar | docker load >/dev/null
+echo "make-base-image: $name ready: sha256:$config_id ($(( $(date +%s) - start )) s, $(docker image inspect -f '{{.Size}}' "$name" | awk '{printf "%d MB", $1/1e6}'))"
