@@ -89,9 +89,15 @@ $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: $(PATHS_H)
 $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: ALL_CXXFLAGS += -I$(BUILDDIR)/gen
 .PHONY: FORCE
 
-$(BUILDDIR)/examples/%: examples/%.cc $(LIB) $(INC)/ns3/dce-module.h
+# examples as objects (recompiled when they or the headers they include change),
+# linked again when libdce.a changes
+$(BUILDDIR)/examples-obj/%.o: examples/%.cc $(INC)/ns3/dce-module.h
 	@mkdir -p $(dir $@)
-	$(CXX) $(ALL_CXXFLAGS) $(LDFLAGS) -I$(INC) $< -o $@ $(LIB) $(NS3_LIBS)
+	$(CXX) $(ALL_CXXFLAGS) -I$(INC) -MMD -MP -c $< -o $@
+.PRECIOUS: $(BUILDDIR)/examples-obj/%.o
+$(BUILDDIR)/examples/%: $(BUILDDIR)/examples-obj/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $< -o $@ $(LIB) $(NS3_LIBS)
 programs: $(PROGS)
 bench-bins: $(BENCH_BINS)
 
