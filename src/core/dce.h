@@ -15,6 +15,8 @@ struct dce_process_spec {
 	size_t stack_size;         /* main thread's stack; 0 = 8 MiB */
 	uint64_t start_ns;         /* start this long after now (ns) */
 	uint64_t stop_ns;          /* 0 = run until it exits; else SIGKILL at that time */
+	unsigned uid, euid;        /* real and effective user (0 = root); saved = effective */
+	unsigned gid, egid;        /* real and effective group */
 };
 
 /* Confinement of the run by the host OS (docs/security.md): 1 = required (dce_init

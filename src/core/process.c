@@ -433,6 +433,8 @@ static char *join_argv(char *const argv[])
 	return s;
 }
 
+void dce_cred_start_ids(struct dce_process *p, unsigned uid, unsigned euid, unsigned gid, unsigned egid);
+
 /* ---- starting a scheduled process ---- */
 struct start_req {
 	struct dce_process *p;
@@ -601,6 +603,8 @@ int dce_process_schedule(struct dce_node *node, const struct dce_process_spec *s
 	rq->stdin_file = spec->stdin_file ? strdup(spec->stdin_file) : NULL;
 	rq->stack_size = spec->stack_size;
 	rq->stop_ns = spec->stop_ns;
+	if (spec->uid || spec->euid || spec->gid || spec->egid)
+		dce_cred_start_ids(p, spec->uid, spec->euid, spec->gid, spec->egid);
 	p->cmdline = join_argv(rq->argv);
 	write_file(p->logdir, "cmdline", p->cmdline, 1);
 	p->start_ns = dce_sim_now() + spec->start_ns;

@@ -50,6 +50,24 @@ void dce_cred_inherit(struct dce_process *p, struct dce_process *parent)
 	p->fsroot = parent ? dce_fsroot_get(parent->fsroot) : NULL;
 }
 
+/* A process started by the scenario with these ids (ns-3-dce's SetUid/SetEuid/
+ * SetGid/SetEgid), as if root had called setresgid then setresuid: a non-root
+ * effective user has no effective capabilities, and none at all when no id is 0. */
+void dce_cred_start_ids(struct dce_process *p, unsigned uid, unsigned euid, unsigned gid, unsigned egid)
+{
+	struct dce_cred *c = dce_cred(p);
+	c->rgid = gid;
+	c->egid = c->sgid = c->fsgid = egid;
+	c->ruid = uid;
+	c->euid = c->suid = c->fsuid = euid;
+	if (euid != 0)
+		c->cap_eff = 0;
+	if (uid != 0 && euid != 0) {
+		c->cap_perm = 0;
+		c->cap_amb = 0;
+	}
+}
+
 int dce_cred_capable(struct dce_process *p, int cap)
 {
 	return (dce_cred(p)->cap_eff & CAPB(cap)) != 0;

@@ -91,6 +91,16 @@ Ns3Stack ()
   apps = dce.Install (nodes.Get (1));
   apps.Start (Seconds (2.0));
 
+  /* a program started as an ordinary user */
+  dce.SetBinary ("sh");
+  dce.ResetArguments ();
+  dce.ResetEnvironment ();
+  dce.AddArguments ("-c", "echo ids $(id -u) $(id -g) $(id -u -r); : > /etc/only-root");
+  dce.SetUid (1000);
+  dce.SetGid (1000);
+  apps = dce.Install (nodes.Get (1));
+  apps.Start (Seconds (3.0));
+
   Simulator::Stop (Seconds (10.0));
   Simulator::Run ();
   for (const ProcStatus &st : DceManagerHelper::GetProcStatus ())

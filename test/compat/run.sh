@@ -39,7 +39,11 @@ check "SetFinishedCallback for a process that exits 0" grep -q '^finished pid 10
 check "GetProcStatus lists both processes with exit codes and simulated times" diff \
 	<(printf '%s\n' 'procstatus node 0 pid 1000 exit 0 start 1000000000 end 2002550400 cmd ping -c 2 10.1.1.2' \
 		'procstatus node 1 pid 1000 exit 3 start 2000000000 end 2000000000 cmd sh -c echo $0 $1 $2 $3 $4 $5 $6 $7 $8 $9; exit 3 a1 a2 a3 a4 a5 a6 a7 a8 a9') \
-	<(grep '^procstatus' "$OUT.log")
+	<(grep '^procstatus' "$OUT.log" | head -2)
+check "SetUid/SetGid: the program runs as that user and group" \
+	grep -qx 'ids 1000 1000 1000' "$OUT/files-1/var/log/1001/stdout"
+check "... without root's powers (creating a file in root's /etc is refused)" \
+	grep -q 'Permission denied' "$OUT/files-1/var/log/1001/stderr"
 
 if [ "$HAVE_LINUX" = 1 ]; then
 	run linux --linux=1

@@ -204,6 +204,11 @@ DceApplication::StartApplication ()
   spec.envp = m_env.empty () ? nullptr : envp.data ();
   spec.stdin_file = m_stdinFile.empty () ? nullptr : m_stdinFile.c_str ();
   spec.stack_size = m_stackSize ? m_stackSize : g_defaultStackSize;
+  /* ns-3-dce: SetUid alone sets both ids (its effective id follows unless SetEuid) */
+  spec.uid = m_uid;
+  spec.euid = m_euid ? m_euid : m_uid;
+  spec.gid = m_gid;
+  spec.egid = m_egid ? m_egid : m_gid;
   m_pid = dce_process_schedule (node, &spec);
   NS_LOG_INFO ("node " << GetNode ()->GetId () << " pid " << m_pid << ": " << m_binary);
   if (m_pid > 0)

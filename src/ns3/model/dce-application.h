@@ -37,9 +37,9 @@ public:
   /** ns-3-dce's form: (name, value) pairs. */
   void SetEnvironment (std::vector<std::pair<std::string, std::string>> envs);
   void SetFinishedCallback (Callback<void, uint16_t, int> cb);
-  /** Accepted for ns-3-dce scripts. dce runs every program as root (uid 0), as
-   * ns-3-dce did by default; getuid and friends answer what the program set with
-   * setuid and friends. */
+  /** The ids the program starts with (default root, as in ns-3-dce): as if root
+   * had called setresgid/setresuid, so a non-root program has no capabilities.
+   * SetUid alone sets the effective id too. */
   void SetUid (uid_t i);
   void SetEuid (uid_t i);
   void SetGid (uid_t i);
