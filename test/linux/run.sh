@@ -50,6 +50,40 @@ print(os.sendfile(w, f.fileno(), 1, 3), os.read(r, 10), f.tell())'"
 check "sendfile: from the offset (advancing it) or from a given one (not)" \
 	sh -c "printf \"6 b'node0\\\\\\\\n' 6\\n3 b'ode' 6\\n\" | cmp -s - '$(stdout_of 0 1000)'"
 
+# ---- interface ioctls on any family answered by the node's kernel; connect after ECONNREFUSED ----
+cat >"$SCRATCH/ifx.yaml" <<'Y'
+stop: 5s
+nodes:
+  - name: a
+    stack: linux
+    files:
+      /root/t.py: |
+        import socket, fcntl, struct
+        print('if_nametoindex', socket.if_nametoindex('eth0'), socket.if_nametoindex('lo'))
+        u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        r = fcntl.ioctl(u, 0x8933, struct.pack('16si20x', b'eth0', 0))
+        print('AF_UNIX SIOCGIFINDEX', struct.unpack('16si20x', r)[1])
+        fcntl.ioctl(u, 0x8922, struct.pack('16si20x', b'eth0', 1400))
+        print('AF_UNIX SIOCSIFMTU, sysfs mtu', open('/sys/class/net/eth0/mtu').read().strip())
+        c = socket.socket()
+        for i in range(2):
+            try:
+                c.connect(('10.1.1.2', 9)); print('connected')
+            except OSError as e:
+                print('connect', i, e.strerror)
+        c.connect(('10.1.1.2', 7)); print('third connect: connected')
+  - {name: b, stack: linux}
+links:
+  - [a, b]
+processes:
+  - {node: b, cmd: "nc -l -p 7"}
+  - {node: a, cmd: python3 /root/t.py, at: 1s}
+Y
+run_dce ifx "$SCRATCH/ifx.yaml"
+check "if_nametoindex (an AF_UNIX ioctl), SIOCGIFINDEX/SIOCSIFMTU on AF_UNIX use the kernel's devices; a refused connect can be retried" \
+	sh -c "printf '%s\n' 'if_nametoindex 2 1' 'AF_UNIX SIOCGIFINDEX 2' 'AF_UNIX SIOCSIFMTU, sysfs mtu 1400' \
+		'connect 0 Connection refused' 'connect 1 Connection refused' 'third connect: connected' | cmp -s - '$(stdout_of 0 1000)'"
+
 # ---- traffic control and netfilter: stock tc, iptables, nft on the node's kernel ----
 run_dce tc --linux "0: sh -c 'tc qdisc add dev lo root netem delay 10ms && ping -c 2 127.0.0.1'" \
 	"1: sh -c 'iptables -A INPUT -p icmp -j DROP && ping -c 2 -W 1 127.0.0.1; nft list ruleset'" \

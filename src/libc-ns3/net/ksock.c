@@ -254,10 +254,12 @@ static long k_connect(struct dce_thread *t, struct dce_file *f, uint64_t addr, l
 		if (w)
 			return w == -EAGAIN ? -EINPROGRESS : w;
 	}
-	int err = 0;
-	socklen_t elen = sizeof err;
-	r = dce_kcall(k->ks, DCE_KSYS_getsockopt, k->kfd, SOL_SOCKET, SO_ERROR, (long)&err, (long)&elen, 0);
-	return r < 0 ? r : -err;
+	/* the kernel's own end of a blocking connect: connect again, as a non-blocking
+	 * program does. It reports the error once and leaves the socket unconnected (a
+	 * later connect starts afresh, as after a blocking connect on Linux), where reading
+	 * SO_ERROR would leave it connecting (the next connect: ECONNABORTED). */
+	r = dce_kcall(k->ks, DCE_KSYS_connect, k->kfd, (long)addr, len, 0, 0, 0);
+	return r == -EISCONN ? 0 : r;
 }
 
 static int64_t timeval_ns(uint64_t val, long len)

@@ -20,6 +20,12 @@ long dce_kwatch(struct dce_kstack *ks, int kfd, struct dce_file *f, void **ref);
 /* Stop a watch (f is not notified any more from now) and close kfd; never waits. */
 void dce_kwatch_close(struct dce_kstack *ks, long watch, void *ref, int kfd);
 
+/* An interface ioctl (SIOCGIFINDEX, SIOCGIFFLAGS, SIOCSIFMTU, SIOCGIFCONF, SIOCETHTOOL,
+ * ...) made on a socket dce serves itself (AF_UNIX on a Linux-stack node): answered by
+ * the node's kernel, as Linux's dev_ioctl answers it for every family. arg is the
+ * program's pointer. */
+long dce_kstack_ifioctl(struct dce_kstack *ks, unsigned long req, uint64_t arg);
+
 /* ksock.c: take the system call if it belongs to the node's kernel (a socket of a
  * forwarded family, a file of the kernel's /proc/sys, /proc/net or /sys); returns
  * 1 with the result in *ret, or 0 to let dce serve it. */

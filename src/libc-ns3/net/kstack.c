@@ -628,6 +628,21 @@ static long ifreq_call(struct dce_kstack *ks, unsigned long req, struct ifreq *i
 	return r;
 }
 
+long dce_kstack_ifioctl(struct dce_kstack *ks, unsigned long req, uint64_t arg)
+{
+	switch (req) {
+	case SIOCADDRT: case SIOCDELRT: case SIOCRTMSG: case SIOCDARP: case SIOCGARP: case SIOCSARP:
+	case SIOCDRARP: case SIOCGRARP: case SIOCSRARP:
+		return -ENOTTY; /* the INET family's own, not the devices' (dev_ioctl) */
+	}
+	long fd = dce_kcall(ks, DCE_KSYS_socket, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0, 0, 0, 0);
+	if (fd < 0)
+		return fd;
+	long r = dce_kcall(ks, DCE_KSYS_ioctl, fd, (long)req, (long)arg, 0, 0, 0);
+	kclose(ks, fd);
+	return r;
+}
+
 int dce_kstack_netdev_add(uint32_t node, void *cookie, const char *name, const uint8_t mac[6],
                           int mtu, unsigned flags)
 {

@@ -3,13 +3,14 @@
  * requests) answered from the node's ns-3 interfaces and routes (ns3-socket.h), so
  * glibc's getifaddrs and if_nameindex and iproute2's `ip link/addr/route show` work.
  * Changes (RTM_NEW*, RTM_DEL*) answer EOPNOTSUPP. Also the interface ioctls
- * (SIOCGIF*) every socket family serves.
+ * (SIOCGIF*) every socket family serves (on a Linux-stack node: its kernel's).
  *
  * A request is answered when it is sent: the replies are queued on the socket as
  * datagrams (a dump: its messages with NLM_F_MULTI, at most ~8 KiB per datagram,
  * then NLMSG_DONE in a datagram of its own, as Linux sends them). */
 #include "net.h"
 #include "ns3-socket.h"
+#include "kstack-priv.h"
 #include "../uaccess.h"
 #include <errno.h>
 #include <poll.h>
@@ -703,6 +704,8 @@ static void sin_put(struct sockaddr *sa, uint32_t a)
 
 long dce_net_ifioctl(struct dce_thread *t, unsigned long req, uint64_t arg)
 {
+	if (t->proc->node->kstack) /* a Linux-stack node: its kernel's devices and numbering */
+		return dce_kstack_ifioctl(t->proc->node->kstack, req, arg);
 	struct dce_ns3_iface ifs[MAX_IFS];
 	int k = get_ifaces(t->proc->node, ifs);
 	if (req == SIOCGIFCONF) {
