@@ -353,3 +353,17 @@ uintptr_t dce_fork_group_owned_end(struct dce_process *p, uintptr_t addr)
 	}
 	return 0;
 }
+
+/* Another member of p's fork group runs on an image of its own (p's fork parent or
+ * child): the group's mappings hold that image too while it is not resident, so an
+ * unmap by p must not take them from the host. */
+int dce_fork_shares_memory(struct dce_process *p)
+{
+	struct fork_member *m = members ? member_of(p) : NULL;
+	if (!m)
+		return 0;
+	for (struct fork_member *o = members; o; o = o->next)
+		if (o->g == m->g && o->image != m->image)
+			return 1;
+	return 0;
+}

@@ -53,6 +53,7 @@ static void untrack(struct dce_process *p, uintptr_t start, size_t len)
 }
 
 void dce_fork_release(struct dce_process *p);
+int dce_fork_shares_memory(struct dce_process *p); /* fork.c */
 
 void dce_mm_release_all(struct dce_process *p)
 {
@@ -119,6 +120,11 @@ long sys_munmap(struct dce_thread *t, uint64_t addr, uint64_t len)
 			owned = 1;
 	if (!owned)
 		return addr & 4095 ? -EINVAL : 0; /* not the program's memory: pretend */
+	if (dce_fork_shares_memory(t->proc)) {
+		/* a fork child (or parent) still has its own contents there: the range stays
+		 * mapped (and tracked, released with the group); this image's pages go */
+		return madvise((void *)addr, len, MADV_DONTNEED) ? -errno : 0;
+	}
 	if (munmap((void *)addr, len))
 		return -errno;
 	untrack(t->proc, addr, len);

@@ -151,6 +151,17 @@ True 4
 3
 X
 
+# the parent unmaps a mapping its fork child still reads (rsync's generator frees
+# its buffers while the receiver it forked uses its own copies)
+run "$W/um" "0: /usr/bin/python3 -c 'import mmap, os, time
+m = mmap.mmap(-1, 1 << 20); m[0:6] = b\"parent\"; pid = os.fork()
+if pid == 0: time.sleep(0.5); print(\"child reads\", m[0:6].decode(), flush=True); os._exit(0)
+m.close(); print(\"child status\", os.waitpid(pid, 0)[1])'"
+expect "a fork child keeps its copy of a mapping its parent unmaps" "$W/um/files-0/var/log/1000/stdout" <<'X'
+child reads parent
+child status 0
+X
+
 run "$W/ft" "0: $TP/fork-threads"
 expect "fork child and threaded parent waiting on one condvar address: the parent's signal wakes the parent" \
 	"$W/ft/files-0/var/log/1000/stdout" <<'X'
