@@ -68,4 +68,147 @@ expect() { # NAME "description" INDEX <<EOF: process INDEX's stdout is exactly t
 		notok "$what"; diff <(echo "$exp") <(pout "$name" "$idx") 2>&1 | sed 's/^/#   /' | head -20
 	fi
 }
-has_line() { pout "$1" "$2" "${4:-stdout}" | grep -Eq -- "$3"; } # NAME INDEX ERE [stderr]
+has_line() { pout "$1" "$2" "${4:-stdout}" | tr '\r' '\n' | grep -Eq -- "$3"; } # NAME INDEX ERE [stderr]
+lines_ge() { [ "$(pout "$1" "$2" | grep -Ec -- "$3")" -ge "$4" ]; } # NAME INDEX ERE N: at least N lines match
+
+# name: the programs it needs (a scenario runs only when all are installed)
+declare -A NEEDS=(
+	[tools]="traceroute iperf python3 wget rsync ss netstat ifconfig route ip ethtool"
+	[tools-ns3]="iperf python3 wget rsync socat"
+	[tools2]="socat mtr nmap fping busybox iperf tcpdump hping3 arping"
+	[dns]="named dig host nslookup dnsmasq"
+	[kv]="redis-server redis-cli redis-benchmark memcached memccp memccat memcstat"
+	[web]="apache2 ab curl"
+	[routing]="bird birdc ping traceroute ip"
+	[dhcp]="dhcpd dhclient udhcpc dnsmasq ip"
+)
+ORDER=(routing dhcp tools2 dns web tools kv tools-ns3) # longest first
+T0=$(date +%s)
+RAN=()
+for s in "${ORDER[@]}"; do
+	# shellcheck disable=SC2086
+	if has ${NEEDS[$s]}; then scenario "$s"; RAN+=("$s"); fi
+done
+wait
+for s in "${RAN[@]}"; do echo "# $s: $(cat "$SCRATCH/$s.done" 2>/dev/null)"; done
+echo "# all scenarios: $(( $(date +%s) - T0 ))s wall"
+ran() { [[ " ${RAN[*]} " == *" $1 "* ]]; }
+
+# ---- tools (Linux stack) ----
+if ran tools; then
+	for i in 3 4 5; do
+		expect tools "traceroute (process $i: UDP, ICMP, TCP probes) lists r then b, 10 and 20 ms" $i <<'X'
+traceroute to b (10.1.2.2), 30 hops max, 60 byte packets
+ 1  10.1.1.2  10.012 ms  10.019 ms  10.026 ms
+ 2  10.1.2.2  20.034 ms  20.039 ms  20.044 ms
+X
+	done
+	check "iperf 2 client: about 90 Mbit/s over the 100 Mbit/s path" has_line tools 6 ' (8[5-9]|9[0-9])\.[0-9] Mbits/sec$'
+	check "iperf 2 server reports the transfer too" has_line tools 0 'MBytes +(8[5-9]|9[0-9])\.[0-9] Mbits/sec'
+	expect tools "wget from python3 -m http.server and rsync from rsync --daemon fetch b's file" 9 <<'X'
+hello from b
+hello from b
+X
+	check "ss -tln lists the three listeners (kernel's sock_diag)" lines_ge tools 10 '^LISTEN .*0\.0\.0\.0:(8000|873|5001) ' 3
+	check "netstat -tln (/proc/net/tcp) lists them too" has_line tools 11 '^tcp +0 +0 0\.0\.0\.0:5001 '
+	check "ifconfig eth0: the address and the kernel's counters" has_line tools 12 'inet 10\.1\.2\.2  netmask 255\.255\.255\.0'
+	check "route -n: the default route via r" has_line tools 13 '^0\.0\.0\.0 +10\.1\.1\.2 +0\.0\.0\.0 +UG'
+	check "ip -br addr on the router: both links" has_line tools 14 '^eth1 +UNKNOWN +10\.1\.2\.1/24'
+	check "ethtool -k eth0: the kernel device's features" has_line tools 15 '^generic-receive-offload: on'
+fi
+
+# ---- tools on the ns-3 stack ----
+if ran tools-ns3; then
+	check "ns-3 stack: iperf 2 over two hops" has_line tools-ns3 4 ' [0-9.]+ Mbits/sec$'
+	expect tools-ns3 "ns-3 stack: wget (python3 http.server) and rsync (daemon, forked receiver) fetch b's file" 8 <<'X'
+hello from b
+hello from b
+X
+	expect tools-ns3 "ns-3 stack: socat echo server" 7 <<'X'
+through-socat
+X
+fi
+
+# ---- tools2: relays, scanners, LAN tools ----
+if ran tools2; then
+	expect tools2 "socat relay on r to socat's echo server on b" 4 <<'X'
+through-two-socats
+X
+	check "busybox ip on a Linux node names the kernel's eth1 (index 3)" has_line tools2 6 '^3: eth1: .*UP'
+	check "mtr -r: hop 1 r, no loss, 10 ms" has_line tools2 7 '1\.\|-- 10\.1\.1\.2 +0\.0% +2 +10\.0'
+	check "mtr -r: hop 2 b, no loss, 20 ms" has_line tools2 7 '2\.\|-- 10\.1\.2\.2 +0\.0% +2 +20\.0' 
+	check "nmap connect scan: 7000 open" has_line tools2 9 '^7000/tcp +open'
+	check "nmap connect scan: 7002 closed" has_line tools2 9 '^7002/tcp +closed'
+	check "fping: three hosts alive, on the LAN and two hops away" lines_ge tools2 10 ' 0% loss\)$' 3
+	check "iperf 2 over UDP on the LAN: 20 Mbit/s, no loss" has_line tools2 12 ' 0/35[0-9][0-9] \(0%\)$'
+	for i in 3 8 11; do
+		check "libpcap capture (process $i: tcpdump, hping3, arping) fails at once with an error, no hang (no PACKET_RX_RING mapping yet)" \
+			[ "$(pexit tools2 $i)" = 1 ]
+	done
+fi
+
+# ---- DNS ----
+if ran dns; then
+	expect dns "dig @named: A record" 2 <<'X'
+10.1.1.50
+X
+	check "dig: a CNAME answer with its target" has_line dns 3 '^alias\.sim\.\s+300\s+IN\s+CNAME\s+www\.sim\.'
+	check "host -t MX" has_line dns 4 '^sim mail is handled by 10 mail\.sim\.$'
+	check "host: reverse lookup (PTR)" has_line dns 5 'domain name pointer www\.sim\.$'
+	check "nslookup -type=TXT" has_line dns 6 'text = "dce compatibility suite"'
+	expect dns "dig through dnsmasq forwarding to named" 7 <<'X'
+10.1.1.50
+X
+	expect dns "dig +tcp" 8 <<'X'
+10.1.1.51
+X
+	check "named (dropped root to user bind) loaded both zones and runs" has_line dns 0 ' running$' stderr
+fi
+
+# ---- key-value stores (ns-3 stack) ----
+if ran kv; then
+	expect kv "redis-cli set" 2 <<'X'
+OK
+X
+	expect kv "redis-cli get" 3 <<'X'
+hello-redis
+X
+	expect kv "redis-cli incrby" 4 <<'X'
+41
+X
+	check "redis-benchmark: SET requests per second" has_line kv 5 '^ *SET: [0-9.]+ requests per second'
+	check "redis-benchmark: GET requests per second" has_line kv 5 '^ *GET: [0-9.]+ requests per second'
+	check "memccp then memccat through memcached" has_line kv 6 '^hello-memcached$'
+	check "memcstat: memcached's counters (one item stored)" has_line kv 7 '^\s+curr_items: 1$'
+fi
+
+# ---- web server: apache2, Debian's configuration ----
+if ran web; then
+	expect web "curl gets apache2's page" 1 <<'X'
+hello-from-apache
+X
+	check "ab: 500 requests complete" has_line web 2 '^Complete requests: +500$'
+	check "ab: none failed" has_line web 2 '^Failed requests: +0$'
+	check "apache2's parent runs as root" has_line web 3 '^ +1 root +apache2$'
+	check "apache2's children run as www-data (mpm_event)" has_line web 3 '^ +[0-9]+ www-data +apache2$'
+	check "the access log has every request (501 lines)" has_line web 4 '^501$'
+fi
+
+# ---- routing: bird2 OSPF on three routers ----
+if ran routing; then
+	check "before OSPF converged, y is unreachable from a" [ "$(pexit routing 3)" != 0 ]
+	check "after: ping a -> y across the three OSPF routers" has_line routing 4 '^3 packets transmitted, 3 received, 0% packet loss'
+	check "a's kernel has BIRD's routes (proto bird)" has_line routing 5 '^10\.0\.3\.0/24 via 10\.0\.1\.2 dev eth0'
+	check "birdc: b has two Full neighbours" lines_ge routing 6 ' Full/' 2
+	check "traceroute over the OSPF path: b, c, y" has_line routing 7 '^ 3  10\.0\.3\.2 '
+fi
+
+# ---- DHCP ----
+if ran dhcp; then
+	check "dhclient gets a lease from ISC dhcpd (AF_PACKET, BPF filter) and binds it" has_line dhcp 1 '^bound to 10\.1\.1\.1[01][0-9] ' stderr
+	check "udhcpc (busybox) gets a lease from ISC dhcpd" has_line dhcp 2 '^udhcpc: lease of 10\.1\.1\.1[01][0-9] obtained from 10\.1\.1\.1' stderr
+	check "dhclient's address is on c1's eth0" has_line dhcp 5 '^eth0 +UNKNOWN +10\.1\.1\.1[01][0-9]/24'
+	check "dnsmasq's DHCP lease on c3" has_line dhcp 7 '^eth0 +UNKNOWN +10\.2\.0\.(5[0-9]|60)/24'
+	check "c1 reaches the server from its leased address" has_line dhcp 8 '1 received'
+fi
+finish
