@@ -97,11 +97,8 @@ ran() { [[ " ${RAN[*]} " == *" $1 "* ]]; }
 # ---- tools (Linux stack) ----
 if ran tools; then
 	for i in 3 4 5; do
-		expect tools "traceroute (process $i: UDP, ICMP, TCP probes) lists r then b, 10 and 20 ms" $i <<'X'
-traceroute to b (10.1.2.2), 30 hops max, 60 byte packets
- 1  10.1.1.2  10.012 ms  10.019 ms  10.026 ms
- 2  10.1.2.2  20.034 ms  20.039 ms  20.044 ms
-X
+		check "traceroute (process $i: UDP, ICMP, TCP probes): hop 1 r at 10 ms" has_line tools $i '^ 1  10\.1\.1\.2  10\.0[0-9]{2} ms  10\.0[0-9]{2} ms  10\.0[0-9]{2} ms$'
+		check "traceroute (process $i): hop 2 b at 20 ms" has_line tools $i '^ 2  10\.1\.2\.2  20\.0[0-9]{2} ms  20\.0[0-9]{2} ms  20\.0[0-9]{2} ms$'
 	done
 	check "iperf 2 client: about 90 Mbit/s over the 100 Mbit/s path" has_line tools 6 ' (8[5-9]|9[0-9])\.[0-9] Mbits/sec$'
 	check "iperf 2 server reports the transfer too" has_line tools 0 'MBytes +(8[5-9]|9[0-9])\.[0-9] Mbits/sec'
@@ -187,11 +184,13 @@ if ran web; then
 	expect web "curl gets apache2's page" 1 <<'X'
 hello-from-apache
 X
-	check "ab: 500 requests complete" has_line web 2 '^Complete requests: +500$'
+	check "ab: 100 requests complete" has_line web 2 '^Complete requests: +100$'
 	check "ab: none failed" has_line web 2 '^Failed requests: +0$'
-	check "apache2's parent runs as root" has_line web 3 '^ +1 root +apache2$'
-	check "apache2's children run as www-data (mpm_event)" has_line web 3 '^ +[0-9]+ www-data +apache2$'
-	check "the access log has every request (501 lines)" has_line web 4 '^501$'
+	expect web "apache2's parent runs as root, its children as www-data (mpm_event)" 3 <<'X'
+Uid:	0	0	0	0
+Uid:	33	33	33	33
+X
+	check "the access log has every request (101 lines)" has_line web 4 '^101$'
 fi
 
 # ---- routing: bird2 OSPF on three routers ----
@@ -199,7 +198,7 @@ if ran routing; then
 	check "before OSPF converged, y is unreachable from a" [ "$(pexit routing 3)" != 0 ]
 	check "after: ping a -> y across the three OSPF routers" has_line routing 4 '^3 packets transmitted, 3 received, 0% packet loss'
 	check "a's kernel has BIRD's routes (proto bird)" has_line routing 5 '^10\.0\.3\.0/24 via 10\.0\.1\.2 dev eth0'
-	check "birdc: b has two Full neighbours" lines_ge routing 6 ' Full/' 2
+	check "birdc: b has two Full neighbours" lines_ge routing 6 'Full/' 2
 	check "traceroute over the OSPF path: b, c, y" has_line routing 7 '^ 3  10\.0\.3\.2 '
 fi
 
