@@ -205,6 +205,25 @@ static int near(uintptr_t a, uintptr_t b)
 	return d > -REACH && d < REACH;
 }
 
+/* A chunk at a, if nothing is there; its first slot, or 0. */
+static uintptr_t map_chunk(uintptr_t a)
+{
+	void *r = mmap((void *)a, CHUNK, PROT_READ | PROT_EXEC,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
+	if (r == MAP_FAILED)
+		return 0;
+	struct chunk *c = (uintptr_t)r == a ? realloc(chunks, (nchunks + 1) * sizeof *c) : NULL;
+	if (!c) {
+		munmap(r, CHUNK);
+		return 0;
+	}
+	chunks = c;
+	chunks[nchunks].base = a;
+	chunks[nchunks].used = SLOT;
+	nchunks++;
+	return a;
+}
+
 /* A free slot within reach of both the site's ends; 0 if none can be had. */
 static uintptr_t slot_near(uintptr_t site)
 {
@@ -216,32 +235,26 @@ static uintptr_t slot_near(uintptr_t site)
 			return s;
 		}
 	/* a new chunk: the nearest free 64 KiB, below the site first, at 1 MiB steps
-	 * (deterministic: the same scenario finds the same places) */
+	 * (deterministic: the same scenario finds the same places). Below 4 GiB, where
+	 * non-PIE images sit at their link addresses (0x400000 up), from 1.75 GiB
+	 * above the site downwards instead, clear of other images' ranges. */
 	uintptr_t limit = dce_vm_limit(), origin = site & ~(CHUNK - 1);
-	for (uintptr_t k = 1; k < 2000; k++)
-		for (int dir = 0; dir < 2; dir++) {
-			uintptr_t a = dir ? origin + (k << 20) : origin - (k << 20);
-			if ((dir == 0 && origin < (k << 20) + 0x100000) || a + CHUNK > limit)
-				continue;
-			void *r = mmap((void *)a, CHUNK, PROT_READ | PROT_EXEC,
-			               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
-			if (r == MAP_FAILED)
-				continue;
-			if ((uintptr_t)r != a) {
-				munmap(r, CHUNK);
-				continue;
+	for (int pass = origin < (4UL << 30) ? 0 : 1; pass < 2; pass++)
+		for (uintptr_t k = 1; k < 1800; k++)
+			for (int dir = 0; dir < (pass == 0 ? 1 : 2); dir++) {
+				uintptr_t a;
+				if (pass == 0)
+					a = origin + 0x70000000UL - (k << 20);
+				else if (dir == 0 && origin < (k << 20) + 0x100000)
+					continue;
+				else
+					a = dir ? origin + (k << 20) : origin - (k << 20);
+				if (a + CHUNK > limit)
+					continue;
+				uintptr_t c = map_chunk(a);
+				if (c)
+					return c;
 			}
-			struct chunk *c = realloc(chunks, (nchunks + 1) * sizeof *c);
-			if (!c) {
-				munmap(r, CHUNK);
-				return 0;
-			}
-			chunks = c;
-			chunks[nchunks].base = a;
-			chunks[nchunks].used = SLOT;
-			nchunks++;
-			return a;
-		}
 	return 0;
 }
 
