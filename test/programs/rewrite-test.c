@@ -38,6 +38,35 @@ __asm__(".text\n"
         "  ret\n"
         ".p2align 12\n");
 
+/* rw_regs(v): loads rbx rbp rdx rsi r8 r9 r10 r12 r13 r14 r15 rdi from v[0..11]
+ * and xmm0, xmm1, xmm7, xmm15 from v[12..19], makes getpid through pattern A,
+ * and stores them back, with rax, rcx and r11 in v[20..22]. */
+void rw_regs(uint64_t *v);
+extern char rw_regs_after[];
+__asm__(".text\n"
+        ".globl rw_regs\n.type rw_regs,@function\n"
+        "rw_regs:\n"
+        "  push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+        "  push %rdi\n"
+        "  mov 0(%rdi),%rbx\n mov 8(%rdi),%rbp\n mov 16(%rdi),%rdx\n mov 24(%rdi),%rsi\n"
+        "  mov 32(%rdi),%r8\n mov 40(%rdi),%r9\n mov 48(%rdi),%r10\n mov 56(%rdi),%r12\n"
+        "  mov 64(%rdi),%r13\n mov 72(%rdi),%r14\n mov 80(%rdi),%r15\n"
+        "  movdqu 96(%rdi),%xmm0\n movdqu 112(%rdi),%xmm1\n movdqu 128(%rdi),%xmm7\n movdqu 144(%rdi),%xmm15\n"
+        "  mov 88(%rdi),%rdi\n"
+        "  movl $39, %eax\n"
+        "  syscall\n"
+        ".globl rw_regs_after\n"
+        "rw_regs_after:\n"
+        "  xchg %rdi,(%rsp)\n"
+        "  mov %rax,160(%rdi)\n mov %rcx,168(%rdi)\n mov %r11,176(%rdi)\n"
+        "  mov %rbx,0(%rdi)\n mov %rbp,8(%rdi)\n mov %rdx,16(%rdi)\n mov %rsi,24(%rdi)\n"
+        "  mov %r8,32(%rdi)\n mov %r9,40(%rdi)\n mov %r10,48(%rdi)\n mov %r12,56(%rdi)\n"
+        "  mov %r13,64(%rdi)\n mov %r14,72(%rdi)\n mov %r15,80(%rdi)\n"
+        "  pop %rax\n mov %rax,88(%rdi)\n"
+        "  movdqu %xmm0,96(%rdi)\n movdqu %xmm1,112(%rdi)\n movdqu %xmm7,128(%rdi)\n movdqu %xmm15,144(%rdi)\n"
+        "  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+        "  ret\n");
+
 static volatile int got;
 static int wfd = -1;
 static void on_alarm(int s)
@@ -57,6 +86,18 @@ int main(void)
 	for (int i = 0; i < 1000; i++)
 		same &= syscall(SYS_getpid) == pid && rw_getpid() == pid;
 	printf("getpid same %d\n", same);
+
+	/* 1b. registers: all but rax, rcx and r11 kept, rcx = the next instruction */
+	int regs_ok = 1, rcx_ok = 1;
+	for (int i = 0; i < 5; i++) {
+		uint64_t v[23], want[20];
+		for (int k = 0; k < 20; k++)
+			want[k] = v[k] = 0x1111111111111111ULL * (uint64_t)(k + 1) + (uint64_t)i;
+		rw_regs(v);
+		regs_ok &= !memcmp(v, want, sizeof want) && v[20] == (uint64_t)pid;
+		rcx_ok &= v[21] == (uint64_t)(uintptr_t)rw_regs_after;
+	}
+	printf("registers kept %d rcx %d\n", regs_ok, rcx_ok);
 
 	/* 2. errno: a failing call through glibc (read, close) and syscall() */
 	for (int i = 0; i < 3; i++) {

@@ -22,15 +22,16 @@ run() {
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
 	rm -rf "$out"
-	env "${envs[@]}" timeout 120 "$RUN" -o "$out" --map "$TP" "$@" >"$out.log" 2>&1
+	env "${envs[@]}" timeout 120 "$RUN" -o "$out" --map "$TP" --map "$W" "$@" >"$out.log" 2>&1
 }
 same() { # name, file a, file b
-	if [ -f "$2" ] && cmp -s "$2" "$3"; then ok "$1"; else
+	if [ -s "$2" ] && cmp -s "$2" "$3"; then ok "$1"; else
 		notok "$1"; diff "$2" "$3" 2>&1 | head -10 | sed 's/^/#   /'; fi
 }
 stdout() { echo "$1/files-0/var/log/$2/stdout"; }
 
 expected="getpid same 1
+registers kept 1 rcx 1
 errno -1 EBADF -1 EBADF 0 0
 errno -1 EBADF -1 EBADF 0 0
 errno -1 EBADF -1 EBADF 0 0
@@ -95,5 +96,23 @@ if [ -x /bin/busybox ] && file -L /bin/busybox | grep -q static; then
 	same "static busybox: the same output without rewriting" "$(stdout "$W/bb-on" 1000)" "$(stdout "$W/bb-off" 1000)"
 else
 	echo "ok - # SKIP static busybox: apt-get install busybox-static (as root)"
+fi
+# a Go program (static, non-PIE; the runtime's own sites and Syscall6, pattern C)
+if command -v go >/dev/null; then
+	export GOCACHE=${DCE_CACHE:-$HOME/.cache/dce}/go-build GO111MODULE=off
+	mkdir -p "$GOCACHE" "$W/go"
+	if go build -o "$W/go/gocheck" test/go/src/gocheck.go 2>/dev/null; then
+		goargs="0: $W/go/gocheck recover threads timers"
+		run "$W/go-on" DCE_TRACE=1 -- "$goargs"
+		run "$W/go-off" DCE_REWRITE=0 -- "$goargs"
+		if grep -q '^\[rewrite\] site .* pattern C' "$W/go-on.log" && grep -q '^timers' "$(stdout "$W/go-on" 1000)"; then
+			ok "Go: Syscall6 and the runtime's sites rewritten"; else
+			notok "Go: Syscall6 and the runtime's sites rewritten"; tail -5 "$W/go-on.log" | sed 's/^/#   /'; fi
+		same "Go: the same output without rewriting" "$(stdout "$W/go-on" 1000)" "$(stdout "$W/go-off" 1000)"
+	else
+		notok "go build gocheck"
+	fi
+else
+	echo "ok - # SKIP Go: golang-go is not installed (test/go installs it as root)"
 fi
 [ $fails = 0 ]
