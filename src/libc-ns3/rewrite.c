@@ -38,6 +38,14 @@
  * chunks within +-2 GiB of their sites, mapped read+execute in programs' part of
  * the address space (so their one `syscall` traps by address), outside every
  * process's mappings (a program cannot map over them or unmap them).
+ *
+ * Other threads: only one host thread runs program code, and a fiber is only
+ * ever suspended in dce. A thread suspended in a call at a site trapped there
+ * before, so the site was rewritten then, by that very trap, whose rip was moved;
+ * the one case not covered is a thread preempted by the CPU watchdog exactly
+ * between the first instruction of a B or C pattern and its `syscall`.
+ * Memory: each process's copy of a library gets its own copies of the text pages
+ * rewritten in it (copy-on-write, typically 5-10 pages of libc per process).
  * DCE_REWRITE=0 turns rewriting off. */
 #include "../core/kernel.h"
 #include "rewrite.h"
@@ -320,8 +328,11 @@ static void rewrite(uintptr_t site, uint64_t rax, greg_t *rip)
 	if (s && s->state != REWRITTEN)
 		return; /* FAILED, RESTORED: trapped for good */
 	unsigned char b[48];
-	if (read_self(site - 32, b, 48))
+	if (read_self(site - 32, b, 48)) { /* at a mapping's start: not one of ours */
+		if (!s && (s = lookup(site, 1)))
+			s->state = FAILED;
 		return;
+	}
 	const unsigned char *at = b + 32; /* at[0] is the `syscall`'s first byte */
 	if (at[0] != 0x0f || at[1] != 0x05)
 		return;
