@@ -44,6 +44,10 @@
  * before, so the site was rewritten then, by that very trap, whose rip was moved;
  * the one case not covered is a thread preempted by the CPU watchdog exactly
  * between the first instruction of a B or C pattern and its `syscall`.
+ * Vector state: the entry saves the legacy FPU/SSE area (fxsave), as glibc-dce's
+ * hook does; the upper halves of ymm/zmm registers are not saved (a trapped call
+ * has the kernel's full XSAVE frame). Code keeping AVX values live across an
+ * inline `syscall` would see them differ; compiled calls treat them as clobbered.
  * Memory: each process's copy of a library gets its own copies of the text pages
  * rewritten in it (copy-on-write, typically 5-10 pages of libc per process).
  * DCE_REWRITE=0 turns rewriting off. */
