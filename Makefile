@@ -37,7 +37,7 @@ RUN := $(BUILDDIR)/dce-run
 PROG_SRCS := $(wildcard test/programs/*.c)
 PROGS := $(PROG_SRCS:test/programs/%.c=$(BUILDDIR)/test-programs/%)
 
-BENCH_BINS := $(BUILDDIR)/bench/fiber-switch $(BUILDDIR)/bench/syscall-loop
+BENCH_BINS := $(BUILDDIR)/bench/fiber-switch $(BUILDDIR)/bench/syscall-loop $(BUILDDIR)/bench/fork-exec
 
 # ns-3 scenarios under examples/, built against the in-tree headers:
 # "ns3/dce-module.h" as in ns-3-dce.
@@ -105,6 +105,9 @@ $(BUILDDIR)/bench/fiber-switch: bench/fiber-switch.c $(BUILDDIR)/src/core/fiber.
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g $(WARN) $^ -o $@ -pthread
 $(BUILDDIR)/bench/syscall-loop: bench/syscall-loop.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g $(WARN) $< -o $@
+$(BUILDDIR)/bench/fork-exec: bench/fork-exec.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g $(WARN) $< -o $@
 

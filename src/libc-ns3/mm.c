@@ -3,6 +3,7 @@
 #include "../core/kernel.h"
 #include "syscalls.h"
 #include "../loader/fixed_image.h"
+#include "rewrite.h"
 #include "vmspace.h"
 #include "uaccess.h"
 #include <errno.h>
@@ -151,6 +152,8 @@ long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 	 * RELRO must stay writable for the next instance's ld.so (fixed_image.c) */
 	if (dce_fixed_image_contains(addr, len))
 		return 0;
+	if (prot & PROT_WRITE) /* a program writing its code sees its own bytes */
+		dce_rewrite_unprotect((uintptr_t)addr, len);
 	return mprotect((void *)addr, len, (int)prot) ? -errno : 0;
 }
 

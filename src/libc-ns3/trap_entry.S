@@ -18,10 +18,110 @@ dce_sigsys_entry:
 	SET_FS_RAX
 	FRAME_TO_KSTACK                 /* rbx: the frame's copy, rdx: its ucontext */
 	movq %rdx, %rdi
-	call dce_trap
+	call dce_trap_sigsys            /* may rewrite the site (rewrite.c) */
 	leaq 8(%rbx), %rsp              /* rsp = &ucontext, as rt_sigreturn wants it */
 	jmp dce_return_to_user
 	.size dce_sigsys_entry,.-dce_sigsys_entry
+
+/* dce_rewrite_entry - where rewritten `syscall` sites go (rewrite.c).
+ *
+ * A site's trampoline (program code) jumps here with the `syscall`
+ * instruction's convention: rax = number, rdi, rsi, rdx, r10, r8, r9, and
+ * rcx = the address to resume at, which is what `syscall` itself leaves in rcx;
+ * r11 is free (syscall leaves the flags there). Nothing was pushed: the program's
+ * stack, red zone included, is untouched, and rsp is the program's. The
+ * registers and the legacy FPU/SSE state are saved into a ucontext_t at the top
+ * of the fiber's kernel stack, exactly where a SIGSYS frame's copy goes (see
+ * hook_entry.S, whose layout this shares), and dce_hook_trap serves the call as
+ * a trap would. This code sits between dce_sigsys_entry and the exempt
+ * instruction: the watchdog never preempts in here (watchdog_entry.S). Any
+ * program may jump here with any registers (it is one address space): nothing
+ * is read from program memory, and EFLAGS AC, DF and TF are cleared before C
+ * runs, as the kernel clears them for a signal handler. */
+#define RW_GREGS   40
+#define RW_G(r)    (RW_GREGS + 8 * (r))
+#define RW_FXAREA  1024
+#define RW_FRAME   (RW_FXAREA + 512 + 64)
+	.globl dce_rewrite_entry
+	.type dce_rewrite_entry,@function
+	.p2align 4
+dce_rewrite_entry:
+	movb $0, dce_sud_selector(%rip)
+	movb $0, dce_in_user(%rip)
+	movq %rsp, %r11                 /* the program's rsp */
+	movq dce_kstack_top(%rip), %rsp
+	subq $RW_FRAME, %rsp
+	andq $-64, %rsp                 /* rsp = ucontext, on the fiber's kernel stack */
+	movq %r8,  RW_G(0)(%rsp)
+	movq %r9,  RW_G(1)(%rsp)
+	movq %r10, RW_G(2)(%rsp)
+	movq %r12, RW_G(4)(%rsp)
+	movq %r13, RW_G(5)(%rsp)
+	movq %r14, RW_G(6)(%rsp)
+	movq %r15, RW_G(7)(%rsp)
+	movq %rdi, RW_G(8)(%rsp)
+	movq %rsi, RW_G(9)(%rsp)
+	movq %rbp, RW_G(10)(%rsp)
+	movq %rbx, RW_G(11)(%rsp)
+	movq %rdx, RW_G(12)(%rsp)
+	movq %rax, RW_G(13)(%rsp)
+	movq %rcx, RW_G(14)(%rsp)       /* rcx as `syscall` leaves it */
+	movq %r11, RW_G(15)(%rsp)       /* rsp */
+	movq %rcx, RW_G(16)(%rsp)       /* rip */
+	pushfq
+	popq %rax
+	movq %rax, RW_G(17)(%rsp)       /* eflags */
+	movq %rax, RW_G(3)(%rsp)        /* r11 as `syscall` leaves it */
+	andq $~0x40500, %rax            /* AC, DF, TF off while dce runs */
+	pushq %rax
+	popfq
+	movabsq $0x002b000000000033, %rax
+	movq %rax, RW_G(18)(%rsp)       /* csgsfs */
+	leaq RW_FXAREA(%rsp), %rax
+	movq %rax, 224(%rsp)            /* uc_mcontext.fpregs */
+	xorl %edx, %edx                 /* fxsave leaves bytes 464..511 alone: no xstate magic */
+	movq %rdx, 464(%rax)
+	movq %rdx, 472(%rax)
+	movq %rdx, 480(%rax)
+	movq %rdx, 488(%rax)
+	movq %rdx, 496(%rax)
+	movq %rdx, 504(%rax)
+	fxsave64 (%rax)
+	movq dce_host_fs(%rip), %rax
+	SET_FS_RAX
+	movq %rsp, %rbx                 /* ucontext; rbx is callee-saved in C */
+	movq %rbx, %rdi
+	call dce_hook_trap              /* 0: return directly, else via rt_sigreturn */
+	movq %rbx, %rsp
+	testl %eax, %eax
+	jnz 1f
+	movq dce_user_fs(%rip), %rax
+	SET_FS_RAX
+	fxrstor64 RW_FXAREA(%rsp)
+	movq RW_G(0)(%rsp),  %r8
+	movq RW_G(1)(%rsp),  %r9
+	movq RW_G(2)(%rsp),  %r10
+	movq RW_G(4)(%rsp),  %r12
+	movq RW_G(5)(%rsp),  %r13
+	movq RW_G(6)(%rsp),  %r14
+	movq RW_G(7)(%rsp),  %r15
+	movq RW_G(8)(%rsp),  %rdi
+	movq RW_G(9)(%rsp),  %rsi
+	movq RW_G(10)(%rsp), %rbp
+	movq RW_G(11)(%rsp), %rbx
+	movq RW_G(12)(%rsp), %rdx
+	movq RW_G(13)(%rsp), %rax
+	movq RW_G(17)(%rsp), %r11       /* as after `syscall`: r11 = flags, rcx = rip */
+	movq RW_G(16)(%rsp), %rcx
+	movb $1, dce_in_user(%rip)
+	movb $1, dce_sud_selector(%rip)
+	pushq RW_G(17)(%rsp)            /* the program's flags, as sysret restores them */
+	popfq
+	movq RW_G(15)(%rsp), %rsp
+	jmp *%rcx
+1:	movq %rbx, %rdi
+	jmp dce_enter_user
+	.size dce_rewrite_entry,.-dce_rewrite_entry
 
 /* Synchronous faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP), on the host
  * alternate stack. One in program code goes to the program (its handler, or the
