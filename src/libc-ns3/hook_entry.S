@@ -75,7 +75,7 @@ dce_hook_entry:
 	popq %rax
 	movq %rax, G(EFL)(%rsp)
 	movq %rax, G(R11)(%rsp)         /* and r11 */
-	andq $~0x40000, %rax            /* EFLAGS.AC off while dce runs (CLEAR_AC, setfs.h) */
+	andq $~0x40400, %rax            /* EFLAGS.AC and DF off while dce runs (CLEAR_AC, setfs.h) */
 	pushq %rax
 	popfq
 	movabsq $0x002b000000000033, %rax

@@ -61,6 +61,34 @@ int main(void)
 	report("write", hsys(SYS_write, 1, (long)msg, sizeof msg - 1) == (long)sizeof msg - 1);
 	report("error result", hsys(SYS_close, 12345, 0, 0) == -EBADF);
 
+	/* A program may call with EFLAGS.DF set (an ABI violation, but a program's
+	 * choice): dce's own string functions must still copy forwards, and the
+	 * program gets its flags back. 48 KiB through a pipe makes dce copy with
+	 * `rep movsb` both ways. */
+	{
+		static char big[49152], back[49152];
+		int p[2];
+		unsigned long fl;
+		long w;
+		for (size_t i = 0; i < sizeof big; i++)
+			big[i] = (char)(i * 13 + 1);
+		if (pipe(p) == 0) {
+			register long d asm("rdi") = p[1];
+			register long s asm("rsi") = (long)big;
+			register long x asm("rdx") = sizeof big;
+			asm volatile("std\n\t" HOOK_INSN "pushfq\n\tpopq %%r11\n\tcld\n\tmovq %%r11, %1\n\t"
+				     : "=a"(w), "=m"(fl)
+				     : "0"((long)SYS_write), "r"(d), "r"(s), "r"(x)
+				     : "memory", "cc", "r11", "rcx");
+			long r = read(p[0], back, sizeof back);
+			report("a hooked call with DF set copies forwards",
+			       w == (long)sizeof big && r == (long)sizeof big && !memcmp(big, back, sizeof big));
+			report("the program's DF comes back", (fl & 0x400) != 0);
+			close(p[0]);
+			close(p[1]);
+		}
+	}
+
 	/* callee- and caller-saved registers other than rcx/r11, and all xmm registers */
 	{
 		unsigned long in[8] = { 0x1111, 0x2222, 0x3333, 0x4444, 0x5555, 0x6666, 0x7777, 0x8888 };

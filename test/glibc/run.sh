@@ -29,7 +29,7 @@ probe_in_dce() { # NAME ENV... : runs the probe in dce with the given environmen
 probe_in_dce hooked DCE_LIBC=stock
 S=$(stdout_of 0 1000)
 check "dce: the probe's slot is set (mode hooked)" grep -qx "mode hooked" "$S"
-for t in getpid write "error result" "general registers preserved" "xmm registers preserved" \
+for t in getpid write "error result" "a hooked call with DF set copies forwards" "the program's DF comes back" "general registers preserved" "xmm registers preserved" \
 	"signal handler runs after a hooked kill" "SA_RESTART restarts a hooked read" "hooked fork and wait4"; do
 	check "dce hook: $t" grep -qx "PASS $t" "$S"
 done
