@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test/linux - advanced mode: simulated nodes running the Linux kernel library.
-# Stock ip, sysctl, ping and iperf3 talk to each node's own Linux 6.1 through
+# Stock ip, sysctl, ping and iperf3 talk to each node's own Linux kernel through
 # dce; the ns-3 side bridges NetDevices (point-to-point) to the kernels; a kernel
 # panic takes down only its node. Needs the kernel library (src/kernel/build.sh,
-# cached; the kernel suite builds it first).
+# cached; the kernel suite builds it first). DCE_KERNEL_VERSION=6.1 or 6.12 picks
+# the kernel (default: build.sh's, 6.12); test/linux-6.1 runs this with 6.1.
 source "$(dirname "$0")/../lib.sh"
 build_once
 lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || {
@@ -12,6 +13,8 @@ lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || {
 	exit 1
 }
 export DCE_LINUX_LIBRARY=$lib
+kv=$(basename "$lib" .so); kv=${kv#liblinux-} # the kernel series under test
+echo "# Linux $kv: $lib"
 EX=$BUILD/examples
 last_cmd_stdout() { # NODE CMDLINE-SUBSTRING: stdout of the last process whose cmdline matches
 	local pid
@@ -35,7 +38,7 @@ check "stock sysctl sets the node's congestion control" \
 	grep -qx "net.ipv4.tcp_congestion_control = bbr" "$(stdout_of 0 1002)"
 check "every node has its own kernel (node 1 still cubic)" \
 	grep -qx "net.ipv4.tcp_congestion_control = cubic" "$(stdout_of 1 1000)"
-check "the node's kernel log is files-0/var/log/messages" grep -q "Linux version 6.1" "$OUT/files-0/var/log/messages"
+check "the node's kernel log is files-0/var/log/messages (Linux $kv)" grep -q "Linux version $kv\." "$OUT/files-0/var/log/messages"
 rate=$(awk '/receiver/ { print $7, $8 }' "$(stdout_of 2 1000)") # sh's: its children share it
 check "iperf3 over loopback ends on time, copy cost 10 Gbit/s ($rate)" \
 	sh -c "echo '$rate' | grep -Eq '^(9\\.[5-9]|10\\.[0-4]) Gbits/sec'"
@@ -64,6 +67,20 @@ if command -v iptables >/dev/null && command -v nft >/dev/null; then
 else
 	notok "iptables and nft are installed (apt-get install iptables nftables)"
 fi
+
+# ---- which kernel: uname -r and /proc say the node's own ----
+run_dce uname --linux "0: uname -r" "0@1s: cat /proc/sys/kernel/osrelease /proc/version"
+check "uname -r in a Linux node is the kernel's release ($(cat "$(stdout_of 0 1000)"))" \
+	grep -Eqx "$kv\.[0-9]+" "$(stdout_of 0 1000)"
+check "/proc/sys/kernel/osrelease and /proc/version agree with it" \
+	sh -c "test \"\$(sed -n 1p '$(stdout_of 0 1001)')\" = \"\$(cat '$(stdout_of 0 1000)')\" && grep -q '^Linux version $kv\.' '$(stdout_of 0 1001)'"
+# --kernel picks the library where dce looks (the build tree's install dir here)
+env -u DCE_LINUX_LIBRARY "$DCE_RUN" --out "$SCRATCH/kv" --kernel 9.9 "0: true" >"$SCRATCH/kv.log" 2>&1
+RC=$?
+check "--kernel 9.9 (not built) is a one-line error naming it and the fix (rc $RC)" \
+	sh -c "test $RC != 0 && test \$(wc -l < '$SCRATCH/kv.log') = 1 && grep -q 'Linux 9.9 is not built.*build.sh --kernel 9.9' '$SCRATCH/kv.log'"
+"$DCE_RUN" --check --kernel 6.x "0: true" >"$SCRATCH/kv2.log" 2>&1
+check "--kernel 6.x is refused as a bad option" grep -q "bad --kernel '6.x'" "$SCRATCH/kv2.log"
 
 # ---- bad input ----
 DCE_LINUX_LIBRARY=/nonexistent/liblinux.so run_dce nolib --linux "0: true"
