@@ -4,7 +4,7 @@
 # host, boot several kernel copies in one process and run UDP/TCP over loopback on
 # simulated time. Exit status 0 = all ok.
 #   NODES=3 (default) kernel copies; KHOST_VERBOSE=1 echoes the kernels' consoles;
-#   DCE_KERNEL_VERSIONS="6.12 6.1" (default) the series to build and boot.
+#   DCE_KERNEL_VERSIONS="6.1 6.12" (default) the series to build and boot.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${DCE_KERNEL_TEST_DIR:-$top/build/kernel-test}
@@ -22,7 +22,7 @@ fi
 echo "ok - standalone host builds"
 status=0
 libs=
-for kv in ${DCE_KERNEL_VERSIONS:-6.12 6.1}; do
+for kv in ${DCE_KERNEL_VERSIONS:-6.1 6.12}; do
 	if ! lib=$("$top/src/kernel/build.sh" --kernel "$kv"); then
 		echo "not ok - Linux $kv: kernel library builds"
 		status=1

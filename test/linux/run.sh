@@ -4,7 +4,7 @@
 # dce; the ns-3 side bridges NetDevices (point-to-point) to the kernels; a kernel
 # panic takes down only its node. Needs the kernel library (src/kernel/build.sh,
 # cached; the kernel suite builds it first). DCE_KERNEL_VERSION=6.1 or 6.12 picks
-# the kernel (default: build.sh's, 6.12); test/linux-6.1 runs this with 6.1.
+# the kernel (default: build.sh's); test/linux-6.12 runs this with 6.12.
 source "$(dirname "$0")/../lib.sh"
 build_once
 lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || {
@@ -182,4 +182,26 @@ mkdir -p "$OUT"
 "$EX/dce-linux-iperf3" --out="$OUT" --time=2 --cc=cubic --ipv6=1 --plot=0 >"$OUT.log" 2>&1
 check "iperf3 over IPv6 between Linux nodes" \
 	sh -c "grep -q 'connected to 2001:db8:1::2' '$(last_cmd_stdout 0 "iperf3 -c")' && grep -q receiver '$(last_cmd_stdout 0 "iperf3 -c")'"
+# ---- queueing disciplines with stock tc: tbf shapes, netem loses, fq_codel keeps latency ----
+run_dce tbf --linux "0: sh -c 'ip link set lo mtu 1500; tc qdisc add dev lo root tbf rate 20mbit burst 20kb latency 50ms; iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -t 2; tc qdisc show dev lo'"
+rate=$(awk '/receiver/ { print $7 }' "$(stdout_of 0 1000)")
+check "tc tbf rate 20mbit on lo: iperf3 gets 17-20.5 Mbit/s ($rate Mbits/sec)" \
+	awk -v r="$rate" 'BEGIN { exit !(r >= 17 && r <= 20.5) }'
+check "tc qdisc show lists the tbf" grep -q "qdisc tbf .* rate 20Mbit" "$(stdout_of 0 1000)"
+run_dce netem --linux "0: sh -c 'tc qdisc add dev lo root netem loss 30%; ping -c 40 -i 0.2 127.0.0.1'"
+loss=$(grep -o '[0-9]*% packet loss' "$(stdout_of 0 1000)" | cut -d% -f1)
+check "tc netem loss 30% on lo (both ways): ping loses 30-70% ($loss%)" \
+	sh -c "test -n '$loss' && test $loss -ge 30 && test $loss -le 70"
+# latency under load: a 10 Mbit/s tbf bottleneck on lo (MTU 1500) with a 1000-packet
+# FIFO or with fq_codel behind it; ping runs while iperf3 fills it
+bloat() { # NAME CHILD-QDISC: ping's average RTT in ms while iperf3 runs
+	run_dce "$1" --linux "0: sh -c 'ip link set lo mtu 1500; tc qdisc add dev lo root handle 1: tbf rate 10mbit burst 10kb limit 10mb; tc qdisc add dev lo parent 1:1 $2; iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -t 5 > /dev/null & sleep 2; ping -c 10 -i 0.2 127.0.0.1'"
+	awk -F/ '/^rtt/ { print $5 }' "$(stdout_of 0 1000)"
+}
+fifo=$(bloat bloat-fifo "pfifo limit 1000")
+codel=$(bloat bloat-codel "fq_codel")
+echo "# ping under load through 10 Mbit/s: pfifo 1000 avg $fifo ms, fq_codel avg $codel ms"
+check "fq_codel keeps ping's RTT under load low ($codel ms) where a 1000-packet FIFO does not ($fifo ms)" \
+	awk -v f="$fifo" -v c="$codel" 'BEGIN { exit !(f != "" && c != "" && f > 100 && c < 20 && f > 10 * c) }'
+
 finish
