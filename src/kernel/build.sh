@@ -1,11 +1,12 @@
 #!/bin/sh
 # build.sh - build liblinux-<V>.so: Debian's linux-source-<V> with arch/dce overlaid.
 #
-# Usage: src/kernel/build.sh [--kernel V] [-j N] [--force] [--install PREFIX]
+# Usage: src/kernel/build.sh [--kernel V] [-j N] [--force] [--cached] [--install PREFIX]
 # V is a supported kernel series (6.1 or 6.12; default $DCE_KERNEL_VERSION, else the
 # default below). Prints the path of the library on stdout (progress goes to
 # stderr). --install also copies it to PREFIX/lib/liblinux-<V>.so and the interface
-# to PREFIX/include.
+# to PREFIX/include. --cached only prints the path when the library is built
+# (exit 3 when it is not), never building.
 #
 # Cache layout (DCE_KERNEL_CACHE, default ~/.cache/dce/kernel):
 #   tree-<version>/linux   the extracted source with arch/dce and our patches
@@ -20,6 +21,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 force=0
+cached_only=0
 prefix=
 supported="6.1 6.12"
 default_kernel=6.1
@@ -29,10 +31,11 @@ while [ $# -gt 0 ]; do
 	-j) jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
 	--force) force=1; shift ;;
+	--cached) cached_only=1; shift ;;
 	--install) prefix=$2; shift 2 ;;
 	--kernel) kv=$2; shift 2 ;;
 	--kernel=*) kv=${1#--kernel=}; shift ;;
-	*) echo "usage: $0 [--kernel 6.1|6.12] [-j N] [--force] [--install PREFIX]" >&2; exit 2 ;;
+	*) echo "usage: $0 [--kernel 6.1|6.12] [-j N] [--force] [--cached] [--install PREFIX]" >&2; exit 2 ;;
 	esac
 done
 
@@ -79,6 +82,11 @@ lib=$out/$name
 if [ "$force" = 0 ] && [ -f "$lib" ]; then
 	say "cached: $lib"
 	done_with "$lib"
+fi
+
+if [ "$cached_only" = 1 ]; then
+	say "Linux $kv is not built for these inputs (src/kernel/build.sh --kernel $kv builds it)"
+	exit 3
 fi
 
 # One build at a time per cache.

@@ -116,7 +116,7 @@ const struct seq_operations cpuinfo_op = {
 
 /* Memory mappings belong to dce, not to this kernel; nothing returns from a
  * signal handler here. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) /* off_t became unsigned long in 6.8 */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) /* asm-generic/syscalls.h: 6.1 has off_t */
 asmlinkage long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 			 unsigned long flags, unsigned long fd, unsigned long pgoff)
 #else
