@@ -204,4 +204,38 @@ echo "# ping under load through 10 Mbit/s: pfifo 1000 avg $fifo ms, fq_codel avg
 check "fq_codel keeps ping's RTT under load low ($codel ms) where a 1000-packet FIFO does not ($fifo ms)" \
 	awk -v f="$fifo" -v c="$codel" 'BEGIN { exit !(f != "" && c != "" && f > 100 && c < 20 && f > 10 * c) }'
 
+# ---- MPTCP over two paths: stock ip mptcp configures the path managers ----
+OUT=$SCRATCH/mptcp
+"$DCE_RUN" --out "$OUT" "$TOP/examples/dce-linux-mptcp.yaml" >"$OUT.log" 2>&1
+RC=$?
+sent=$(awk '/^sent/ { print $2 }' "$(last_cmd_stdout 0 "python3")")
+recv=$(awk '/^received/ { print $2 }' "$(last_cmd_stdout 1 "python3")")
+check "MPTCP: python3's IPPROTO_MPTCP socket (protocol 262) sends, the server gets it all (rc $RC, $sent / $recv bytes)" \
+	sh -c "grep -q 'protocol 262' '$(last_cmd_stdout 0 "python3")' && test -n '$recv' && test '$recv' = '$sent'"
+check "ip mptcp endpoint show lists the announced address" grep -q "10.1.2.2 id 1 signal dev eth1" "$(last_cmd_stdout 1 "ip mptcp")"
+mbit=$(awk -v b="${recv:-0}" 'BEGIN { printf "%.1f", b * 8 / 4 / 1e6 }')
+check "the two 10 Mbit/s paths carry more than one can ($mbit Mbit/s in 4 s)" \
+	awk -v m="$mbit" 'BEGIN { exit !(m > 11) }'
+if command -v tshark >/dev/null; then
+	n0=$(tshark -r "$OUT/p2p-0-0.pcap" -Y "mptcp && tcp.len > 0" 2>/dev/null | wc -l)
+	n1=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "mptcp && tcp.len > 0" 2>/dev/null | wc -l)
+	j=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "tcp.options.mptcp.subtype == 1" 2>/dev/null | wc -l)
+	check "both subflows carry data in the pcaps ($n0 and $n1 MPTCP data segments; $j MP_JOIN on path 2)" \
+		sh -c "test $n0 -gt 100 && test $n1 -gt 100 && test $j -ge 1"
+fi
+
+# ---- multi-homed SCTP: both addresses bound (sctp_bindx), two paths ----
+OUT=$SCRATCH/sctp
+"$DCE_RUN" --out "$OUT" "$TOP/examples/dce-linux-sctp.yaml" >"$OUT.log" 2>&1
+RC=$?
+check "SCTP: the server gets all 100000 bytes the client sent (rc $RC)" \
+	sh -c "test $RC = 0 && grep -qx 'received 100000 bytes from 10.1.1.1' '$(last_cmd_stdout 1 "python3")'"
+if command -v tshark >/dev/null; then
+	d0=$(tshark -r "$OUT/p2p-0-0.pcap" -Y "sctp.chunk_type == 0" 2>/dev/null | wc -l)
+	h1=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "sctp.chunk_type == 4" 2>/dev/null | wc -l)
+	a1=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "sctp.chunk_type == 5" 2>/dev/null | wc -l)
+	check "the association is multi-homed: DATA on path 1 ($d0 chunks), HEARTBEAT/ACK on path 2 ($h1/$a1)" \
+		sh -c "test $d0 -ge 100 && test $h1 -ge 1 && test $a1 -ge 1"
+fi
+
 finish
