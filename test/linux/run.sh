@@ -184,7 +184,7 @@ check "iperf3 over IPv6 between Linux nodes" \
 	sh -c "grep -q 'connected to 2001:db8:1::2' '$(last_cmd_stdout 0 "iperf3 -c")' && grep -q receiver '$(last_cmd_stdout 0 "iperf3 -c")'"
 # ---- queueing disciplines with stock tc: tbf shapes, netem loses, fq_codel keeps latency ----
 run_dce tbf --linux "0: sh -c 'ip link set lo mtu 1500; tc qdisc add dev lo root tbf rate 20mbit burst 20kb latency 50ms; iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -t 2; tc qdisc show dev lo'"
-rate=$(awk '/receiver/ { print $7 }' "$(stdout_of 0 1000)")
+rate=$(awk '/receiver/ { print $7; exit }' "$(stdout_of 0 1000)")
 check "tc tbf rate 20mbit on lo: iperf3 gets 17-20.5 Mbit/s ($rate Mbits/sec)" \
 	awk -v r="$rate" 'BEGIN { exit !(r >= 17 && r <= 20.5) }'
 check "tc qdisc show lists the tbf" grep -q "qdisc tbf .* rate 20Mbit" "$(stdout_of 0 1000)"
@@ -193,16 +193,16 @@ loss=$(grep -o '[0-9]*% packet loss' "$(stdout_of 0 1000)" | cut -d% -f1)
 check "tc netem loss 30% on lo (both ways): ping loses 30-70% ($loss%)" \
 	sh -c "test -n '$loss' && test $loss -ge 30 && test $loss -le 70"
 # latency under load: a 10 Mbit/s tbf bottleneck on lo (MTU 1500) with a 1000-packet
-# FIFO or with fq_codel behind it; ping runs while iperf3 fills it
+# FIFO or with fq_codel behind it; ping runs while iperf3 -u sends 20 Mbit/s into it
 bloat() { # NAME CHILD-QDISC: ping's average RTT in ms while iperf3 runs
-	run_dce "$1" --linux "0: sh -c 'ip link set lo mtu 1500; tc qdisc add dev lo root handle 1: tbf rate 10mbit burst 10kb limit 10mb; tc qdisc add dev lo parent 1:1 $2; iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -t 5 > /dev/null & sleep 2; ping -c 10 -i 0.2 127.0.0.1'"
+	run_dce "$1" --linux "0: sh -c 'ip link set lo mtu 1500; tc qdisc add dev lo root handle 1: tbf rate 10mbit burst 10kb limit 10mb; tc qdisc add dev lo parent 1:1 $2; iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -u -b 20M -l 1400 -t 8 > /dev/null & sleep 2; ping -c 10 -i 0.2 127.0.0.1'"
 	awk -F/ '/^rtt/ { print $5 }' "$(stdout_of 0 1000)"
 }
 fifo=$(bloat bloat-fifo "pfifo limit 1000")
 codel=$(bloat bloat-codel "fq_codel")
 echo "# ping under load through 10 Mbit/s: pfifo 1000 avg $fifo ms, fq_codel avg $codel ms"
 check "fq_codel keeps ping's RTT under load low ($codel ms) where a 1000-packet FIFO does not ($fifo ms)" \
-	awk -v f="$fifo" -v c="$codel" 'BEGIN { exit !(f != "" && c != "" && f > 100 && c < 20 && f > 10 * c) }'
+	awk -v f="$fifo" -v c="$codel" 'BEGIN { exit !(f != "" && c != "" && f > 50 && c < 20 && f > 10 * c) }'
 
 # ---- MPTCP over two paths: stock ip mptcp configures the path managers ----
 OUT=$SCRATCH/mptcp
@@ -212,7 +212,7 @@ sent=$(awk '/^sent/ { print $2 }' "$(last_cmd_stdout 0 "python3")")
 recv=$(awk '/^received/ { print $2 }' "$(last_cmd_stdout 1 "python3")")
 check "MPTCP: python3's IPPROTO_MPTCP socket (protocol 262) sends, the server gets it all (rc $RC, $sent / $recv bytes)" \
 	sh -c "grep -q 'protocol 262' '$(last_cmd_stdout 0 "python3")' && test -n '$recv' && test '$recv' = '$sent'"
-check "ip mptcp endpoint show lists the announced address" grep -q "10.1.2.2 id 1 signal dev eth1" "$(last_cmd_stdout 1 "ip mptcp")"
+check "ip mptcp endpoint show lists the announced address" grep -q "10.1.2.2 id 1 signal dev eth1" "$(stdout_of 1 1000)"
 mbit=$(awk -v b="${recv:-0}" 'BEGIN { printf "%.1f", b * 8 / 4 / 1e6 }')
 check "the two 10 Mbit/s paths carry more than one can ($mbit Mbit/s in 4 s)" \
 	awk -v m="$mbit" 'BEGIN { exit !(m > 11) }'
