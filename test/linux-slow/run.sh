@@ -2,7 +2,8 @@
 # test/linux-slow - advanced mode at scale: a 64-node line of Linux routers (64
 # kernel instances, each forwarding with its own routing table) and 200 idle
 # Linux-stack nodes, whose memory per node is compared with ns-3-stack nodes in
-# the same run.
+# the same run; and every congestion control the kernel builds on one bottleneck
+# each. DCE_KERNEL_VERSION=6.1 or 6.12 picks the kernel (default: build.sh's).
 source "$(dirname "$0")/../lib.sh"
 build_once
 lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || { echo "not ok - kernel library builds"; exit 1; }
