@@ -48,7 +48,7 @@ Usage (FILE *f)
 {
   std::fprintf (f,
                 "usage: dce-run [--out DIR] [--seed N] [--stop TIME] [--check] FILE.yaml   (a scenario file: docs/scenarios.md)\n"
-                "       dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--linux] [--check] [--no-confine] SPEC...\n"
+                "       dce-run [--out DIR] [--seed N] [--stop TIME] [--quantum NS] [--map HOSTPATH]... [--linux] [--kernel VERSION] [--check] [--no-confine] SPEC...\n"
                 "  SPEC: \"[NODE][@TIME][ key=value...]: program arg...\"   NODE: 0 to 1000000 (default 0)\n"
                 "  keys: stdin=HOSTFILE stack=SIZE stop=TIME env=NAME=VALUE (env repeatable, the others once;\n"
                 "        quote a value holding ':', e.g. 'env=PATH=/bin:/usr/bin')\n"
@@ -64,8 +64,10 @@ Usage (FILE *f)
                 "           preempted and charged that time (default 1s; 0: never; not deterministic)\n"
                 "  SIGINT/SIGTERM/SIGHUP: end the run, write every output, exit with 128+signal\n"
                 "  --linux: every node runs its own Linux kernel (the kernel library, advanced mode;\n"
-                "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-6.1.so): sockets, ip, sysctl\n"
+                "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-VERSION.so): sockets, ip, sysctl\n"
                 "           and /proc/sys are the node's kernel's (loopback only: dce-run has no links)\n"
+                "  --kernel VERSION: --linux with that built kernel, 6.12 or 6.1 (default\n"
+                "           $DCE_KERNEL_VERSION, else 6.1 if built); uname -r in a node says which\n"
                 "  --check: check the command line and say what would run, without running it\n"
                 "  --no-confine: run without the host's confinement (own mount and network namespaces,\n"
                 "           host files read-only but DIR, a seccomp filter); --confine: fail if the host\n"
@@ -370,6 +372,7 @@ ParseSpec (const std::string &text, Spec *sp, std::string *err)
 struct Options
 {
   std::string out = ".";
+  std::string kernel; // --kernel
   uint64_t seed = 1, stop = 0, quantum = 1000;
   uint64_t syscallCost = 1000, costSlice = 1000000, cpuWatchdog = 1000000000;
   bool haveStop = false, linuxStack = false, check = false;
@@ -411,7 +414,7 @@ ParseArgs (int argc, char **argv, Options *o, std::string *err)
         }
       bool takesValue = name == "--out" || name == "-o" || name == "--seed" || name == "--stop" ||
                         name == "--map" || name == "--quantum" || name == "--syscall-cost" ||
-                        name == "--cost-slice" || name == "--cpu-watchdog";
+                        name == "--cost-slice" || name == "--cpu-watchdog" || name == "--kernel";
       if (name == "--")
         {
           dashdash = true;
@@ -457,6 +460,16 @@ ParseArgs (int argc, char **argv, Options *o, std::string *err)
               return 2;
             }
           o->out = value;
+        }
+      else if (name == "--kernel")
+        {
+          if (value.empty () || value.find_first_not_of ("0123456789.") != std::string::npos)
+            {
+              *err = "bad --kernel " + Show (value) + " (a kernel series such as 6.12 or 6.1)";
+              return 2;
+            }
+          o->kernel = value;
+          o->linuxStack = true;
         }
       else if (name == "--seed")
         {
@@ -553,6 +566,8 @@ main (int argc, char **argv)
     }
   if (o.confine >= 0)
     dce_set_confine (o.confine);
+  if (!o.kernel.empty ())
+    dce_kstack_set_version (o.kernel.c_str ());
   if (dce_init (o.out.c_str (), o.seed))
     return 1;
   dce_set_clock_quantum (o.quantum);

@@ -1,50 +1,66 @@
 #!/bin/sh
-# build.sh - build liblinux-6.1.so: Debian's linux-source-6.1 with arch/dce overlaid.
+# build.sh - build liblinux-<V>.so: Debian's linux-source-<V> with arch/dce overlaid.
 #
-# Usage: src/kernel/build.sh [-j N] [--force] [--install PREFIX]
-# Prints the path of the library on stdout (progress goes to stderr). --install also
-# copies it to PREFIX/lib/liblinux-6.1.so and the interface to PREFIX/include.
+# Usage: src/kernel/build.sh [--kernel V] [-j N] [--force] [--cached] [--install PREFIX]
+# V is a supported kernel series (6.1 or 6.12; default $DCE_KERNEL_VERSION, else the
+# default below). Prints the path of the library on stdout (progress goes to
+# stderr). --install also copies it to PREFIX/lib/liblinux-<V>.so and the interface
+# to PREFIX/include. --cached only prints the path when the library is built
+# (exit 3 when it is not), never building.
 #
 # Cache layout (DCE_KERNEL_CACHE, default ~/.cache/dce/kernel):
 #   tree-<version>/linux   the extracted source with arch/dce and our patches
 #   tree-<version>/obj     its object tree (kept: an arch change rebuilds in seconds)
-#   <hash>/liblinux-6.1.so the result for one set of inputs, where <hash> covers the
-#                          source package version and every file under src/kernel
-#                          except host/ (the test host is not a kernel input)
+#   <hash>/liblinux-<V>.so the result for one set of inputs, where <hash> covers the
+#                          source package name and version and every file under
+#                          src/kernel except host/ (the test host is not a kernel
+#                          input): 6.1 and 6.12 never share a key
 # An unchanged kernel is not rebuilt: the script only hashes and prints the path.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 force=0
+cached_only=0
 prefix=
+supported="6.1 6.12"
+default_kernel=6.1
+kv=${DCE_KERNEL_VERSION:-$default_kernel}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-j) jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
 	--force) force=1; shift ;;
+	--cached) cached_only=1; shift ;;
 	--install) prefix=$2; shift 2 ;;
-	*) echo "usage: $0 [-j N] [--force] [--install PREFIX]" >&2; exit 2 ;;
+	--kernel) kv=$2; shift 2 ;;
+	--kernel=*) kv=${1#--kernel=}; shift ;;
+	*) echo "usage: $0 [--kernel 6.1|6.12] [-j N] [--force] [--cached] [--install PREFIX]" >&2; exit 2 ;;
 	esac
 done
 
 say() { echo "kernel: $*" >&2; }
 die() { echo "kernel: error: $*" >&2; exit 1; }
+case " $supported " in
+*" $kv "*) ;;
+*) die "Linux '$kv' is not a kernel arch/dce builds (supported: $supported; use --kernel or DCE_KERNEL_VERSION with one of them)" ;;
+esac
+name=liblinux-$kv.so
 done_with() { # lib
 	if [ -n "$prefix" ]; then
 		mkdir -p "$prefix/lib" "$prefix/include/dce"
-		cp "$1" "$prefix/lib/liblinux-6.1.so.tmp"
-		mv "$prefix/lib/liblinux-6.1.so.tmp" "$prefix/lib/liblinux-6.1.so"
+		cp "$1" "$prefix/lib/$name.tmp"
+		mv "$prefix/lib/$name.tmp" "$prefix/lib/$name"
 		cp "$here/dce-kernel.h" "$prefix/include/dce/dce-kernel.h"
-		say "installed $prefix/lib/liblinux-6.1.so"
+		say "installed $prefix/lib/$name"
 	fi
 	echo "$1"
 	exit 0
 }
 
-tarball=${DCE_KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-[ -f "$tarball" ] || die "$tarball not found (apt-get install linux-source-6.1)"
-version=$(dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null || true)
+tarball=${DCE_KERNEL_TARBALL:-/usr/src/linux-source-$kv.tar.xz}
+[ -f "$tarball" ] || die "$tarball not found: Linux $kv is not installed (apt-get install linux-source-$kv)"
+version=$(dpkg-query -W -f '${Version}' linux-source-$kv 2>/dev/null || true)
 [ -n "$version" ] || version=$(stat -c '%s-%Y' "$tarball")
 
 cache=${DCE_KERNEL_CACHE:-$HOME/.cache/dce/kernel}
@@ -53,7 +69,7 @@ mkdir -p "$cache"
 # The inputs: package version + content of every kernel input file.
 inputs_hash() {
 	(
-		echo "linux-source-6.1 $version"
+		echo "linux-source-$kv $version"
 		cd "$here"
 		find . -path ./host -prune -o -type f -print | LC_ALL=C sort | while read -r f; do
 			echo "$f $(sha256sum < "$f" | cut -c1-64)"
@@ -62,10 +78,15 @@ inputs_hash() {
 }
 hash=$(inputs_hash)
 out=$cache/$hash
-lib=$out/liblinux-6.1.so
+lib=$out/$name
 if [ "$force" = 0 ] && [ -f "$lib" ]; then
 	say "cached: $lib"
 	done_with "$lib"
+fi
+
+if [ "$cached_only" = 1 ]; then
+	say "Linux $kv is not built for these inputs (src/kernel/build.sh --kernel $kv builds it)"
+	exit 3
 fi
 
 # One build at a time per cache.
@@ -93,7 +114,7 @@ if [ ! -f "$src/Makefile" ]; then
 fi
 
 # 2. Generic-file patches: undo the previously applied set if it changed.
-patches_hash=$( (cd "$here/patches" 2>/dev/null && cat $(ls *.patch 2>/dev/null | LC_ALL=C sort) 2>/dev/null) | sha256sum | cut -c1-16)
+patches_hash=$( (cd "$here/patches/$kv" 2>/dev/null && cat $(ls *.patch 2>/dev/null | LC_ALL=C sort) 2>/dev/null) | sha256sum | cut -c1-16)
 if [ "$(cat "$tree/applied/hash" 2>/dev/null)" != "$patches_hash" ]; then
 	if [ -d "$tree/applied" ]; then
 		for p in $(ls "$tree/applied"/*.patch 2>/dev/null | LC_ALL=C sort -r); do
@@ -103,7 +124,7 @@ if [ "$(cat "$tree/applied/hash" 2>/dev/null)" != "$patches_hash" ]; then
 	fi
 	rm -rf "$tree/applied"
 	mkdir -p "$tree/applied"
-	for p in $(ls "$here/patches"/*.patch 2>/dev/null | LC_ALL=C sort); do
+	for p in $(ls "$here/patches/$kv"/*.patch 2>/dev/null | LC_ALL=C sort); do
 		say "applying $(basename "$p")"
 		patch -d "$src" -p1 -s --forward < "$p" || die "patch $(basename "$p") does not apply to $version"
 		cp "$p" "$tree/applied/"

@@ -3,6 +3,7 @@
 #include "../core/kernel.h"
 #include "../core/sim.h"
 #include "syscalls.h"
+#include "net/kstack.h"
 #include "uaccess.h"
 #include "creds.h"
 #include <errno.h>
@@ -56,7 +57,8 @@ long sys_uname(T *t, U bufp)
 	memset(u, 0, sizeof *u);
 	strcpy(u->sysname, "Linux");
 	snprintf(u->nodename, sizeof u->nodename, "%s", t->proc->node->hostname);
-	strcpy(u->release, DCE_UNAME_RELEASE);
+	const char *krel = dce_kstack_release(t->proc->node->id); /* the node's Linux, if any */
+	snprintf(u->release, sizeof u->release, "%s", krel ? krel : DCE_UNAME_RELEASE);
 	strcpy(u->version, "#1 SMP dce");
 	strcpy(u->machine, "x86_64");
 	strcpy(u->domainname, "(none)");

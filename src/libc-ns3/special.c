@@ -8,6 +8,7 @@
 #include "path.h"
 #include "creds.h"
 #include "syscalls.h"
+#include "net/kstack.h"
 #include "uaccess.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -144,9 +145,14 @@ static char *sys_file(struct dce_node *n, const char *path)
 	    !strcmp(path, "/proc/sys/kernel/ostype")) {
 		if (!strcmp(path, "/proc/sys/kernel/ostype"))
 			return strdup("Linux\n");
+		const char *krel = dce_kstack_release(n->id); /* the node's Linux, if any */
+		if (!krel)
+			krel = DCE_UNAME_RELEASE;
 		if (!strcmp(path, "/proc/sys/kernel/osrelease"))
-			return strdup(DCE_UNAME_RELEASE "\n");
-		return strdup("Linux version " DCE_UNAME_RELEASE " (dce) #1 SMP\n");
+			asprintf(&s, "%s\n", krel);
+		else
+			asprintf(&s, "Linux version %s (dce) #1 SMP\n", krel);
+		return s;
 	}
 	if (!strcmp(path, "/proc/sys/kernel/hostname")) {
 		asprintf(&s, "%s\n", n->hostname);

@@ -2,7 +2,8 @@
 # test/linux-slow - advanced mode at scale: a 64-node line of Linux routers (64
 # kernel instances, each forwarding with its own routing table) and 200 idle
 # Linux-stack nodes, whose memory per node is compared with ns-3-stack nodes in
-# the same run.
+# the same run; and every congestion control the kernel builds on one bottleneck
+# each. DCE_KERNEL_VERSION=6.1 or 6.12 picks the kernel (default: build.sh's).
 source "$(dirname "$0")/../lib.sh"
 build_once
 lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || { echo "not ok - kernel library builds"; exit 1; }
@@ -28,4 +29,20 @@ per=$(( (l - n) / 200 ))
 echo "# 200 idle nodes, private dirty memory: linux $l KiB, ns-3 stack $n KiB: $per KiB per kernel"
 check "a kernel instance costs a node less than 6 MiB of private memory ($per KiB)" \
 	sh -c "test -n '$l' && test -n '$n' && test $per -gt 0 && test $per -lt 6144"
+# every congestion control the kernel builds, each on its own identical bottleneck
+# (100 Mbit/s, 10 ms, 100 packets), selected per node with stock sysctl
+OUT=$SCRATCH/allcc
+mkdir -p "$OUT"
+avail=$("$DCE_RUN" --out "$SCRATCH/avail" --linux "0: sysctl -n net.ipv4.tcp_available_congestion_control" >/dev/null 2>&1 &&
+	cat "$SCRATCH/avail/files-0/var/log/1000/stdout")
+ccs=$(echo "$avail" | tr ' ' ',')
+echo "# available: $avail"
+"$EX/dce-linux-iperf3" --out="$OUT" --time=4 --cc="$ccs" --pcap=0 >"$OUT.log" 2>&1
+sed 's/^/# /' "$OUT.log"
+for cc in $avail; do
+	check "iperf3 over $cc uses the link (above 50 Mbit/s of 100)" \
+		awk -v cc="$cc:" '$1 == "cc" && $2 == cc && $3 > 50 { f = 1 } END { exit !f }' "$OUT.log"
+done
+check "at least reno, cubic, bbr, dctcp, westwood and htcp are built ($avail)" \
+	sh -c "for c in reno cubic bbr dctcp westwood htcp; do echo ' $avail ' | grep -q \" \$c \" || exit 1; done"
 finish

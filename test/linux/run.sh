@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test/linux - advanced mode: simulated nodes running the Linux kernel library.
-# Stock ip, sysctl, ping and iperf3 talk to each node's own Linux 6.1 through
+# Stock ip, sysctl, ping and iperf3 talk to each node's own Linux kernel through
 # dce; the ns-3 side bridges NetDevices (point-to-point) to the kernels; a kernel
 # panic takes down only its node. Needs the kernel library (src/kernel/build.sh,
-# cached; the kernel suite builds it first).
+# cached; the kernel suite builds it first). DCE_KERNEL_VERSION=6.1 or 6.12 picks
+# the kernel (default: build.sh's, 6.1); test/linux-6.12-slow runs this on 6.12.
 source "$(dirname "$0")/../lib.sh"
 build_once
 lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || {
@@ -12,6 +13,8 @@ lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || {
 	exit 1
 }
 export DCE_LINUX_LIBRARY=$lib
+kv=$(basename "$lib" .so); kv=${kv#liblinux-} # the kernel series under test
+echo "# Linux $kv: $lib"
 EX=$BUILD/examples
 last_cmd_stdout() { # NODE CMDLINE-SUBSTRING: stdout of the last process whose cmdline matches
 	local pid
@@ -35,7 +38,7 @@ check "stock sysctl sets the node's congestion control" \
 	grep -qx "net.ipv4.tcp_congestion_control = bbr" "$(stdout_of 0 1002)"
 check "every node has its own kernel (node 1 still cubic)" \
 	grep -qx "net.ipv4.tcp_congestion_control = cubic" "$(stdout_of 1 1000)"
-check "the node's kernel log is files-0/var/log/messages" grep -q "Linux version 6.1" "$OUT/files-0/var/log/messages"
+check "the node's kernel log is files-0/var/log/messages (Linux $kv)" grep -q "Linux version $kv\." "$OUT/files-0/var/log/messages"
 rate=$(awk '/receiver/ { print $7, $8 }' "$(stdout_of 2 1000)") # sh's: its children share it
 check "iperf3 over loopback ends on time, copy cost 10 Gbit/s ($rate)" \
 	sh -c "echo '$rate' | grep -Eq '^(9\\.[5-9]|10\\.[0-4]) Gbits/sec'"
@@ -98,6 +101,20 @@ if command -v iptables >/dev/null && command -v nft >/dev/null; then
 else
 	notok "iptables and nft are installed (apt-get install iptables nftables)"
 fi
+
+# ---- which kernel: uname -r and /proc say the node's own ----
+run_dce uname --linux "0: uname -r" "0@1s: cat /proc/sys/kernel/osrelease /proc/version"
+check "uname -r in a Linux node is the kernel's release ($(cat "$(stdout_of 0 1000)"))" \
+	grep -Eqx "$kv\.[0-9]+" "$(stdout_of 0 1000)"
+check "/proc/sys/kernel/osrelease and /proc/version agree with it" \
+	sh -c "test \"\$(sed -n 1p '$(stdout_of 0 1001)')\" = \"\$(cat '$(stdout_of 0 1000)')\" && grep -q '^Linux version $kv\.' '$(stdout_of 0 1001)'"
+# --kernel picks the library where dce looks (the build tree's install dir here)
+env -u DCE_LINUX_LIBRARY "$DCE_RUN" --out "$SCRATCH/kv" --kernel 9.9 "0: true" >"$SCRATCH/kv.log" 2>&1
+RC=$?
+check "--kernel 9.9 (not built) is a one-line error naming it and the fix (rc $RC)" \
+	sh -c "test $RC != 0 && test \$(wc -l < '$SCRATCH/kv.log') = 1 && grep -q 'Linux 9.9 is not built.*build.sh --kernel 9.9' '$SCRATCH/kv.log'"
+"$DCE_RUN" --check --kernel 6.x "0: true" >"$SCRATCH/kv2.log" 2>&1
+check "--kernel 6.x is refused as a bad option" grep -q "bad --kernel '6.x'" "$SCRATCH/kv2.log"
 
 # ---- bad input ----
 DCE_LINUX_LIBRARY=/nonexistent/liblinux.so run_dce nolib --linux "0: true"
@@ -199,4 +216,60 @@ mkdir -p "$OUT"
 "$EX/dce-linux-iperf3" --out="$OUT" --time=2 --cc=cubic --ipv6=1 --plot=0 >"$OUT.log" 2>&1
 check "iperf3 over IPv6 between Linux nodes" \
 	sh -c "grep -q 'connected to 2001:db8:1::2' '$(last_cmd_stdout 0 "iperf3 -c")' && grep -q receiver '$(last_cmd_stdout 0 "iperf3 -c")'"
+# ---- queueing disciplines with stock tc: tbf shapes, netem loses, fq_codel keeps latency ----
+run_dce tbf --linux "0: sh -c 'ip link set lo mtu 1500; tc qdisc add dev lo root tbf rate 20mbit burst 20kb latency 50ms; iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -t 2; tc qdisc show dev lo'"
+rate=$(awk '/receiver/ { print $7; exit }' "$(stdout_of 0 1000)")
+check "tc tbf rate 20mbit on lo: iperf3 gets 17-20.5 Mbit/s ($rate Mbits/sec)" \
+	awk -v r="$rate" 'BEGIN { exit !(r >= 17 && r <= 20.5) }'
+check "tc qdisc show lists the tbf" grep -q "qdisc tbf .* rate 20Mbit" "$(stdout_of 0 1000)"
+run_dce netem --linux "0: sh -c 'tc qdisc add dev lo root netem loss 30%; ping -c 40 -i 0.2 127.0.0.1'"
+loss=$(grep -o '[0-9]*% packet loss' "$(stdout_of 0 1000)" | cut -d% -f1)
+check "tc netem loss 30% on lo (both ways): ping loses 30-70% ($loss%)" \
+	sh -c "test -n '$loss' && test $loss -ge 30 && test $loss -le 70"
+# latency under load: a 10 Mbit/s tbf bottleneck on lo (MTU 1500) with a 1000-packet
+# FIFO or with fq_codel behind it; ping runs while iperf3 -u sends 20 Mbit/s into it
+bloat() { # NAME CHILD-QDISC: ping's average RTT in ms while iperf3 runs
+	run_dce "$1" --linux "0: sh -c 'ip link set lo mtu 1500; tc qdisc add dev lo root handle 1: tbf rate 10mbit burst 10kb limit 10mb; tc qdisc add dev lo parent 1:1 $2; iperf3 -s -1 & sleep 0.5; iperf3 -c 127.0.0.1 -u -b 20M -l 1400 -t 8 > /dev/null & sleep 2; ping -c 10 -i 0.2 127.0.0.1'"
+	awk -F/ '/^rtt/ { print $5 }' "$(stdout_of 0 1000)"
+}
+fifo=$(bloat bloat-fifo "pfifo limit 1000")
+codel=$(bloat bloat-codel "fq_codel")
+echo "# ping under load through 10 Mbit/s: pfifo 1000 avg $fifo ms, fq_codel avg $codel ms"
+check "fq_codel keeps ping's RTT under load low ($codel ms) where a 1000-packet FIFO does not ($fifo ms)" \
+	awk -v f="$fifo" -v c="$codel" 'BEGIN { exit !(f != "" && c != "" && f > 50 && c < 20 && f > 10 * c) }'
+
+# ---- MPTCP over two paths: stock ip mptcp configures the path managers ----
+OUT=$SCRATCH/mptcp
+"$DCE_RUN" --out "$OUT" "$TOP/examples/dce-linux-mptcp.yaml" >"$OUT.log" 2>&1
+RC=$?
+sent=$(awk '/^sent/ { print $2 }' "$(last_cmd_stdout 0 "python3")")
+recv=$(awk '/^received/ { print $2 }' "$(last_cmd_stdout 1 "python3")")
+check "MPTCP: python3's IPPROTO_MPTCP socket (protocol 262) sends, the server gets it all (rc $RC, $sent / $recv bytes)" \
+	sh -c "grep -q 'protocol 262' '$(last_cmd_stdout 0 "python3")' && test -n '$recv' && test '$recv' = '$sent'"
+check "ip mptcp endpoint show lists the announced address" grep -q "10.1.2.2 id 1 signal dev eth1" "$(stdout_of 1 1000)"
+mbit=$(awk -v b="${recv:-0}" 'BEGIN { printf "%.1f", b * 8 / 4 / 1e6 }')
+check "the two 10 Mbit/s paths carry more than one can ($mbit Mbit/s in 4 s)" \
+	awk -v m="$mbit" 'BEGIN { exit !(m > 11) }'
+if command -v tshark >/dev/null; then
+	n0=$(tshark -r "$OUT/p2p-0-0.pcap" -Y "mptcp && tcp.len > 0" 2>/dev/null | wc -l)
+	n1=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "mptcp && tcp.len > 0" 2>/dev/null | wc -l)
+	j=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "tcp.options.mptcp.subtype == 1" 2>/dev/null | wc -l)
+	check "both subflows carry data in the pcaps ($n0 and $n1 MPTCP data segments; $j MP_JOIN on path 2)" \
+		sh -c "test $n0 -gt 100 && test $n1 -gt 100 && test $j -ge 1"
+fi
+
+# ---- multi-homed SCTP: both addresses bound (sctp_bindx), two paths ----
+OUT=$SCRATCH/sctp
+"$DCE_RUN" --out "$OUT" "$TOP/examples/dce-linux-sctp.yaml" >"$OUT.log" 2>&1
+RC=$?
+check "SCTP: the server gets all 100000 bytes the client sent (rc $RC)" \
+	sh -c "test $RC = 0 && grep -qx 'received 100000 bytes from 10.1.1.1' '$(last_cmd_stdout 1 "python3")'"
+if command -v tshark >/dev/null; then
+	d0=$(tshark -r "$OUT/p2p-0-0.pcap" -Y "sctp.chunk_type == 0" 2>/dev/null | wc -l)
+	h1=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "sctp.chunk_type == 4" 2>/dev/null | wc -l)
+	a1=$(tshark -r "$OUT/p2p-0-1.pcap" -Y "sctp.chunk_type == 5" 2>/dev/null | wc -l)
+	check "the association is multi-homed: DATA on path 1 ($d0 chunks), HEARTBEAT/ACK on path 2 ($h1/$a1)" \
+		sh -c "test $d0 -ge 100 && test $h1 -ge 1 && test $a1 -ge 1"
+fi
+
 finish

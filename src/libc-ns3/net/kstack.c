@@ -1,4 +1,4 @@
-/* kstack.c - a node's Linux kernel: one private copy of liblinux-6.1.so per node
+/* kstack.c - a node's Linux kernel: one private copy of liblinux-<version>.so per node
  * (src/loader/kernel-image.c), booted at install, driven by the simulator.
  *
  * The kernel's needs map onto dce (docs/kernel.md): its RAM comes from dce's
@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/utsname.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -76,6 +77,7 @@ struct dce_kstack {
 	int nidle, idle_cap;
 	struct kframe *tx_head, *tx_tail;
 	uint64_t boot_wall_ns;
+	char release[65]; /* the kernel's uname -r */
 };
 
 static char *library_path;
@@ -99,6 +101,38 @@ static int readable(const char *p)
 	return access(p, R_OK) == 0;
 }
 
+/* The kernel series a run asks for: dce_kstack_set_version, else
+ * $DCE_KERNEL_VERSION; NULL: the first one built in kernel_versions. */
+static char *kernel_version;
+static const char *const kernel_versions[] = { "6.1", "6.12" }; /* the default first */
+
+void dce_kstack_set_version(const char *version)
+{
+	free(kernel_version);
+	kernel_version = version && *version ? strdup(version) : NULL;
+}
+
+const char *dce_kstack_version(void)
+{
+	if (kernel_version)
+		return kernel_version;
+	const char *env = getenv("DCE_KERNEL_VERSION");
+	return env && *env ? env : NULL;
+}
+
+/* <dir of the program>/REL/liblinux-VERSION.so for an installed tree (bin/ next
+ * to lib/) and dce's build tree (build/dce/examples next to build/install/lib) */
+static const char *find_version(const char *exe_dir, const char *version, char *found, size_t len)
+{
+	const char *rel[] = { "/../lib", "/../../install/lib", "/../install/lib" };
+	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+		snprintf(found, len, "%s%s/liblinux-%s.so", exe_dir, rel[i], version);
+		if (readable(found))
+			return found;
+	}
+	return NULL;
+}
+
 const char *dce_kstack_library(void)
 {
 	static char found[PATH_MAX];
@@ -116,15 +150,12 @@ const char *dce_kstack_library(void)
 	if (!slash)
 		return NULL;
 	*slash = 0;
-	/* an installed tree (bin/ next to lib/), dce's build tree (build/dce/examples
-	 * next to build/install/lib) */
-	const char *rel[] = { "/../lib/liblinux-6.1.so", "/../../install/lib/liblinux-6.1.so",
-	                      "/../install/lib/liblinux-6.1.so" };
-	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-		snprintf(found, sizeof found, "%s%s", exe, rel[i]);
-		if (readable(found))
+	const char *want = dce_kstack_version();
+	if (want)
+		return find_version(exe, want, found, sizeof found);
+	for (size_t i = 0; i < sizeof kernel_versions / sizeof kernel_versions[0]; i++)
+		if (find_version(exe, kernel_versions[i], found, sizeof found))
 			return found;
-	}
 	return NULL;
 }
 
@@ -532,11 +563,17 @@ int dce_kstack_install(uint32_t id, char *err, size_t errlen)
 	if (n->kstack)
 		return n->kstack->dead ? -EIO : 0;
 	const char *lib = dce_kstack_library();
+	if (!lib && dce_kstack_version())
+		return fail(err, errlen, -ENOENT,
+		            "Linux %s is not built (no liblinux-%s.so installed): build it with "
+		            "'src/kernel/build.sh --kernel %s' and set DCE_LINUX_LIBRARY to the path it "
+		            "prints, or ask for a built one (6.12 or 6.1)",
+		            dce_kstack_version(), dce_kstack_version(), dce_kstack_version());
 	if (!lib)
 		return fail(err, errlen, -ENOENT,
 		            "no Linux kernel library: build it with 'bake configure -e dce-linux-dev "
 		            "&& bake deploy' (or src/kernel/build.sh) and set DCE_LINUX_LIBRARY to "
-		            "the liblinux-6.1.so it prints");
+		            "the liblinux-<version>.so it prints");
 	struct dce_kstack *ks = calloc(1, sizeof *ks);
 	ks->node = n;
 	dce_kernel_image_reserve = reserve_image;
@@ -603,10 +640,19 @@ int dce_kstack_install(uint32_t id, char *err, size_t errlen)
 	 * RAM, which is small here: 480 KB would cap every flow's window) */
 	dce_kstack_sysctl_set(id, "net.ipv4.tcp_rmem", "4096 131072 6291456");
 	dce_kstack_sysctl_set(id, "net.ipv4.tcp_wmem", "4096 16384 4194304");
+	struct utsname u;
+	if (dce_kcall(ks, DCE_KSYS_uname, (long)&u, 0, 0, 0, 0, 0) == 0)
+		snprintf(ks->release, sizeof ks->release, "%s", u.release);
 	if (getenv("DCE_LINUX_BOOT_TIME"))
 		fprintf(dce_world.err, "dce: node %u: kernel booted in %.2f ms\n", id,
 		        ks->boot_wall_ns / 1e6);
 	return 0;
+}
+
+const char *dce_kstack_release(uint32_t node)
+{
+	struct dce_kstack *ks = kstack_of(node);
+	return ks && ks->release[0] ? ks->release : NULL;
 }
 
 /* ---- configuration through the kernel's own interfaces ---- */

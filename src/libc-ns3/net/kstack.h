@@ -18,15 +18,21 @@ extern "C" {
 /* The kernel library every Linux-stack node loads: path (NULL: the default, see
  * dce_kstack_library). Call before the first dce_kstack_install. */
 void dce_kstack_set_library(const char *path);
+/* The kernel series ("6.12", "6.1") the default library is searched for; NULL:
+ * $DCE_KERNEL_VERSION, else the default (6.1), then 6.12. Call before the first install. */
+void dce_kstack_set_version(const char *version);
+const char *dce_kstack_version(void); /* the set one or $DCE_KERNEL_VERSION; NULL */
 /* The library that will be used: $DCE_LINUX_LIBRARY, the set path, then
- * <dir of the program>/../lib/liblinux-6.1.so and <dir>/../../install/lib/... .
- * NULL if none exists. */
+ * <dir of the program>/../lib/liblinux-<version>.so and <dir>/../../install/lib/...
+ * (the asked version, else 6.1, then 6.12). NULL if none exists. */
 const char *dce_kstack_library(void);
 
 /* Load and boot node's kernel (once; later calls return 0). The node must exist
  * (dce_node_create). On failure a one-line reason is written to err. */
 int dce_kstack_install(uint32_t node, char *err, size_t errlen);
 int dce_kstack_enabled(uint32_t node);
+/* The release of node's booted kernel ("6.12.118"; uname -r), NULL without one. */
+const char *dce_kstack_release(uint32_t node);
 
 /* Flags of dce_kstack_netdev_add. */
 #define DCE_KSTACK_NOARP 1   /* point-to-point medium: no ARP/neighbour discovery */

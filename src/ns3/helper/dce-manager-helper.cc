@@ -44,6 +44,7 @@ std::string g_outputDirectory;
 std::map<uint32_t, std::string> g_names;
 std::vector<uint32_t> g_dceNodes;
 std::string g_kernelLibrary; // outlives dce_kstack_set_library's use of it
+std::string g_kernelVersion;
 
 const char *const kNs3Stack = "ns3::Ns3SocketFdFactory";
 const char *const kLinuxStack = "ns3::LinuxSocketFdFactory";
@@ -143,9 +144,15 @@ DceManagerHelper::SetNetworkStack (std::string type, std::string n1, const Attri
   SetNetworkStack (type);
   if (type != kLinuxStack || n1.empty ())
     return;
-  NS_ABORT_MSG_IF (n1 != "Library",
-                   kLinuxStack << ": unknown attribute " << n1 << " (known: Library)");
+  NS_ABORT_MSG_IF (n1 != "Library" && n1 != "KernelVersion",
+                   kLinuxStack << ": unknown attribute " << n1 << " (known: Library, KernelVersion)");
   std::string library = dynamic_cast<const StringValue &> (v1).Get ();
+  if (n1 == "KernelVersion") // "6.12" or "6.1": liblinux-<version>.so where dce looks
+    {
+      g_kernelVersion = library;
+      dce_kstack_set_version (g_kernelVersion.c_str ());
+      return;
+    }
   if (library.find ('/') == std::string::npos) // an ns-3-dce library name
     return;
   g_kernelLibrary = library;
@@ -169,11 +176,20 @@ DceManagerHelper::UseInstalledPaths ()
   std::string glibc = std::string (DCE_INSTALL_LIBDIR) + "/glibc-dce";
   if (!getenv ("DCE_GLIBC_DIR") && Readable (glibc))
     setenv ("DCE_GLIBC_DIR", glibc.c_str (), 0);
-  std::string kernel = std::string (DCE_INSTALL_LIBDIR) + "/liblinux-6.1.so";
-  if (!dce_kstack_library () && Readable (kernel))
+  if (dce_kstack_library ())
+    return;
+  const char *want = dce_kstack_version ();
+  for (const char *v : {"6.1", "6.12"})
     {
-      g_kernelLibrary = kernel;
-      dce_kstack_set_library (g_kernelLibrary.c_str ());
+      std::string kernel = std::string (DCE_INSTALL_LIBDIR) + "/liblinux-" + (want ? want : v) + ".so";
+      if (Readable (kernel))
+        {
+          g_kernelLibrary = kernel;
+          dce_kstack_set_library (g_kernelLibrary.c_str ());
+          return;
+        }
+      if (want)
+        return; // dce_kstack_install names the missing version
     }
 }
 

@@ -14,6 +14,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/syscalls.h>
+#include <linux/version.h>
 #include <asm/dce.h>
 #include <asm/syscalls.h>
 
@@ -115,8 +116,13 @@ const struct seq_operations cpuinfo_op = {
 
 /* Memory mappings belong to dce, not to this kernel; nothing returns from a
  * signal handler here. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) /* asm-generic/syscalls.h: 6.1 has off_t */
+asmlinkage long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+			 unsigned long flags, unsigned long fd, unsigned long pgoff)
+#else
 asmlinkage long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 			 unsigned long flags, unsigned long fd, off_t pgoff)
+#endif
 {
 	return -ENOSYS;
 }
