@@ -116,10 +116,10 @@ const char *dce_kstack_library(void)
 	if (!slash)
 		return NULL;
 	*slash = 0;
-	/* an installed tree (bin/ next to lib/), dce's build tree (build/dce/examples
-	 * next to build/install/lib) */
-	const char *rel[] = { "/../lib/liblinux-6.1.so", "/../../install/lib/liblinux-6.1.so",
-	                      "/../install/lib/liblinux-6.1.so" };
+	/* an installed tree (bin/ next to lib/, or lib/dce/ as in the Debian package),
+	 * dce's build tree (build/dce/examples next to build/install/lib) */
+	const char *rel[] = { "/../lib/liblinux-6.1.so", "/../lib/dce/liblinux-6.1.so",
+	                      "/../../install/lib/liblinux-6.1.so", "/../install/lib/liblinux-6.1.so" };
 	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
 		snprintf(found, sizeof found, "%s%s", exe, rel[i]);
 		if (readable(found))
