@@ -58,16 +58,19 @@ python: $(PYMOD) $(PYPKG)
 $(PYPKG): src/python/dce/__init__.py
 	@mkdir -p $(dir $@)
 	cp $< $@
-$(PYMOD): src/python/dcemodule.c $(SCEN_MODEL) src/scenario/scenario.h src/scenario/model.h
+# (objects of their own: the scenario model compiled -fPIC once; dcemodule.o
+# again when dce-paths.h changes, i.e. BINDIR)
+PY_OBJS := $(SCEN_MODEL:src/scenario/%.cc=$(BUILDDIR)/python/%.o)
+$(BUILDDIR)/python/%.o: src/scenario/%.cc
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/scenario.cc -o $(BUILDDIR)/python/scenario.o
-	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/values.cc -o $(BUILDDIR)/python/values.o
-	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/yaml.cc -o $(BUILDDIR)/python/yaml.o
+	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -MMD -MP -c $< -o $@
+$(BUILDDIR)/python/dcemodule.o: src/python/dcemodule.c
+	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -Wno-unused-parameter -Wno-missing-field-initializers -fPIC $(CFLAGS) $(PY_INC) \
 	  -DDCE_RUN_PATH='"$(abspath $(BINDIR))/dce-run"' -DDCE_RUN_BUILD='"$(abspath $(RUN))"' \
-	  -c src/python/dcemodule.c -o $(BUILDDIR)/python/dcemodule.o
-	$(CXX) -shared $(LDFLAGS) -o $@ $(BUILDDIR)/python/dcemodule.o $(BUILDDIR)/python/scenario.o \
-	  $(BUILDDIR)/python/values.o $(BUILDDIR)/python/yaml.o -lyaml
+	  -MMD -MP -c $< -o $@
+$(PYMOD): $(BUILDDIR)/python/dcemodule.o $(PY_OBJS)
+	$(CXX) -shared $(LDFLAGS) -o $@ $^ -lyaml
 examples: $(EXAMPLES)
 
 $(INC)/ns3/dce-module.h: src/ns3/dce-module.h $(wildcard src/ns3/compat/*.h)
@@ -87,7 +90,7 @@ $(PATHS_H): FORCE
 	  '$(abspath $(BINDIR))/dce-run' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: $(PATHS_H)
-$(PYMOD): $(PATHS_H)
+$(BUILDDIR)/python/dcemodule.o: $(PATHS_H)
 $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: ALL_CXXFLAGS += -I$(BUILDDIR)/gen
 .PHONY: FORCE
 

@@ -10,7 +10,9 @@
 # if any check failed. Environment: DCE_DEB_OBJECTS (an existing build's object
 # directory to seed the package build with, e.g. build/obj/dce-core: then only
 # what the /usr paths change is rebuilt), DCE_BASE_IMAGE (dce-base:bookworm),
-# DCE_DEB_PROFILES (DEB_BUILD_PROFILES, e.g. "pkg.dce.nokernel pkg.dce.noglibc").
+# DCE_DEB_PROFILES (DEB_BUILD_PROFILES, e.g. "pkg.dce.nokernel pkg.dce.noglibc"),
+# DCE_DEB_APT_CACHE (the container's /var/cache/apt/archives, kept between runs:
+# default ~/.cache/dce/deb-test-apt), DCE_DEB_BUILT=1 (test the .debs in TREE/..).
 set -uo pipefail
 tree=$1
 out=$2
@@ -32,11 +34,13 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086  # version constraints stripped, one name a word
 	apt-get install -y -qq $(echo "$missing" | sed 's/([^)]*)//g') >>"$out/apt.log" 2>&1
 fi
-rm -f "$tree"/../*.deb "$tree"/../*.changes "$tree"/../*.buildinfo
-(cd "$tree" && DEB_BUILD_PROFILES="${DCE_DEB_PROFILES:-}" DEB_BUILD_OPTIONS="parallel=${JOBS:-2}" \
-	dpkg-buildpackage -b -us -uc) >"$out/dpkg-buildpackage.log" 2>&1
-check "dpkg-buildpackage -b -us -uc" test $? = 0 || tail -20 "$out/dpkg-buildpackage.log"
-echo "# dpkg-buildpackage: $((SECONDS - t)) s ($(grep -cE '^(cc|gcc|g\+\+|c\+\+) .* -c ' "$out/dpkg-buildpackage.log") files compiled)"
+if [ "${DCE_DEB_BUILT:-0}" != 1 ]; then   # DCE_DEB_BUILT=1: test the packages already in TREE/..
+	rm -f "$tree"/../*.deb "$tree"/../*.changes "$tree"/../*.buildinfo
+	(cd "$tree" && DEB_BUILD_PROFILES="${DCE_DEB_PROFILES:-}" DEB_BUILD_OPTIONS="parallel=${JOBS:-2} noautodbgsym" \
+		dpkg-buildpackage -b -us -uc) >"$out/dpkg-buildpackage.log" 2>&1
+	check "dpkg-buildpackage -b -us -uc" test $? = 0 || tail -20 "$out/dpkg-buildpackage.log"
+fi
+echo "# dpkg-buildpackage: $((SECONDS - t)) s ($(grep -cE '^(cc|gcc|g\+\+|c\+\+) .* -c ' "$out/dpkg-buildpackage.log" 2>/dev/null) files compiled)"
 debs=$(cd "$tree/.." && ls -- *.deb 2>/dev/null | grep -v dbgsym | xargs)
 echo "# packages: $debs"
 want="dce_ dce-dev_ python3-dce_"
@@ -60,19 +64,24 @@ echo "# lintian: $((SECONDS - t)) s"
 # no checkout. Capabilities as a machine's root has them, no seccomp profile
 # (dce's own confinement needs namespaces), as in fresh-machine.sh.
 t=$SECONDS
+apt_cache=${DCE_DEB_APT_CACHE:-$HOME/.cache/dce/deb-test-apt}
+mkdir -p "$apt_cache/partial"
 # shellcheck disable=SC2016  # expanded in the container
 docker run --rm --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined \
 	--security-opt apparmor=unconfined --network host \
-	-v "$(cd "$tree/.." && pwd):/mnt/debs:ro" -e DEBS="$debs" "$base" bash -c '
+	-v "$(cd "$tree/.." && pwd):/mnt/debs:ro" -v "$apt_cache:/var/cache/apt/archives" \
+	-e DEBS="$debs" "$base" bash -c '
 	export DEBIAN_FRONTEND=noninteractive
 	step() { echo "# step: $*"; }
 	t=$(date +%s)
+	# the downloaded .debs kept between runs (DCE_DEB_APT_CACHE): no download next time
+	rm -f /etc/apt/apt.conf.d/docker-clean
 	cd /mnt/debs
 	apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $(printf "./%s " $DEBS) g++ iperf3 iputils-ping python3 >/tmp/apt.log 2>&1
 	echo "apt=$? $(( $(date +%s) - t )) s"; tail -3 /tmp/apt.log
 	cd /tmp
 	test -e /dce -o -e /root/dce && echo "checkout=present" || echo "checkout=none"
-	step "dce-iperf3"; dce-iperf3 --out /tmp/ex >/tmp/ex.log 2>&1; echo "iperf3=$?"
+	step "dce-iperf3"; dce-iperf3 --out=/tmp/ex >/tmp/ex.log 2>&1; echo "iperf3=$?"; tail -4 /tmp/ex.log
 	grep -E "Mbits/sec.*receiver" /tmp/ex.log | tail -1
 	echo "exitprocs=$(awk "NR > 1 && \$3 != 0 { bad = 1 } END { print bad ? 1 : 0 }" /tmp/ex/exitprocs)"
 	step "dce-run scenario"

@@ -6,6 +6,8 @@
 #  2. docker.io, docker-compose, debootstrap, docker-registry, yamllint installed
 #     and dockerd (overlay2, --iptables=false) started if missing;
 #  3. the base image (scripts/make-base-image.sh);
+#  3b. the Debian packages (deb.sh): dpkg-buildpackage, lintian, installed on a
+#     clean Debian 12 container with no checkout and run;
 #  4. the README's two commands on a fresh Debian 12 container as root without
 #     sudo (fresh-machine.sh: scripts/quickstart, then test/run with the suites
 #     that depend on what quickstart installs: DCE_FRESH_SUITES, "all" for every
@@ -22,7 +24,7 @@
 #     build context's volumes/dce-cache/, so not rebuilt), its example runs.
 # Works on a copy of the working tree (nothing in the repository is touched).
 # Timings go to the "# " lines. DCE_PKG_KEEP=1 keeps the copy and the named volume.
-# DCE_PKG_SKIP="fresh linux registry" leaves out those parts (for quick reruns).
+# DCE_PKG_SKIP="fresh linux registry deb" leaves out those parts (for quick reruns).
 set -u
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP"
@@ -156,6 +158,26 @@ if [ "${DCE_PKG_REPRO:-0}" = 1 ]; then
 	check "make-base-image.sh twice: the same image digest (${a:0:19})" test -n "$a" -a "$a" = "$b"
 	docker rmi dce-base:repro-a dce-base:repro-b >/dev/null 2>&1
 	phase "reproducible base image" "$t"
+fi
+
+# 3b. The Debian packages (debian/): dpkg-buildpackage, lintian, then installed on
+# a clean Debian 12 (a container of the base image) with no checkout: the default
+# example, dce-run on a scenario file, import dce, pkg-config dce (deb.sh). Built
+# in their own copy (with the copy's old mtimes), seeded with the host's bake
+# objects when there are some (else a full compile: ~8-17 min here).
+if ! skip deb; then
+	t=$SECONDS
+	mkdir -p "$SCRATCH/deb" && cp -a "$W" "$SCRATCH/deb/dce"
+	seed=$TOP/build/obj/dce-core
+	[ -d "$seed" ] || seed=
+	DCE_DEB_OBJECTS=$seed DCE_BASE_IMAGE=$base "$here/deb.sh" "$SCRATCH/deb/dce" "$SCRATCH/deb-logs" >"$SCRATCH/deb.log" 2>&1
+	rc=$?
+	sed -n 's/^ok - /  deb: /p; s/^not ok - /  deb FAILED: /p' "$SCRATCH/deb.log" | sed 's/^/# /'
+	grep '^#' "$SCRATCH/deb.log"
+	check "Debian packages: dpkg-buildpackage, lintian clean of errors, installed and run on a clean Debian 12 (deb.sh)" test $rc = 0 ||
+		grep -v '^#' "$SCRATCH/deb.log" | grep -v '^ok' | tail -30
+	rm -rf "$SCRATCH/deb"
+	phase "Debian packages" "$t"
 fi
 
 # 4. The README's two commands on a fresh machine (a container of the base image).
