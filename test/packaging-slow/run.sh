@@ -193,8 +193,11 @@ if ! skip fresh; then
 	phase "fresh machine" "$t"
 fi
 
-# 5. The image and the dce service.
+# 5. The image and the dce service (labelled as ci/image labels it, so that
+# step 7's ci/image build finds every layer cached).
 t=$SECONDS
+DCE_VERSION=$(git describe --tags --always --dirty) DCE_DEPS_HASH=$(ci/deps-hash)
+export DCE_VERSION DCE_DEPS_HASH
 docker-compose build >"$SCRATCH/build.log" 2>&1
 check "docker-compose build" test $? = 0 || tail -30 "$SCRATCH/build.log"
 check "  ... builds the image once (dev uses dce's image)" test "$(grep -c '^Step 1/' "$SCRATCH/build.log")" = 1
@@ -271,8 +274,13 @@ docker run --rm --network none --security-opt seccomp=unconfined -e DCE_CONFINE=
 check "--security-opt seccomp=unconfined -e DCE_CONFINE=1: the run is confined" \
 	sh -c "! grep -q 'cannot confine' '$SCRATCH/conf2.log' && grep -q '0 process(es) failed' '$SCRATCH/conf2.log'" ||
 	cat "$SCRATCH/conf2.log"
-check "image labels: dce and its version" \
-	test "$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}}' "$img")" = dce
+labels=$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}} {{index .Config.Labels "org.opencontainers.image.version"}} {{index .Config.Labels "dce.deps-hash"}}' "$img")
+check "image labels: dce, its version (git describe) and its inputs' hash (ci/deps-hash) [$labels]" \
+	test "$labels" = "dce $DCE_VERSION $DCE_DEPS_HASH"
+docker run --rm --entrypoint dpkg-query "$img" -W -f='${Package}=${Version}\n' 2>&1 | sort >"$SCRATCH/inst.txt"
+notpinned=$(grep -v '^#' ci/image-packages.lock | sed 's/:[a-z0-9]*=/=/' | sort | comm -23 - "$SCRATCH/inst.txt" | xargs)
+check "the image has exactly the versions of ci/image-packages.lock${notpinned:+ (differs: ${notpinned:0:200})}" \
+	test -z "$notpinned"
 phase "dce service" "$t"
 
 # 6. The dev service: host sources, named build volume, incremental rebuilds.
