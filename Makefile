@@ -198,7 +198,6 @@ install: all
 	@if [ -f "$(GLIBC_DCE)/libc.so.6" ] && ! $(call same,$(GLIBC_DCE),$(D)$(DCE_LIBDIR)); then \
 	  echo "install $(GLIBC_DCE) -> $(D)$(DCE_LIBDIR)/glibc-dce/"; \
 	  install -d $(D)$(DCE_LIBDIR)/glibc-dce && install -m 644 $(GLIBC_DCE)/* $(D)$(DCE_LIBDIR)/glibc-dce/; fi
-	@[ -f "$(D)$(DCE_LIBDIR)/liblinux-6.1.so" ] || echo "dce: no kernel library installed (advanced mode: bake build -e linux-kernel-lib, or KERNEL_LIB=...)"
 	@# a .pth file so that python3 finds the module with no variables (not when staging)
 	@[ -n "$(DESTDIR)" ] || src/python/install-pth.sh $(abspath $(PYTHONDIR))
 	printf '%s\n' 'prefix=$(abspath $(PREFIX))' 'libdir=$(abspath $(LIBDIR))' 'includedir=$(abspath $(INCLUDEDIR))' '' \
