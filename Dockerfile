@@ -1,7 +1,8 @@
 # dce as a container image: Debian 12 (bookworm), dce built by bake, run as a
 # non-root user; outputs go to /output (mount the host's volumes/output/ there).
 # See docs/packaging.md. Layers, cheapest to invalidate last:
-#   1. system packages   (apt; changes only with this file or EXTRA_PACKAGES)
+#   1. system packages   (apt, the versions of ci/image-packages.lock; changes only
+#                         with this file, the lock or EXTRA_PACKAGES)
 #   2. sources           (bake/, bakeconf.xml, src/kernel, src/glibc: bake configure
 #                         + download; the local modules' sources must be there)
 #   3. kernel library    (the slow modules: liblinux-6.1.so, glibc-dce; empty for
@@ -31,17 +32,21 @@ RUN mkdir -p /k && for d in kernel glibc; do \
 FROM ${BASE_IMAGE}
 
 ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
-# 1. System packages: bake's own needs, what bakeconf.xml's dce-ns3-dev set needs
-#    (kept in step with it; step 2 installs anything added to bakeconf.xml since),
-#    and what the tests and benchmarks use. EXTRA_PACKAGES: more (CI adds clang).
+# 1. System packages: ci/image-packages (bake's own needs, what bakeconf.xml's
+#    dce-ns3-dev set needs, kept in step with it: step 2 installs anything added
+#    to bakeconf.xml since; what the tests and benchmarks use) at the exact
+#    versions of ci/image-packages.lock (written by ci/pin-packages). A version the
+#    archive no longer has stops the build with the command to run.
+#    EXTRA_PACKAGES: more, at the archive's versions (CI adds clang).
 ARG EXTRA_PACKAGES=
+COPY ci/image-packages.lock /usr/local/share/dce/image-packages.lock
 RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends \
-      ca-certificates gcc g++ make pkg-config patch libxml2-dev \
-      libns3-dev libgsl-dev libsqlite3-dev \
-      iperf3 iputils-ping netcat-openbsd iproute2 curl lighttpd \
-      python3 bc procps less ${EXTRA_PACKAGES} >/dev/null \
- && rm -rf /var/lib/apt/lists/*
+ && pins=$(grep -v '^#' /usr/local/share/dce/image-packages.lock) \
+ && { apt-get install -y -qq --no-install-recommends $pins ${EXTRA_PACKAGES} >/tmp/apt.log 2>&1 \
+      || { grep -E '^E:' /tmp/apt.log; ! grep -q 'was not found' /tmp/apt.log \
+           || echo "dce: the archive no longer has a version ci/image-packages.lock records: run ci/pin-packages and commit ci/image-packages.lock" >&2; \
+           exit 1; }; } \
+ && rm -rf /var/lib/apt/lists/* /tmp/apt.log
 
 # The user that builds and runs dce (uid 1000 by default: the usual first user of a
 # Linux desktop, so files in volumes/output/ are yours). /dce is the source tree.

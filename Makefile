@@ -51,7 +51,6 @@ SCEN_MODEL := src/scenario/scenario.cc src/scenario/values.cc src/scenario/yaml.
 PY_INC := $(shell pkg-config --cflags python3 2>/dev/null)
 PYMOD := $(BUILDDIR)/python/dce/_dce.so
 PYPKG := $(BUILDDIR)/python/dce/__init__.py
-ABS_PREFIX = $(abspath $(PREFIX))
 
 .PHONY: all install check clean programs bench-bins examples python
 all: $(LIB) $(RUN) programs examples python
@@ -59,16 +58,19 @@ python: $(PYMOD) $(PYPKG)
 $(PYPKG): src/python/dce/__init__.py
 	@mkdir -p $(dir $@)
 	cp $< $@
-$(PYMOD): src/python/dcemodule.c $(SCEN_MODEL) src/scenario/scenario.h src/scenario/model.h
+# (objects of their own: the scenario model compiled -fPIC once; dcemodule.o
+# again when dce-paths.h changes, i.e. BINDIR)
+PY_OBJS := $(SCEN_MODEL:src/scenario/%.cc=$(BUILDDIR)/python/%.o)
+$(BUILDDIR)/python/%.o: src/scenario/%.cc
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/scenario.cc -o $(BUILDDIR)/python/scenario.o
-	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/values.cc -o $(BUILDDIR)/python/values.o
-	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -c src/scenario/yaml.cc -o $(BUILDDIR)/python/yaml.o
+	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -fPIC $(CXXFLAGS) -MMD -MP -c $< -o $@
+$(BUILDDIR)/python/dcemodule.o: src/python/dcemodule.c
+	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -Wno-unused-parameter -Wno-missing-field-initializers -fPIC $(CFLAGS) $(PY_INC) \
-	  -DDCE_RUN_PATH='"$(ABS_PREFIX)/bin/dce-run"' -DDCE_RUN_BUILD='"$(abspath $(RUN))"' \
-	  -c src/python/dcemodule.c -o $(BUILDDIR)/python/dcemodule.o
-	$(CXX) -shared $(LDFLAGS) -o $@ $(BUILDDIR)/python/dcemodule.o $(BUILDDIR)/python/scenario.o \
-	  $(BUILDDIR)/python/values.o $(BUILDDIR)/python/yaml.o -lyaml
+	  -DDCE_RUN_PATH='"$(abspath $(BINDIR))/dce-run"' -DDCE_RUN_BUILD='"$(abspath $(RUN))"' \
+	  -MMD -MP -c $< -o $@
+$(PYMOD): $(BUILDDIR)/python/dcemodule.o $(PY_OBJS)
+	$(CXX) -shared $(LDFLAGS) -o $@ $^ -lyaml
 examples: $(EXAMPLES)
 
 $(INC)/ns3/dce-module.h: src/ns3/dce-module.h $(wildcard src/ns3/compat/*.h)
@@ -77,15 +79,18 @@ $(INC)/ns3/dce-module.h: src/ns3/dce-module.h $(wildcard src/ns3/compat/*.h)
 	cp src/ns3/compat/*.h $(INC)/ns3/
 	cp $< $@
 
-# Where the install tree keeps the kernel library and glibc-dce, compiled into
-# libdce so that scenarios built out of the tree need no DCE_* variables
-# (rewritten only when PREFIX changes).
+# Where the install tree keeps the kernel library and glibc-dce (DCE_LIBDIR, see
+# the install section), compiled into libdce so that scenarios built out of the
+# tree need no DCE_* variables; the Python module compiles in BINDIR's dce-run.
+# Rewritten only when those paths change (PREFIX, not DESTDIR).
 PATHS_H := $(BUILDDIR)/gen/dce-paths.h
 $(PATHS_H): FORCE
 	@mkdir -p $(dir $@)
-	@printf '#define DCE_INSTALL_LIBDIR "%s/lib"\n' '$(abspath $(PREFIX))' > $@.tmp
+	@printf '#define DCE_INSTALL_LIBDIR "%s"\n/* dce-run: %s */\n' '$(abspath $(DCE_LIBDIR))' \
+	  '$(abspath $(BINDIR))/dce-run' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: $(PATHS_H)
+$(BUILDDIR)/python/dcemodule.o: $(PATHS_H)
 $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: ALL_CXXFLAGS += -I$(BUILDDIR)/gen
 .PHONY: FORCE
 
@@ -143,28 +148,62 @@ $(LIB): $(CORE_OBJS)
 $(RUN): $(BUILDDIR)/src/cli/dce-run.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(NS3_LIBS) -lyaml
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the layout of the field's
+# software. PREFIX (and the directories below) are compiled in: dce-paths.h tells
+# libdce where the kernel library and glibc-dce are, the Python module where
+# dce-run is, dce.pc where the headers are. DESTDIR only stages the copy (a
+# package build: make install PREFIX=/usr DESTDIR=debian/tmp).
+#   BINDIR       dce-run and the example scenarios (dce-iperf3, ...)
+#   LIBDIR       libdce.a, pkgconfig/dce.pc
+#   DCE_LIBDIR   the kernel library (liblinux-6.1.so) and glibc-dce/ (default:
+#                LIBDIR, where bake puts them; Debian: /usr/lib/dce, private)
+#   INCLUDEDIR   dce/ (C API, scenario.h) and ns3/ (ns-3-dce compatible headers)
+#   DATADIR      dce/examples (scenario files, Python examples), doc/dce
+#   PYTHONDIR    the directory that gets the package dce/ (default LIBDIR/python3,
+#                made visible with a .pth file when DESTDIR is empty; Debian:
+#                /usr/lib/python3/dist-packages, no .pth)
+# KERNEL_LIB and GLIBC_DCE name the slow modules' results to install (default:
+# what bake built into build/install/lib); left out when absent.
+DESTDIR      ?=
+BINDIR       ?= $(PREFIX)/bin
+LIBDIR       ?= $(PREFIX)/lib
+DCE_LIBDIR   ?= $(LIBDIR)
+INCLUDEDIR   ?= $(PREFIX)/include
+DATADIR      ?= $(PREFIX)/share
+DOCDIR       ?= $(DATADIR)/doc/dce
+PYTHONDIR    ?= $(LIBDIR)/python3
+KERNEL_LIB   ?= build/install/lib/liblinux-6.1.so
+GLIBC_DCE    ?= build/install/lib/glibc-dce
+DCE_VERSION  ?= $(or $(shell git describe --tags 2>/dev/null | sed 's/^v//'),0.1)
+D = $(DESTDIR)
+# copy $(1) to directory $(2) unless it is already there (PREFIX=build/install)
+same = [ "$$(realpath -m $(1))" = "$$(realpath -m $(2)/$(notdir $(1)))" ]
 install: all
-	mkdir -p $(PREFIX)/bin $(PREFIX)/lib $(PREFIX)/include/dce
-	cp $(RUN) $(PREFIX)/bin/
-	cp $(LIB) $(PREFIX)/lib/
-	cp src/core/dce.h $(PREFIX)/include/dce/
-	mkdir -p $(PREFIX)/include/ns3/dce/helper $(PREFIX)/include/ns3/dce/model $(PREFIX)/share/dce/examples
-	cp src/ns3/dce-module.h $(PREFIX)/include/ns3/
-	cp src/ns3/helper/*.h $(PREFIX)/include/ns3/dce/helper/
-	cp src/ns3/model/*.h $(PREFIX)/include/ns3/dce/model/
-	cp src/ns3/compat/*.h $(PREFIX)/include/ns3/
-	cp $(EXAMPLES) $(PREFIX)/bin/ 2>/dev/null || true
-	cp src/scenario/scenario.h $(PREFIX)/include/dce/
-	cp examples/*.yaml examples/*.py $(PREFIX)/share/dce/examples/ 2>/dev/null || true
-	# the Python module, and a .pth file so that python3 finds it with no variables
-	mkdir -p $(PREFIX)/lib/python3/dce
-	cp $(PYMOD) $(PYPKG) $(PREFIX)/lib/python3/dce/
-	src/python/install-pth.sh $(ABS_PREFIX)/lib/python3
-	mkdir -p $(PREFIX)/lib/pkgconfig
-	printf '%s\n' 'prefix=$(abspath $(PREFIX))' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
-	  'Name: dce' 'Description: Direct Code Execution: real Linux programs on ns-3 nodes' 'Version: 0.1' \
+	install -d $(D)$(BINDIR) $(D)$(LIBDIR)/pkgconfig $(D)$(INCLUDEDIR)/dce \
+	  $(D)$(INCLUDEDIR)/ns3/dce/helper $(D)$(INCLUDEDIR)/ns3/dce/model \
+	  $(D)$(DATADIR)/dce/examples $(D)$(DOCDIR) $(D)$(PYTHONDIR)/dce
+	install -m 755 $(RUN) $(EXAMPLES) $(D)$(BINDIR)/
+	install -m 644 $(LIB) $(D)$(LIBDIR)/
+	install -m 644 src/core/dce.h src/scenario/scenario.h $(D)$(INCLUDEDIR)/dce/
+	install -m 644 src/ns3/dce-module.h src/ns3/compat/*.h $(D)$(INCLUDEDIR)/ns3/
+	install -m 644 src/ns3/helper/*.h $(D)$(INCLUDEDIR)/ns3/dce/helper/
+	install -m 644 src/ns3/model/*.h $(D)$(INCLUDEDIR)/ns3/dce/model/
+	install -m 644 examples/*.yaml examples/*.py examples/*.cc $(D)$(DATADIR)/dce/examples/
+	install -m 644 README.md docs/*.md $(D)$(DOCDIR)/
+	install -m 644 $(PYMOD) $(PYPKG) $(D)$(PYTHONDIR)/dce/
+	@# the slow modules (advanced mode), when built
+	@if [ -f "$(KERNEL_LIB)" ] && ! $(call same,$(KERNEL_LIB),$(D)$(DCE_LIBDIR)); then \
+	  echo "install $(KERNEL_LIB) -> $(D)$(DCE_LIBDIR)/"; \
+	  install -d $(D)$(DCE_LIBDIR) && install -m 644 $(KERNEL_LIB) $(D)$(DCE_LIBDIR)/; fi
+	@if [ -f "$(GLIBC_DCE)/libc.so.6" ] && ! $(call same,$(GLIBC_DCE),$(D)$(DCE_LIBDIR)); then \
+	  echo "install $(GLIBC_DCE) -> $(D)$(DCE_LIBDIR)/glibc-dce/"; \
+	  install -d $(D)$(DCE_LIBDIR)/glibc-dce && install -m 644 $(GLIBC_DCE)/* $(D)$(DCE_LIBDIR)/glibc-dce/; fi
+	@# a .pth file so that python3 finds the module with no variables (not when staging)
+	@[ -n "$(DESTDIR)" ] || src/python/install-pth.sh $(abspath $(PYTHONDIR))
+	printf '%s\n' 'prefix=$(abspath $(PREFIX))' 'libdir=$(abspath $(LIBDIR))' 'includedir=$(abspath $(INCLUDEDIR))' '' \
+	  'Name: dce' 'Description: Direct Code Execution: real Linux programs on ns-3 nodes' 'Version: $(DCE_VERSION)' \
 	  'Requires: $(NS3_MODULES)' 'Cflags: -std=c++17 -DKERNEL_STACK=Y -I$${includedir}' 'Libs: $${libdir}/libdce.a' \
-	  > $(PREFIX)/lib/pkgconfig/dce.pc
+	  > $(D)$(LIBDIR)/pkgconfig/dce.pc
 
 check: all
 	test/run

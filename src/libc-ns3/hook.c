@@ -51,7 +51,7 @@ static int is_build(const char *dir)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* lib/glibc-dce in an install tree above the running binary. */
+/* lib/glibc-dce (or lib/dce/glibc-dce) in an install tree above the running binary. */
 static int find_build(char *out, size_t outlen)
 {
 	char exe[PATH_MAX], cand[PATH_MAX + 64];
@@ -59,7 +59,7 @@ static int find_build(char *out, size_t outlen)
 	if (n <= 0)
 		return 0;
 	exe[n] = 0;
-	static const char *const subs[] = { "lib/glibc-dce", "install/lib/glibc-dce",
+	static const char *const subs[] = { "lib/glibc-dce", "lib/dce/glibc-dce", "install/lib/glibc-dce",
 		                            "build/install/lib/glibc-dce" };
 	for (int up = 0; up < 6; up++) {
 		char *slash = strrchr(exe, '/');

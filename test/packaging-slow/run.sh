@@ -6,6 +6,8 @@
 #  2. docker.io, docker-compose, debootstrap, docker-registry, yamllint installed
 #     and dockerd (overlay2, --iptables=false) started if missing;
 #  3. the base image (scripts/make-base-image.sh);
+#  3b. the Debian packages (deb.sh): dpkg-buildpackage, lintian, installed on a
+#     clean Debian 12 container with no checkout and run;
 #  4. the README's two commands on a fresh Debian 12 container as root without
 #     sudo (fresh-machine.sh: scripts/quickstart, then test/run with the suites
 #     that depend on what quickstart installs: DCE_FRESH_SUITES, "all" for every
@@ -22,7 +24,7 @@
 #     build context's volumes/dce-cache/, so not rebuilt), its example runs.
 # Works on a copy of the working tree (nothing in the repository is touched).
 # Timings go to the "# " lines. DCE_PKG_KEEP=1 keeps the copy and the named volume.
-# DCE_PKG_SKIP="fresh linux registry" leaves out those parts (for quick reruns).
+# DCE_PKG_SKIP="fresh linux registry deb" leaves out those parts (for quick reruns).
 set -u
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP"
@@ -128,6 +130,7 @@ cd "$W" || exit 1
 export COMPOSE_PROJECT_NAME=${DCE_PKG_PROJECT:-dcepkgtest}
 unset DCE_UID DCE_GID DCE_SET DCE_EXAMPLE DCE_TAG
 cleanup() {
+	[ -z "${deb_pid:-}" ] || kill "$deb_pid" 2>/dev/null
 	if [ "${DCE_PKG_KEEP:-0}" != 1 ]; then
 		(cd "$W" && docker-compose down -v --remove-orphans >/dev/null 2>&1)
 	else
@@ -158,6 +161,36 @@ if [ "${DCE_PKG_REPRO:-0}" = 1 ]; then
 	phase "reproducible base image" "$t"
 fi
 
+# 3b. The Debian packages (debian/): dpkg-buildpackage, lintian, then installed on
+# a clean Debian 12 (a container of the base image) with no checkout: the default
+# example, dce-run on a scenario file, import dce, pkg-config dce (deb.sh). Built
+# in their own copy (with the copy's old mtimes), seeded with the host's bake
+# objects when there are some (else a full compile: ~8-17 min here). It runs in
+# the background, alongside parts 4-7 (mostly waiting on docker), and is
+# collected at the end.
+deb_pid=
+if ! skip deb; then
+	deb_t=$SECONDS
+	mkdir -p "$SCRATCH/deb" && cp -a "$W" "$SCRATCH/deb/dce"
+	seed=$TOP/build/obj/dce-core
+	[ -d "$seed" ] || seed=
+	DCE_DEB_OBJECTS=$seed DCE_BASE_IMAGE=$base DPKG_DEB_COMPRESSOR_TYPE=gzip DPKG_DEB_COMPRESSOR_LEVEL=1 \
+		"$here/deb.sh" "$SCRATCH/deb/dce" "$SCRATCH/deb-logs" >"$SCRATCH/deb.log" 2>&1 &
+	deb_pid=$!
+fi
+deb_collect() {
+	[ -n "$deb_pid" ] || return 0
+	wait "$deb_pid"
+	local rc=$?
+	deb_pid=
+	sed -n 's/^ok - /  deb: /p; s/^not ok - /  deb FAILED: /p' "$SCRATCH/deb.log" | sed 's/^/# /'
+	grep '^#' "$SCRATCH/deb.log"
+	check "Debian packages: dpkg-buildpackage, lintian clean of errors, installed and run on a clean Debian 12 (deb.sh)" test $rc = 0 ||
+		grep -v '^#' "$SCRATCH/deb.log" | grep -v '^ok' | tail -30
+	rm -rf "$SCRATCH/deb"
+	phase "Debian packages (in the background from $((deb_t - T0)) s)" "$deb_t"
+}
+
 # 4. The README's two commands on a fresh machine (a container of the base image).
 if ! skip fresh; then
 	t=$SECONDS
@@ -171,8 +204,11 @@ if ! skip fresh; then
 	phase "fresh machine" "$t"
 fi
 
-# 5. The image and the dce service.
+# 5. The image and the dce service (labelled as ci/image labels it, so that
+# step 7's ci/image build finds every layer cached).
 t=$SECONDS
+DCE_VERSION=$(git describe --tags --always --dirty) DCE_DEPS_HASH=$(ci/deps-hash)
+export DCE_VERSION DCE_DEPS_HASH
 docker-compose build >"$SCRATCH/build.log" 2>&1
 check "docker-compose build" test $? = 0 || tail -30 "$SCRATCH/build.log"
 check "  ... builds the image once (dev uses dce's image)" test "$(grep -c '^Step 1/' "$SCRATCH/build.log")" = 1
@@ -249,8 +285,13 @@ docker run --rm --network none --security-opt seccomp=unconfined -e DCE_CONFINE=
 check "--security-opt seccomp=unconfined -e DCE_CONFINE=1: the run is confined" \
 	sh -c "! grep -q 'cannot confine' '$SCRATCH/conf2.log' && grep -q '0 process(es) failed' '$SCRATCH/conf2.log'" ||
 	cat "$SCRATCH/conf2.log"
-check "image labels: dce and its version" \
-	test "$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}}' "$img")" = dce
+labels=$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}} {{index .Config.Labels "org.opencontainers.image.version"}} {{index .Config.Labels "dce.deps-hash"}}' "$img")
+check "image labels: dce, its version (git describe) and its inputs' hash (ci/deps-hash) [$labels]" \
+	test "$labels" = "dce $DCE_VERSION $DCE_DEPS_HASH"
+docker run --rm --entrypoint dpkg-query "$img" -W -f='${Package}=${Version}\n' 2>&1 | sort >"$SCRATCH/inst.txt"
+notpinned=$(grep -v '^#' ci/image-packages.lock | sed 's/:[a-z0-9]*=/=/' | sort | comm -23 - "$SCRATCH/inst.txt" | xargs)
+check "the image has exactly the versions of ci/image-packages.lock${notpinned:+ (differs: ${notpinned:0:200})}" \
+	test -z "$notpinned"
 phase "dce service" "$t"
 
 # 6. The dev service: host sources, named build volume, incremental rebuilds.
@@ -363,5 +404,6 @@ if ! skip linux; then
 	check "  ... cubic and bbr results" sh -c "grep -q '^cc cubic' '$SCRATCH/lrun.log' && grep -q '^cc bbr' '$SCRATCH/lrun.log'"
 	phase "advanced mode image" "$t"
 fi
+deb_collect
 phase "total"
 finish

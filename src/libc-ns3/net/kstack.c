@@ -120,11 +120,12 @@ const char *dce_kstack_version(void)
 	return env && *env ? env : NULL;
 }
 
-/* <dir of the program>/REL/liblinux-VERSION.so for an installed tree (bin/ next
- * to lib/) and dce's build tree (build/dce/examples next to build/install/lib) */
+/* <dir of the program>/REL/liblinux-VERSION.so */
 static const char *find_version(const char *exe_dir, const char *version, char *found, size_t len)
 {
-	const char *rel[] = { "/../lib", "/../../install/lib", "/../install/lib" };
+	/* an installed tree (bin/ next to lib/, or lib/dce/ as in the Debian package),
+	 * dce's build tree (build/dce/examples next to build/install/lib) */
+	const char *rel[] = { "/../lib", "/../lib/dce", "/../../install/lib", "/../install/lib" };
 	for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
 		snprintf(found, len, "%s%s/liblinux-%s.so", exe_dir, rel[i], version);
 		if (readable(found))
