@@ -31,6 +31,10 @@ CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/n
 CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run
+# dce-nuse: the C core on the real-time engine (src/rt), without ns-3 (docs/nuse.md)
+NUSE := $(BUILDDIR)/dce-nuse
+NUSE_OBJS := $(BUILDDIR)/src/nuse/dce-nuse.o $(BUILDDIR)/src/nuse/no-ns3.o $(BUILDDIR)/src/rt/rt.o \
+  $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o)
 
 # Small programs of our own that tests run inside the simulation (ordinary PIE
 # binaries against the system glibc, like any Debian program).
@@ -54,7 +58,7 @@ PYPKG := $(BUILDDIR)/python/dce/__init__.py
 ABS_PREFIX = $(abspath $(PREFIX))
 
 .PHONY: all install check clean programs bench-bins examples python
-all: $(LIB) $(RUN) programs examples python
+all: $(LIB) $(RUN) $(NUSE) programs examples python
 python: $(PYMOD) $(PYPKG)
 $(PYPKG): src/python/dce/__init__.py
 	@mkdir -p $(dir $@)
@@ -140,9 +144,12 @@ $(LIB): $(CORE_OBJS)
 $(RUN): $(BUILDDIR)/src/cli/dce-run.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(NS3_LIBS) -lyaml
 
+$(NUSE): $(NUSE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 install: all
 	mkdir -p $(PREFIX)/bin $(PREFIX)/lib $(PREFIX)/include/dce
-	cp $(RUN) $(PREFIX)/bin/
+	cp $(RUN) $(NUSE) $(PREFIX)/bin/
 	cp $(LIB) $(PREFIX)/lib/
 	cp src/core/dce.h $(PREFIX)/include/dce/
 	mkdir -p $(PREFIX)/include/ns3/dce/helper $(PREFIX)/include/ns3/dce/model $(PREFIX)/share/dce/examples
