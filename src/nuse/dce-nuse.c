@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <malloc.h>
 #include <linux/if_packet.h>
 #include <linux/if_tun.h>
 #include <net/ethernet.h>
@@ -341,6 +342,10 @@ int main(int argc, char **argv)
 		dce_kstack_set_library(lib);
 	}
 	uint64_t t_start = mono_ns();
+	/* every frame is a malloc'd copy (kstack.c's queue): keep the heap's top, or
+	 * glibc gives it back with brk and each regrowth faults and flushes TLBs */
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 
 	/* the device first: bad names and missing permissions fail before anything else */
 	int tap_created = tap && !if_exists(tap);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 struct rt_event {
@@ -54,6 +55,8 @@ int dce_rt_init(void)
 	rt.epoch = real - real % 1000000000ull;
 	rt.t0 = mono - real % 1000000000ull;
 	rt.next_id = 1;
+	/* the kernel's timers are due to the microsecond: no 50 us of timer slack */
+	prctl(PR_SET_TIMERSLACK, 1ul, 0, 0, 0);
 	rt.ep = epoll_create1(EPOLL_CLOEXEC);
 	return rt.ep < 0 ? -errno : 0;
 }
