@@ -76,22 +76,47 @@ nuse -- iperf3 -c 10.77.0.1 -p 5277 -t 2 -R -J >"$SCRATCH/down.json" 2>"$SCRATCH
 down=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' "$SCRATCH/down.json" 2>/dev/null)
 check "iperf3 host kernel -> NUSE (${down:-?} bit/s)" test "${down:-0}" -gt 1000000
 # and the NUSE stack as the server, the host kernel as the client
-nuse -- iperf3 -s -1 -p 5278 >"$SCRATCH/srv.out" 2>&1 &
+nuse -- iperf3 -s -p 5278 >"$SCRATCH/srv.out" 2>&1 &
 npid=$!
-for _ in $(seq 50); do inS iperf3 -c 10.77.0.2 -p 5278 -t 1 >"$SCRATCH/cli.out" 2>&1 && break; sleep 0.2; done
-wait $npid
+for _ in $(seq 60); do
+	inS iperf3 -c 10.77.0.2 -p 5278 -t 1 >"$SCRATCH/cli.out" 2>&1 && break
+	sleep 0.3
+done
+kill "$npid" 2>/dev/null
+wait "$npid" 2>/dev/null
 check "iperf3 server in the NUSE stack, host kernel client" grep -q receiver "$SCRATCH/cli.out"
 
 # ---- another congestion control than the host's ----
 host_cc=$(inS sysctl -n net.ipv4.tcp_congestion_control)
-nuse --sysctl net.ipv4.tcp_congestion_control=bbr --pcap "$SCRATCH/bbr.pcap" -- \
-	sh -c 'sysctl net.ipv4.tcp_congestion_control; iperf3 -c 10.77.0.1 -p 5277 -t 1 -C bbr' >"$SCRATCH/cc.out" 2>&1
-check "sysctl inside shows bbr (host: $host_cc)" grep -qx "net.ipv4.tcp_congestion_control = bbr" "$SCRATCH/cc.out"
+cc=bbr other=reno
+[ "$host_cc" = bbr ] && cc=cubic
+[ "$host_cc" = reno ] && other=cubic
+nuse --sysctl net.ipv4.tcp_congestion_control=$cc --pcap "$SCRATCH/cc.pcap" -- \
+	sh -c "sysctl net.ipv4.tcp_congestion_control; iperf3 -c 10.77.0.1 -p 5277 -t 1 -C $cc" >"$SCRATCH/cc.out" 2>&1
+check "sysctl inside shows $cc (host: $host_cc)" grep -qx "net.ipv4.tcp_congestion_control = $cc" "$SCRATCH/cc.out"
 check "the host keeps its own congestion control" test "$(inS sysctl -n net.ipv4.tcp_congestion_control)" = "$host_cc"
-check "iperf3 ran with bbr" grep -q receiver "$SCRATCH/cc.out"
-check "--pcap wrote the device's frames" test "$(stat -c %s "$SCRATCH/bbr.pcap" 2>/dev/null || echo 0)" -gt 100000
-nuse -- sysctl -w net.ipv4.tcp_congestion_control=reno >/dev/null 2>&1
+check "iperf3 ran with $cc" grep -q receiver "$SCRATCH/cc.out"
+check "--pcap wrote the device's frames" test "$(stat -c %s "$SCRATCH/cc.pcap" 2>/dev/null || echo 0)" -gt 100000
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$SCRATCH/cc.pcap" -Y 'ip.src == 10.77.0.2 && tcp.len > 0' 2>/dev/null | wc -l)
+	check "the pcap holds the stack's data segments ($n)" test "$n" -gt 100
+fi
+nuse -- sh -c "sysctl -qw net.ipv4.tcp_congestion_control=$other; sysctl -n net.ipv4.tcp_congestion_control" >"$SCRATCH/set.out" 2>&1
+check "stock sysctl -w inside sets the stack's ($other)" grep -qx "$other" "$SCRATCH/set.out"
 check "a sysctl set inside does not reach the host" test "$(inS sysctl -n net.ipv4.tcp_congestion_control)" = "$host_cc"
+
+# ---- two NUSE stacks over a veth pair, no host stack in between ----
+inC ip link add va type veth peer name vb
+inC ip link set va up
+inC ip link set vb up
+inC timeout 60 "$NUSE" --raw va --addr 10.79.0.1/24 -- iperf3 -s -1 -p 5279 >"$SCRATCH/two-s.out" 2>&1 &
+spid=$!
+inC timeout 60 "$NUSE" --raw vb --addr 10.79.0.2/24 -- sh -c \
+	'ping -c 1 -W 5 10.79.0.1; for i in $(seq 20); do iperf3 -c 10.79.0.1 -p 5279 -t 1 && break; sleep 0.3; done' \
+	>"$SCRATCH/two-c.out" 2>&1
+wait "$spid"
+check "two NUSE stacks: ping" grep -q "1 received" "$SCRATCH/two-c.out"
+check "two NUSE stacks: iperf3" grep -q receiver "$SCRATCH/two-s.out"
 
 # ---- a TAP device ----
 inC timeout 30 "$NUSE" --tap nusetap0 --addr 10.78.0.2/24 -- sh -c \
