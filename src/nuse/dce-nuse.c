@@ -447,16 +447,6 @@ int main(int argc, char **argv)
 	FILE *devnull = fopen("/dev/null", "w");
 	if (devnull) /* dce_finish's own summary is for simulations */
 		dce_world.err = devnull;
-	char status[PATH_MAX + 32];
-	snprintf(status, sizeof status, "%s/var/log/%d/status", logroot, pid);
-	FILE *sf = fopen(status, "r");
-	if (sf) { /* the program failed to start: say why, as dce-run does */
-		char line[512];
-		while (fgets(line, sizeof line, sf))
-			if (!strncmp(line, "error:", 6))
-				fprintf(stderr, "dce-nuse: %s: %s", argv[i], line + 7);
-		fclose(sf);
-	}
 	dce_finish();
 	if (dev.pcap)
 		fclose(dev.pcap);
