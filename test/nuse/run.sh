@@ -76,14 +76,16 @@ nuse -- iperf3 -c 10.77.0.1 -p 5277 -t 2 -R -J >"$SCRATCH/down.json" 2>"$SCRATCH
 down=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]))' "$SCRATCH/down.json" 2>/dev/null)
 check "iperf3 host kernel -> NUSE (${down:-?} bit/s)" test "${down:-0}" -gt 1000000
 # and the NUSE stack as the server, the host kernel as the client
-nuse -- iperf3 -s -p 5278 >"$SCRATCH/srv.out" 2>&1 &
+inC timeout 120 "$NUSE" --raw vc --addr 10.77.0.2/24 -- iperf3 -s -p 5278 >"$SCRATCH/srv.out" 2>&1 &
 npid=$!
-for _ in $(seq 60); do
-	inS iperf3 -c 10.77.0.2 -p 5278 -t 1 >"$SCRATCH/cli.out" 2>&1 && break
+for _ in $(seq 100); do
+	inS timeout 20 iperf3 -c 10.77.0.2 -p 5278 -t 1 >"$SCRATCH/cli.out" 2>&1 && break
+	cat "$SCRATCH/cli.out" >>"$SCRATCH/cli.tries"
 	sleep 0.3
 done
 kill "$npid" 2>/dev/null
 wait "$npid" 2>/dev/null
+grep -q receiver "$SCRATCH/cli.out" || { tail -3 "$SCRATCH/cli.tries" "$SCRATCH/srv.out" | sed 's/^/# /'; }
 check "iperf3 server in the NUSE stack, host kernel client" grep -q receiver "$SCRATCH/cli.out"
 
 # ---- another congestion control than the host's ----
