@@ -262,6 +262,29 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 	return 0;
 }
 
+/* The temporary output directory goes when dce-nuse does, however it ends
+ * (killed by ^C, a timeout, SIGKILL): a small host process holds the read end of
+ * a pipe whose write end only dce-nuse has, and removes the directory at EOF. */
+static void remove_when_gone(const char *dir)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		setsid(); /* out of the process group a ^C or timeout(1) signals */
+		close(p[1]);
+		char c;
+		while (read(p[0], &c, 1) != 0 && errno == EINTR)
+			;
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		_exit(0);
+	}
+	close(p[0]);
+	if (pid < 0)
+		close(p[1]);
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -361,10 +384,15 @@ int main(int argc, char **argv)
 	/* dce in real time: host clock, no simulated costs, the host's files */
 	setenv("DCE_VDSO", "0", 1);            /* clock reads trap and read the host clock live */
 	setenv("DCE_LINUX_COPY_GBPS", "0", 1); /* copies cost real time already */
-	char tmpl[] = "/tmp/dce-nuse.XXXXXX";
+	char tmpl[PATH_MAX];
+	const char *tmpdir = getenv("TMPDIR");
+	snprintf(tmpl, sizeof tmpl, "%s/dce-nuse.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	const char *outdir = out;
-	if (!outdir && !(outdir = mkdtemp(tmpl)))
-		die("cannot create a temporary directory: %s", strerror(errno));
+	if (!outdir) {
+		if (!(outdir = mkdtemp(tmpl)))
+			die("cannot create a temporary directory: %s", strerror(errno));
+		remove_when_gone(outdir);
+	}
 	dce_set_confine(0); /* the program writes the host's files: nothing to confine to */
 	if (dce_rt_init())
 		die("cannot create the event loop: %s", strerror(errno));

@@ -129,6 +129,13 @@ inC ip addr add 10.78.0.1/24 dev nusetap0
 wait $tpid
 check "a TAP device: the stack pings the host kernel behind it" grep -q "2 received" "$SCRATCH/tap.out"
 
+# ---- a killed dce-nuse leaves nothing behind ----
+mkdir -p "$SCRATCH/tmp"
+TMPDIR=$SCRATCH/tmp inC timeout -s KILL 3 "$NUSE" --raw vc -- sleep 30 >/dev/null 2>&1
+TMPDIR=$SCRATCH/tmp inC timeout -s INT 3 "$NUSE" --raw vc -- sleep 30 >/dev/null 2>&1
+sleep 1
+check "killed (SIGKILL, SIGINT): no temporary directory left" test -z "$(ls -A "$SCRATCH/tmp")"
+
 # ---- bad input: one clear line each ----
 one_line() { # FILE REGEX: exactly one line, matching
 	test "$(wc -l <"$1")" = 1 && grep -Eq "$2" "$1"
