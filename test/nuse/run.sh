@@ -24,6 +24,7 @@ NUSE=$BUILD/dce-nuse
 S=nuse17-s$$ # the server namespace: the host kernel's stack
 C=nuse17-c$$ # the client namespace: only the veth end dce-nuse attaches to
 cleanup() {
+	sleep 1 # the last dce-nuse's watcher removes its temporary directory
 	ip netns pids "$S" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns pids "$C" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$S" 2>/dev/null
