@@ -24,7 +24,15 @@ NUSE=$BUILD/dce-nuse
 S=nuse17-s$$ # the server namespace: the host kernel's stack
 C=nuse17-c$$ # the client namespace: only the veth end dce-nuse attaches to
 cleanup() {
-	sleep 1 # the last dce-nuse's watcher removes its temporary directory
+	# what still runs in the namespaces, but dce-nuse's watchers (session leaders:
+	# they remove its temporary directory once it is gone)
+	local n p
+	for n in "$S" "$C"; do
+		for p in $(ip netns pids "$n" 2>/dev/null); do
+			[ "$(ps -o sid= -p "$p" 2>/dev/null | tr -d ' ')" = "$p" ] || kill "$p" 2>/dev/null
+		done
+	done
+	sleep 1
 	ip netns pids "$S" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns pids "$C" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del "$S" 2>/dev/null
