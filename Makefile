@@ -31,6 +31,10 @@ CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/n
 CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run
+# dce-nuse: the C core on the real-time engine (src/rt), without ns-3 (docs/nuse.md)
+NUSE := $(BUILDDIR)/dce-nuse
+NUSE_OBJS := $(BUILDDIR)/src/nuse/dce-nuse.o $(BUILDDIR)/src/nuse/no-ns3.o $(BUILDDIR)/src/rt/rt.o \
+  $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o)
 
 # Small programs of our own that tests run inside the simulation (ordinary PIE
 # binaries against the system glibc, like any Debian program).
@@ -53,7 +57,7 @@ PYMOD := $(BUILDDIR)/python/dce/_dce.so
 PYPKG := $(BUILDDIR)/python/dce/__init__.py
 
 .PHONY: all install check clean programs bench-bins examples python
-all: $(LIB) $(RUN) programs examples python
+all: $(LIB) $(RUN) $(NUSE) programs examples python
 python: $(PYMOD) $(PYPKG)
 $(PYPKG): src/python/dce/__init__.py
 	@mkdir -p $(dir $@)
@@ -148,6 +152,9 @@ $(LIB): $(CORE_OBJS)
 $(RUN): $(BUILDDIR)/src/cli/dce-run.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(NS3_LIBS) -lyaml
 
+$(NUSE): $(NUSE_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: the layout of the field's
 # software. PREFIX (and the directories below) are compiled in: dce-paths.h tells
 # libdce where the kernel library and glibc-dce are, the Python module where
@@ -182,7 +189,7 @@ install: all
 	install -d $(D)$(BINDIR) $(D)$(LIBDIR)/pkgconfig $(D)$(INCLUDEDIR)/dce \
 	  $(D)$(INCLUDEDIR)/ns3/dce/helper $(D)$(INCLUDEDIR)/ns3/dce/model \
 	  $(D)$(DATADIR)/dce/examples $(D)$(DOCDIR) $(D)$(PYTHONDIR)/dce
-	install -m 755 $(RUN) $(EXAMPLES) $(D)$(BINDIR)/
+	install -m 755 $(RUN) $(NUSE) $(EXAMPLES) $(D)$(BINDIR)/
 	install -m 644 $(LIB) $(D)$(LIBDIR)/
 	install -m 644 src/core/dce.h src/scenario/scenario.h $(D)$(INCLUDEDIR)/dce/
 	install -m 644 src/ns3/dce-module.h src/ns3/compat/*.h $(D)$(INCLUDEDIR)/ns3/

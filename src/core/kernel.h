@@ -45,6 +45,7 @@ struct dce_node {
 	struct dce_kstack *kstack;  /* its Linux kernel (advanced mode), NULL: dce's sockets */
 	struct dce_nodeclock *clock; /* its adjusted realtime clock (time.c), NULL: untouched */
 	struct dce_locks *locks;   /* file locks held on its files (locks.c) */
+	char *logroot;             /* where var/log/<pid>/ goes; NULL: root (dce-nuse: out dir) */
 	struct dce_node *next;
 };
 
@@ -181,6 +182,7 @@ struct dce_world {
 	int trace;                    /* DCE_TRACE=1: log every system call */
 	int memstat;                  /* DCE_MEMSTAT=1: private memory of each process at exit */
 	int stop_when_done;           /* end the simulation when the last process exits */
+	int host_stdio;               /* programs get dce's own stdin/stdout/stderr (dce-nuse) */
 };
 extern struct dce_world dce_world;
 extern struct dce_thread *dce_current;

@@ -196,7 +196,7 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	dce_world.procv[dce_world.nprocv++] = p;
 	dce_world.live++;
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s/var/log/%d", node->root, p->pid);
+	snprintf(dir, sizeof dir, "%s/var/log/%d", node->logroot ? node->logroot : node->root, p->pid);
 	mkdirs(dir);
 	p->logdir = strdup(dir);
 	if (parent)
@@ -482,14 +482,17 @@ static void stop_event(void *arg)
 
 static int install_stdio(struct dce_process *p, const char *stdin_file)
 {
-	int in = stdin_file ? open(stdin_file, O_RDONLY | O_CLOEXEC) : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int in = dce_world.host_stdio ? fcntl(0, F_DUPFD_CLOEXEC, 3)
+	         : stdin_file ? open(stdin_file, O_RDONLY | O_CLOEXEC) : open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
 		dce_process_fatal(p, "cannot open stdin file %s: %s", stdin_file, strerror(errno));
 		return -1;
 	}
 	struct dce_file *fin = dce_file_new(&dce_hostfile_ops, in, O_RDONLY);
-	struct dce_file *fout = dce_file_new(&dce_hostfile_ops, open_log(p, "stdout"), O_WRONLY | O_APPEND);
-	struct dce_file *ferr = dce_file_new(&dce_hostfile_ops, open_log(p, "stderr"), O_WRONLY | O_APPEND);
+	int hout = dce_world.host_stdio ? fcntl(1, F_DUPFD_CLOEXEC, 3) : open_log(p, "stdout");
+	int herr = dce_world.host_stdio ? fcntl(2, F_DUPFD_CLOEXEC, 3) : open_log(p, "stderr");
+	struct dce_file *fout = dce_file_new(&dce_hostfile_ops, hout, O_WRONLY | O_APPEND);
+	struct dce_file *ferr = dce_file_new(&dce_hostfile_ops, herr, O_WRONLY | O_APPEND);
 	char vp[64];
 	fin->vpath = strdup(stdin_file ? "/dev/stdin" : "/dev/null");
 	snprintf(vp, sizeof vp, "/var/log/%d/stdout", p->pid);
