@@ -21,6 +21,16 @@ struct dce_rxmeta {
 	int nfiles;
 	int have_cred;
 	struct ucred cred;
+	/* MSG_ERRQUEUE: an ICMP error (IP_RECVERR/IPV6_RECVERR cmsg: the extended
+	 * error followed by the offender's address) */
+	int have_ee, ee_v6;
+	struct {
+		uint32_t ee_errno;
+		uint8_t ee_origin, ee_type, ee_code, ee_pad;
+		uint32_t ee_info, ee_data;
+	} ee;
+	struct sockaddr_storage ee_offender;
+	socklen_t ee_offlen;
 };
 /* What a sent message carries besides its bytes. */
 struct dce_txmeta {
@@ -49,6 +59,9 @@ struct dce_sock_ops {
 	int (*getsockopt)(struct dce_sock *, int level, int opt, void *val, socklen_t *len);
 	long (*ioctl)(struct dce_thread *, struct dce_sock *, unsigned long req, uint64_t arg);
 	int (*poll)(struct dce_sock *);
+	/* MSG_ERRQUEUE (NULL: nothing is ever queued, -EAGAIN) */
+	long (*recverr)(struct dce_thread *, struct dce_sock *, void *, size_t, struct sockaddr_storage *from,
+	                socklen_t *fromlen, struct dce_rxmeta *);
 	void (*release)(struct dce_sock *);
 };
 

@@ -71,6 +71,7 @@ struct dce_ns3_status {
 	int peer_closed;          /* FIN received: EOF once rx_avail is drained */
 	int closed;               /* no connection any more (reset, timeout, both closed) */
 	int error;                /* pending error (positive errno), 0 if none */
+	int errq;                 /* IP_RECVERR errors queued for MSG_ERRQUEUE */
 };
 void dce_ns3_sock_status(struct dce_ns3_sock *s, struct dce_ns3_status *st);
 /* SO_ERROR: the pending error (positive errno) and clear it. */
@@ -81,10 +82,23 @@ int dce_ns3_sock_shutdown(struct dce_ns3_sock *s, int how);
 /* Close and forget: no more events for this socket; data already queued is sent. */
 void dce_ns3_sock_close(struct dce_ns3_sock *s);
 
+/* One ICMP error queued by IP_RECVERR/IPV6_RECVERR (Linux's sock_extended_err). */
+struct dce_ns3_sockerr {
+	int ee_errno;
+	int v6;                   /* ICMPv6 (SO_EE_ORIGIN_ICMP6) */
+	int type, code, ttl;      /* ttl: of the ICMP message */
+	uint32_t info;
+	struct sockaddr_storage offender; /* the router or host that sent it */
+	struct sockaddr_storage dst;      /* where the offending datagram went */
+	socklen_t offlen, dstlen;
+};
+/* Take the oldest queued error: 0, or -EAGAIN when none. */
+int dce_ns3_sock_recverr(struct dce_ns3_sock *s, struct dce_ns3_sockerr *e);
+
 enum dce_ns3_opt {
 	DCE_NS3_SNDBUF, DCE_NS3_RCVBUF, DCE_NS3_NODELAY, DCE_NS3_MAXSEG, DCE_NS3_TTL,
 	DCE_NS3_TOS, DCE_NS3_BROADCAST, DCE_NS3_HOPLIMIT, DCE_NS3_ICMP_FILTER,
-	DCE_NS3_KEEPALIVE, DCE_NS3_V6ONLY,
+	DCE_NS3_KEEPALIVE, DCE_NS3_V6ONLY, DCE_NS3_RECVERR, DCE_NS3_HDRINCL,
 };
 int dce_ns3_sock_setopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t value);
 int dce_ns3_sock_getopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t *value);

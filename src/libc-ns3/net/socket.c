@@ -622,6 +622,18 @@ static void cmsg_build(struct dce_thread *t, struct dce_sock *sk, struct dce_rxm
 	}
 	if (meta->have_cred)
 		cmsg_put(o, SOL_SOCKET, SCM_CREDENTIALS, &meta->cred, sizeof meta->cred);
+	if (meta->have_ee) {
+		/* struct sock_extended_err, then SO_EE_OFFENDER's address right after it */
+		char eb[sizeof meta->ee + sizeof(struct sockaddr_in6)];
+		memset(eb, 0, sizeof eb);
+		memcpy(eb, &meta->ee, sizeof meta->ee);
+		size_t ol = meta->ee_offlen < sizeof(struct sockaddr_in6) ? meta->ee_offlen : sizeof(struct sockaddr_in6);
+		memcpy(eb + sizeof meta->ee, &meta->ee_offender, ol);
+		if (meta->ee_v6 || sk->family == AF_INET6)
+			cmsg_put(o, IPPROTO_IPV6, IPV6_RECVERR, eb, sizeof meta->ee + sizeof(struct sockaddr_in6));
+		else
+			cmsg_put(o, IPPROTO_IP, IP_RECVERR, eb, sizeof meta->ee + sizeof(struct sockaddr_in));
+	}
 	if (meta->nfiles) {
 		int fds[256];
 		int n = 0;
@@ -648,8 +660,8 @@ static long do_recvmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 	struct dce_sock *sk = dce_sock_of(t->proc, (int)fd, &err);
 	if (!sk)
 		return err;
-	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN; /* no queued errors (IP_RECVERR) */
+	if ((flags & MSG_ERRQUEUE) && !sk->ops->recverr)
+		return -EAGAIN; /* this family never queues errors */
 	if (flags & MSG_OOB)
 		return -EINVAL;
 	size_t len = iov_total(m, &err);
@@ -662,7 +674,8 @@ static long do_recvmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 	struct dce_rxmeta meta = { 0 };
 	meta.ttl = meta.tos = -1;
 	dce_uaccess_allow(t, buf, len); /* filled for the iovecs, as a user buffer */
-	long r = sk->ops->recv(t, sk, buf, len, flags, &ss, &sl, &meta);
+	long r = (flags & MSG_ERRQUEUE) ? sk->ops->recverr(t, sk, buf, len, &ss, &sl, &meta)
+	                                : sk->ops->recv(t, sk, buf, len, flags, &ss, &sl, &meta);
 	dce_uaccess_allow(t, NULL, 0);
 	if (r < 0) {
 		free(buf);
@@ -683,6 +696,8 @@ static long do_recvmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 	}
 	if (sk->type != SOCK_STREAM && meta.full_len > (size_t)r)
 		m->msg_flags |= MSG_TRUNC;
+	if (flags & MSG_ERRQUEUE)
+		m->msg_flags |= MSG_ERRQUEUE;
 	struct cmsg_out o = { 0 };
 	if (m->msg_control && m->msg_controllen) {
 		o.cap = m->msg_controllen > 65536 ? 65536 : m->msg_controllen;
