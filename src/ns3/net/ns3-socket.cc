@@ -582,14 +582,33 @@ ConnectUdp4 (dce_ns3_sock *s, const InetSocketAddress &peer)
     {
       Address local;
       s->sock->GetSockName (local);
-      if (InetSocketAddress::ConvertFrom (local).GetPort () == 0)
+      auto port = [] (const Address &a) {
+        if (InetSocketAddress::IsMatchingType (a))
+          return InetSocketAddress::ConvertFrom (a).GetPort ();
+        if (Inet6SocketAddress::IsMatchingType (a))
+          return Inet6SocketAddress::ConvertFrom (a).GetPort ();
+        return (uint16_t)0;
+      };
+      if (port (local) == 0)
         {
-          if (s->sock->Bind () < 0)
+          if (s->sock->Bind () < 0) // an ephemeral IPv4 port
             return Fail (s->sock);
           s->sock->GetSockName (local);
         }
-      la = InetSocketAddress::ConvertFrom (local).GetIpv4 ();
-      lp = InetSocketAddress::ConvertFrom (local).GetPort ();
+      if (Inet6SocketAddress::IsMatchingType (local))
+        {
+          // an IPv6 socket on :: (or a v4-mapped address) talking to an IPv4 peer
+          Inet6SocketAddress l6 = Inet6SocketAddress::ConvertFrom (local);
+          la = l6.GetIpv6 ().IsIpv4MappedAddress () ? l6.GetIpv6 ().GetIpv4MappedAddress () : Ipv4Address::GetAny ();
+          lp = l6.GetPort ();
+        }
+      else if (!InetSocketAddress::IsMatchingType (local))
+        return -EINVAL;
+      else
+        {
+          la = InetSocketAddress::ConvertFrom (local).GetIpv4 ();
+          lp = InetSocketAddress::ConvertFrom (local).GetPort ();
+        }
       s->epBoundAny = la == Ipv4Address::GetAny ();
       // datagrams already queued stay readable, as on Linux
       Address from;
@@ -662,7 +681,7 @@ dce_ns3_sock_connect (struct dce_ns3_sock *s, const struct sockaddr *sa, socklen
         return -EINVAL;
     }
   Address a = ToNs3 (sa);
-  if (s->type == SOCK_DGRAM && s->family == AF_INET && InetSocketAddress::IsMatchingType (a))
+  if (s->type == SOCK_DGRAM && (s->family == AF_INET || !s->v6only) && InetSocketAddress::IsMatchingType (a))
     {
       InetSocketAddress in = InetSocketAddress::ConvertFrom (a);
       Ipv4Address d = in.GetIpv4 ();
