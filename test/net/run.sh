@@ -177,6 +177,17 @@ grep "^FAIL" "$EO" 2>/dev/null | sed 's/^/# /'
 check "net-errs: the listener gets the EOF after its own shutdown and exits" grep -q "^peer: tcp eof after 0 bytes (read returned 0)" "$PO"
 check "net-errs: the IP_HDRINCL datagram arrives with its own source port" grep -qx "peer: hdrincl 10.1.1.1:4242 hdrincl" "$PO"
 
+# half-close crossing FINs: nc -l -N shuts its side at once (stdin /dev/null) while the
+# client's data and FIN are on the way (ns-3: FIN_WAIT_1 -> CLOSING with no close
+# callback); the listener must still see EOF and exit
+OUT=$SCRATCH/halfclose
+rm -rf "$OUT"
+CMD1="nc -l -N -p 7100 </dev/null; echo listener-done" CMD0="sleep 0.5; nc -N 10.1.1.2 7100 </etc/hostname" \
+	timeout 120 "$EX/dce-two-nodes" --out="$OUT" --start0=2 --start1=1 --stop=20 >"$SCRATCH/halfclose.log" 2>&1
+check "half-close: the nc listener gets the data and EOF, and exits" \
+	grep -qx listener-done "$OUT/files-1/var/log/1000/stdout"
+check "half-close: every program exits 0" all_exit0 "$OUT"
+
 # iperf3 -u (the server binds its port again after connecting the first socket)
 OUT=$SCRATCH/iperf3u
 rm -rf "$OUT"

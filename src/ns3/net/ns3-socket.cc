@@ -275,6 +275,15 @@ OnState (dce_ns3_sock *s, TcpSocket::TcpStates_t, TcpSocket::TcpStates_t v)
       6 /*TIME_WAIT*/};
   if ((unsigned)v < sizeof linux_state / sizeof linux_state[0])
     s->tcpState = linux_state[v];
+  // These states mean the peer's FIN came in sequence, after all its data. ns-3 does
+  // not always tell the application (a simultaneous close, FIN_WAIT_1 -> CLOSING,
+  // calls no close callback): the peer's EOF must not be lost.
+  if ((v == TcpSocket::CLOSE_WAIT || v == TcpSocket::LAST_ACK || v == TcpSocket::CLOSING ||
+       v == TcpSocket::TIME_WAIT) && !s->peerClosed)
+    {
+      s->peerClosed = true;
+      Notify (s);
+    }
 }
 
 void Attach (dce_ns3_sock *s, Ptr<Socket> sock);
