@@ -188,6 +188,16 @@ check "half-close: the nc listener gets the data and EOF, and exits" \
 	grep -qx listener-done "$OUT/files-1/var/log/1000/stdout"
 check "half-close: every program exits 0" all_exit0 "$OUT"
 
+# AF_PACKET: SOCK_RAW with a classic BPF filter, SOCK_DGRAM, sendto(sockaddr_ll)
+OUT=$SCRATCH/packet
+rm -rf "$OUT"
+CMD0="$PROGS/net-packet recv" CMD1="$PROGS/net-packet send" timeout 120 \
+	"$EX/dce-two-nodes" --out="$OUT" --map="$PROGS" --start0=1 --start1=2 --stop=10 >"$SCRATCH/packet.log" 2>&1
+KO=$OUT/files-0/var/log/1000/stdout
+check "net-packet: every check passes (filters checked as Linux, filtered SOCK_RAW, SOCK_DGRAM, sendto)" \
+	grep -q "^0 failures" "$KO"
+grep "^FAIL" "$KO" 2>/dev/null | sed 's/^/# /'
+
 # iperf3 -u (the server binds its port again after connecting the first socket)
 OUT=$SCRATCH/iperf3u
 rm -rf "$OUT"

@@ -100,6 +100,7 @@ long dce_inet_create(struct dce_thread *t, int family, int type, int protocol, s
 long dce_unix_create(struct dce_thread *t, int type, int protocol, struct dce_sock **out);
 long dce_unix_pair(struct dce_thread *t, int type, int protocol, struct dce_sock **a, struct dce_sock **b);
 long dce_netlink_create(struct dce_thread *t, int type, int protocol, struct dce_sock **out);
+long dce_packet_create(struct dce_thread *t, int type, int protocol, struct dce_sock **out);
 /* interface ioctls (SIOCGIF*), any socket family */
 long dce_net_ifioctl(struct dce_thread *t, unsigned long req, uint64_t arg);
 

@@ -111,6 +111,30 @@ struct dce_ns3_tcpinfo {
 };
 int dce_ns3_sock_tcpinfo(struct dce_ns3_sock *s, struct dce_ns3_tcpinfo *ti);
 
+/* ---- AF_PACKET: a tap on the node's ns-3 devices (packet.c) ---- */
+struct dce_ns3_pkt;
+/* Implemented by the C side: the socket's filter decides about a received frame
+ * (as the socket reads it: with the Ethernet header for SOCK_RAW): bytes to keep. */
+uint32_t dce_ns3_pkt_filter(void *ctx, const uint8_t *frame, size_t len);
+struct dce_ns3_pkt *dce_ns3_pkt_create(uint32_t node, void *ctx, int cooked);
+/* Receive frames of protocol proto (host order; 0x0003 ETH_P_ALL: every one; 0: none)
+ * from the device with Linux ifindex (0: every device). -ENODEV for an unknown one. */
+int dce_ns3_pkt_bind(struct dce_ns3_pkt *p, int ifindex, uint16_t proto);
+struct dce_ns3_pktinfo {
+	int ifindex, pkttype, halen;
+	uint16_t proto;           /* host order */
+	uint8_t addr[8];          /* the sender's link address */
+	size_t full_len;
+};
+/* The next frame (-EAGAIN: none); rx_next: its length (0: none). */
+long dce_ns3_pkt_recv(struct dce_ns3_pkt *p, void *buf, size_t len, int peek, struct dce_ns3_pktinfo *info);
+size_t dce_ns3_pkt_next(struct dce_ns3_pkt *p, size_t *total);
+/* Send a frame out of device ifindex: cooked, the payload of protocol proto to link
+ * address dst; raw, a whole Ethernet frame (header first). */
+long dce_ns3_pkt_send(struct dce_ns3_pkt *p, int ifindex, uint16_t proto, const uint8_t *dst, int halen,
+                      const void *buf, size_t len);
+void dce_ns3_pkt_close(struct dce_ns3_pkt *p);
+
 /* ---- the node's interfaces and routes (netlink, interface ioctls) ---- */
 #define DCE_NS3_MAX_ADDRS 8
 struct dce_ns3_iface {

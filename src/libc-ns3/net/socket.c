@@ -149,6 +149,9 @@ long sys_socket(struct dce_thread *t, long family, long type, long protocol)
 	case AF_NETLINK:
 		r = dce_netlink_create(t, base, (int)protocol, &sk);
 		break;
+	case AF_PACKET:
+		r = dce_packet_create(t, base, (int)protocol, &sk);
+		break;
 	default:
 		return -EAFNOSUPPORT;
 	}
@@ -871,9 +874,12 @@ long sys_setsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_
 			sk->linger_s = lg.l_linger;
 			return 0;
 		}
-		case SO_BINDTODEVICE:
 		case SO_ATTACH_FILTER:
 		case SO_DETACH_FILTER:
+			if (sk->family == AF_PACKET)
+				break; /* packet.c runs them */
+			return 0;
+		case SO_BINDTODEVICE:
 			return 0;
 		case SO_TYPE:
 		case SO_PROTOCOL:

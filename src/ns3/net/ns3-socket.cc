@@ -1336,6 +1336,186 @@ dce_ns3_sock_tcpinfo (struct dce_ns3_sock *s, struct dce_ns3_tcpinfo *ti)
   return 0;
 }
 
+// ---- AF_PACKET ----
+//
+// A PacketSocket-like tap: a promiscuous protocol handler on the node's devices
+// gets every frame the devices receive (without its link header, which is rebuilt
+// for SOCK_RAW as an Ethernet header); sends go straight to NetDevice::Send.
+
+struct dce_ns3_pkt
+{
+  Ptr<Node> node;
+  void *ctx = nullptr;
+  bool cooked = false;
+  bool registered = false;
+  Node::ProtocolHandler handler;
+  struct Frame
+  {
+    std::vector<uint8_t> bytes;
+    dce_ns3_pktinfo info;
+  };
+  std::deque<Frame> q;
+  size_t qBytes = 0;
+};
+
+namespace {
+
+int
+IfindexOfDevice (Ptr<Node> n, Ptr<NetDevice> d)
+{
+  for (int i = 1; i <= (int)n->GetNDevices (); i++)
+    if (DeviceOfIfindex (n, i) == d)
+      return i;
+  return 0;
+}
+
+void
+OnPktRx (dce_ns3_pkt *p, Ptr<NetDevice> dev, Ptr<const Packet> pkt, uint16_t proto, const Address &from,
+         const Address &to, NetDevice::PacketType type)
+{
+  if (!p->ctx)
+    return;
+  dce_ns3_pkt::Frame f;
+  memset (&f.info, 0, sizeof f.info);
+  size_t hl = p->cooked ? 0 : 14;
+  f.bytes.resize (hl + pkt->GetSize ());
+  pkt->CopyData (f.bytes.data () + hl, pkt->GetSize ());
+  uint8_t src[6] = {0}, dst[6] = {0};
+  if (Mac48Address::IsMatchingType (from))
+    Mac48Address::ConvertFrom (from).CopyTo (src);
+  if (Mac48Address::IsMatchingType (to))
+    Mac48Address::ConvertFrom (to).CopyTo (dst);
+  else if (Mac48Address::IsMatchingType (dev->GetAddress ()))
+    Mac48Address::ConvertFrom (dev->GetAddress ()).CopyTo (dst);
+  if (!p->cooked)
+    {
+      memcpy (f.bytes.data (), dst, 6);
+      memcpy (f.bytes.data () + 6, src, 6);
+      f.bytes[12] = proto >> 8;
+      f.bytes[13] = proto & 0xff;
+    }
+  uint32_t keep = dce_ns3_pkt_filter (p->ctx, f.bytes.data (), f.bytes.size ());
+  if (keep == 0)
+    return;
+  f.info.full_len = f.bytes.size ();
+  if (keep < f.bytes.size ())
+    f.bytes.resize (keep);
+  if (p->qBytes + f.bytes.size () > 212992)
+    return; // past SO_RCVBUF's default: dropped, as Linux
+  f.info.ifindex = IfindexOfDevice (p->node, dev);
+  f.info.proto = proto;
+  // ns-3's PACKET_HOST.. are Linux's PACKET_HOST.. plus one
+  f.info.pkttype = type == NetDevice::PACKET_HOST ? 0 : type == NetDevice::PACKET_BROADCAST ? 1
+                   : type == NetDevice::PACKET_MULTICAST ? 2 : 3;
+  f.info.halen = 6;
+  memcpy (f.info.addr, src, 6);
+  p->qBytes += f.bytes.size ();
+  p->q.push_back (std::move (f));
+  dce_ns3_sock_event (p->ctx);
+}
+
+} // namespace
+
+extern "C" struct dce_ns3_pkt *
+dce_ns3_pkt_create (uint32_t node, void *ctx, int cooked)
+{
+  Ptr<Node> n = FindNode (node);
+  if (!n)
+    return nullptr;
+  auto *p = new dce_ns3_pkt;
+  p->node = n;
+  p->ctx = ctx;
+  p->cooked = cooked != 0;
+  return p;
+}
+
+extern "C" int
+dce_ns3_pkt_bind (struct dce_ns3_pkt *p, int ifindex, uint16_t proto)
+{
+  Ptr<NetDevice> dev;
+  if (ifindex && !(dev = DeviceOfIfindex (p->node, ifindex)))
+    return -ENODEV;
+  if (p->registered)
+    {
+      p->node->UnregisterProtocolHandler (p->handler);
+      p->registered = false;
+    }
+  if (proto == 0)
+    return 0; // receives nothing, as Linux with protocol 0
+  p->handler = MakeBoundCallback (&OnPktRx, p);
+  p->node->RegisterProtocolHandler (p->handler, proto == 0x0003 ? 0 : proto, dev, true);
+  p->registered = true;
+  return 0;
+}
+
+extern "C" size_t
+dce_ns3_pkt_next (struct dce_ns3_pkt *p, size_t *total)
+{
+  if (total)
+    *total = p->qBytes;
+  return p->q.empty () ? 0 : p->q.front ().bytes.size ();
+}
+
+extern "C" long
+dce_ns3_pkt_recv (struct dce_ns3_pkt *p, void *buf, size_t len, int peek, struct dce_ns3_pktinfo *info)
+{
+  if (p->q.empty ())
+    return -EAGAIN;
+  dce_ns3_pkt::Frame &f = p->q.front ();
+  size_t n = std::min (len, f.bytes.size ());
+  memcpy (buf, f.bytes.data (), n);
+  *info = f.info;
+  if (!peek)
+    {
+      p->qBytes -= f.bytes.size ();
+      p->q.pop_front ();
+    }
+  return (long)n;
+}
+
+extern "C" long
+dce_ns3_pkt_send (struct dce_ns3_pkt *p, int ifindex, uint16_t proto, const uint8_t *dst, int halen,
+                  const void *buf, size_t len)
+{
+  Ptr<NetDevice> dev = DeviceOfIfindex (p->node, ifindex);
+  if (!dev)
+    return -ENXIO;
+  const uint8_t *data = (const uint8_t *)buf;
+  uint8_t mac[6] = {0};
+  if (!p->cooked)
+    {
+      if (len < 14)
+        return -EINVAL;
+      memcpy (mac, data, 6);
+      proto = (uint16_t)(data[12] << 8 | data[13]);
+      data += 14;
+      len -= 14;
+    }
+  else if (halen >= 6)
+    memcpy (mac, dst, 6);
+  if (len > dev->GetMtu ())
+    return -EMSGSIZE;
+  if (!dev->IsLinkUp ())
+    return -ENETDOWN;
+  Mac48Address to;
+  to.CopyFrom (mac);
+  Ptr<Packet> pkt = Create<Packet> (data, (uint32_t)len);
+  if (!dev->Send (pkt, to, proto))
+    return -ENOBUFS;
+  return (long)(p->cooked ? len : len + 14);
+}
+
+extern "C" void
+dce_ns3_pkt_close (struct dce_ns3_pkt *p)
+{
+  if (p->registered)
+    p->node->UnregisterProtocolHandler (p->handler);
+  p->registered = false;
+  p->ctx = nullptr;
+  p->q.clear ();
+  delete p;
+}
+
 // ---- interfaces and routes ----
 
 extern "C" int
