@@ -198,6 +198,32 @@ check "net-packet: every check passes (filters checked as Linux, filtered SOCK_R
 	grep -q "^0 failures" "$KO"
 grep "^FAIL" "$KO" 2>/dev/null | sed 's/^/# /'
 
+# DHCP: Debian's busybox udhcpc (AF_PACKET + BPF filter) gets a lease from busybox
+# udhcpd (which answers through a packet socket too) across a CSMA link
+if command -v busybox >/dev/null && busybox --list | grep -qx udhcpd; then
+	cat >"$SCRATCH/dhcp.yaml" <<'YAML'
+seed: 1
+stop: 10s
+nodes:
+  - name: srv
+    files:
+      /etc/udhcpd.conf: "start 10.1.1.100\nend 10.1.1.150\ninterface eth0\nlease_file /tmp/udhcpd.leases\nopt subnet 255.255.255.0\nmax_leases 10\n"
+      /tmp/udhcpd.leases: ""
+  - cli
+links:
+  - {type: csma, nodes: [srv, cli], rate: 100Mbps, delay: 10us}
+processes:
+  - {node: srv, cmd: "busybox udhcpd -f /etc/udhcpd.conf", at: 0s, stop: 5s, expect: any}
+  - {node: cli, cmd: "busybox udhcpc -f -q -n -i eth0 -s /bin/true -t 3 -T 1", at: 1s}
+YAML
+	run_dce dhcp "$SCRATCH/dhcp.yaml"
+	check "dhcp: udhcpc exits 0 with a lease from udhcpd" \
+		grep -q "lease of 10.1.1.1[0-4][0-9] obtained from 10.1.1.1" "$OUT/files-1/var/log/1000/stderr"
+	check "dhcp: udhcpd sent the ACK" grep -q "sending ACK to 10.1.1.1" "$OUT/files-0/var/log/1000/stderr"
+else
+	echo "ok - # SKIP dhcp: busybox with udhcpd is not installed (apt-get install busybox)"
+fi
+
 # iperf3 -u (the server binds its port again after connecting the first socket)
 OUT=$SCRATCH/iperf3u
 rm -rf "$OUT"
