@@ -220,6 +220,8 @@ YAML
 	check "dhcp: udhcpc exits 0 with a lease from udhcpd" \
 		grep -q "lease of 10.1.1.1[0-4][0-9] obtained from 10.1.1.1" "$OUT/files-1/var/log/1000/stderr"
 	check "dhcp: udhcpd sent the ACK" grep -q "sending ACK to 10.1.1.1" "$OUT/files-0/var/log/1000/stderr"
+	check "dhcp: udhcpd's refused SOCK_PACKET socket is named in its status file" \
+		grep -qx "unsupported: socket family 17 type 10 protocol 1544 (returned EINVAL)" "$OUT/files-0/var/log/1000/status"
 else
 	echo "ok - # SKIP dhcp: busybox with udhcpd is not installed (apt-get install busybox)"
 fi

@@ -153,8 +153,12 @@ long sys_socket(struct dce_thread *t, long family, long type, long protocol)
 		r = dce_packet_create(t, base, (int)protocol, &sk);
 		break;
 	default:
+		dce_report_unsupported(t->proc, "socket family %ld (returned EAFNOSUPPORT)", family);
 		return -EAFNOSUPPORT;
 	}
+	if (r == -EPROTONOSUPPORT || r == -ESOCKTNOSUPPORT || (family == AF_PACKET && r == -EINVAL))
+		dce_report_unsupported(t->proc, "socket family %ld type %d protocol %ld (returned %s)", family, base,
+		                       protocol, r == -EINVAL ? "EINVAL" : r == -ESOCKTNOSUPPORT ? "ESOCKTNOSUPPORT" : "EPROTONOSUPPORT");
 	if (r < 0)
 		return r;
 	return dce_sock_install(t, sk, flags);
@@ -890,9 +894,11 @@ long sys_setsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_
 			return -ENOPROTOOPT;
 		}
 	}
-	if (!sk->ops->setsockopt)
-		return -ENOPROTOOPT;
-	return sk->ops->setsockopt(sk, (int)level, (int)opt, val, l);
+	long r = sk->ops->setsockopt ? sk->ops->setsockopt(sk, (int)level, (int)opt, val, l) : -ENOPROTOOPT;
+	if (r == -ENOPROTOOPT)
+		dce_report_unsupported(t->proc, "setsockopt family %d level %ld option %ld (returned ENOPROTOOPT)",
+		                       sk->family, level, opt);
+	return r;
 }
 
 long sys_getsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_t valp, uint64_t lenp)
