@@ -121,9 +121,25 @@ static void client(void)
 	n = wait_fd(a, POLLIN, 3000) ? recv(a, buf, sizeof buf, 0) : -1;
 	snprintf(got, sizeof got, "%.*s", n > 0 ? (int)n : 0, buf);
 	expect("udp: the connected socket gets its peer's datagram", n == 4 && !memcmp(buf, "to-A", 4), got);
-	n = wait_fd(b, POLLIN, 3000) ? recv(b, buf, sizeof buf, 0) : -1;
+	int on = 1;
+	setsockopt(b, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+	char pctl[128];
+	struct iovec piov = { buf, sizeof buf };
+	struct msghdr pm = { .msg_iov = &piov, .msg_iovlen = 1, .msg_control = pctl, .msg_controllen = sizeof pctl };
+	n = wait_fd(b, POLLIN, 3000) ? recvmsg(b, &pm, 0) : -1;
 	snprintf(got, sizeof got, "%.*s", n > 0 ? (int)n : 0, buf);
 	expect("udp: the other socket gets the other sender's", n == 4 && !memcmp(buf, "to-B", 4), got);
+	struct in_pktinfo *pi = NULL;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&pm); n >= 0 && cm; cm = CMSG_NXTHDR(&pm, cm))
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO)
+			pi = (struct in_pktinfo *)CMSG_DATA(cm);
+	snprintf(got, sizeof got, "none");
+	if (pi) {
+		char d[32];
+		inet_ntop(AF_INET, &pi->ipi_addr, d, sizeof d);
+		snprintf(got, sizeof got, "ifindex %d addr %s", pi->ipi_ifindex, d);
+	}
+	expect("udp: IP_PKTINFO gives the receiving interface and destination", !strcmp(got, "ifindex 2 addr 10.1.1.1"), got);
 	close(a);
 	close(b);
 

@@ -410,7 +410,7 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 	int peek = (flags & MSG_PEEK) != 0;
 	size_t done = 0;
 	struct dce_ns3_status st;
-	struct dce_ns3_rxinfo info = { 0, -1, -1 };
+	struct dce_ns3_rxinfo info = { 0, -1, -1, 0, 0 };
 	for (;;) {
 		status(sk, &st);
 		if (sk->type != SOCK_STREAM && st.error && !peek)
@@ -425,6 +425,8 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 				meta->full_len = info.full_len;
 				meta->ttl = info.ttl;
 				meta->tos = info.tos;
+				meta->pi_ifindex = info.pi_ifindex;
+				meta->pi_dst = info.pi_dst;
 				return (long)done;
 			}
 			if (done == len || !(flags & MSG_WAITALL) || peek)

@@ -16,6 +16,8 @@ struct dce_sock;
 struct dce_rxmeta {
 	size_t full_len;       /* datagram's real size (MSG_TRUNC) */
 	int ttl, tos;          /* -1 unknown */
+	int pi_ifindex;        /* IPv4 IP_PKTINFO: receiving interface (0: unknown) and destination */
+	uint32_t pi_dst;
 	int *fds;              /* AF_UNIX SCM_RIGHTS: files received (installed by socket.c) */
 	struct dce_file **files;
 	int nfiles;

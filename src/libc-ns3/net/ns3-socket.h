@@ -54,6 +54,8 @@ struct dce_ns3_rxinfo {
 	size_t full_len;          /* datagram's size (larger than returned: truncated) */
 	int ttl;                  /* -1 unknown */
 	int tos;                  /* -1 unknown */
+	int pi_ifindex;           /* IPv4: the receiving interface (Linux numbering), 0 unknown */
+	uint32_t pi_dst;          /* IPv4: the header's destination, network order */
 };
 /* Copy up to len received bytes (one datagram for non-stream sockets) into buf;
  * peek leaves them queued. 0 with nothing queued is -EAGAIN; the caller decides

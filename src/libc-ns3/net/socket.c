@@ -618,6 +618,12 @@ static void cmsg_build(struct dce_thread *t, struct dce_sock *sk, struct dce_rxm
 			int v = meta->ttl;
 			cmsg_put(o, IPPROTO_IP, IP_TTL, &v, sizeof v);
 		}
+		if (sk->pktinfo && meta->pi_ifindex) {
+			struct in_pktinfo pi = { .ipi_ifindex = meta->pi_ifindex };
+			pi.ipi_spec_dst.s_addr = meta->pi_dst;
+			pi.ipi_addr.s_addr = meta->pi_dst;
+			cmsg_put(o, IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi);
+		}
 		if (sk->recvtos && meta->tos >= 0) {
 			unsigned char v = (unsigned char)meta->tos;
 			cmsg_put(o, IPPROTO_IP, IP_TOS, &v, sizeof v);

@@ -7,6 +7,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-end-point.h"
 #include "ns3/ipv4-interface.h"
+#include "ns3/ipv4-packet-info-tag.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4-global-routing.h"
 #include "ns3/ipv4-list-routing.h"
@@ -392,7 +393,7 @@ OnIcmp6 (dce_ns3_sock *s, Ipv6Address src, uint8_t ttl, uint8_t type, uint8_t co
 
 // A datagram for a connected socket's own endpoint.
 void
-OnEpRx (dce_ns3_sock *s, Ptr<Packet> p, Ipv4Header h, uint16_t sport, Ptr<Ipv4Interface>)
+OnEpRx (dce_ns3_sock *s, Ptr<Packet> p, Ipv4Header h, uint16_t sport, Ptr<Ipv4Interface> iface)
 {
   if (!s->ctx)
     return;
@@ -408,6 +409,12 @@ OnEpRx (dce_ns3_sock *s, Ptr<Packet> p, Ipv4Header h, uint16_t sport, Ptr<Ipv4In
   SocketIpTosTag tos;
   tos.SetTos (h.GetTos ());
   c->ReplacePacketTag (tos);
+  Ipv4PacketInfoTag pi;
+  pi.SetAddress (h.GetDestination ());
+  pi.SetTtl (h.GetTtl ());
+  if (iface && iface->GetDevice ())
+    pi.SetRecvIf (iface->GetDevice ()->GetIfIndex ());
+  c->ReplacePacketTag (pi);
   s->rxq.push_back ({c, InetSocketAddress (h.GetSource (), sport)});
   s->rxqBytes += c->GetSize ();
   Notify (s);
@@ -469,6 +476,8 @@ Attach (dce_ns3_sock *s, Ptr<Socket> sock)
     {
       sock->SetIpRecvTtl (true);
       sock->SetIpRecvTos (true);
+      if (s->family == AF_INET)
+        sock->SetRecvPktInfo (true); // (an IPv6 socket's IPv4 datagrams crash ns-3's ForwardUp with it)
       sock->SetIpv6RecvHopLimit (true);
     }
   if (s->type != SOCK_RAW)
@@ -1015,6 +1024,18 @@ dce_ns3_sock_recv (struct dce_ns3_sock *s, void *buf, size_t len, int peek,
         info->tos = tos.GetTos ();
       if (s->stashHopLimit >= 0)
         info->ttl = s->stashHopLimit;
+      info->pi_ifindex = 0;
+      info->pi_dst = 0;
+      Ipv4PacketInfoTag pi;
+      if (s->stash->PeekPacketTag (pi))
+        {
+          info->pi_dst = htonl (pi.GetAddress ().Get ());
+          Ptr<Node> n = s->sock->GetNode ();
+          if (pi.GetRecvIf () < n->GetNDevices ())
+            for (int i = 1; i <= (int)n->GetNDevices (); i++)
+              if (DeviceOfIfindex (n, i) == n->GetDevice (pi.GetRecvIf ()))
+                info->pi_ifindex = i;
+        }
     }
   if (from && fromlen)
     {
