@@ -130,6 +130,8 @@ struct dce_process {
 	char *exe;                 /* virtual path of the executable */
 	char *logdir;              /* host path of files-N/var/log/<pid> */
 	uint64_t unknown_reported[8]; /* bitmap of syscall numbers already reported */
+	char unsupported[8][96];   /* "unsupported:" lines for the status file (first 8 distinct) */
+	int nunsupported;
 	uint64_t alarm_event;
 	struct fixed_share *fixed;  /* its share of a non-PIE executable (loader/fixed_image.c) */
 	unsigned long private_kb;  /* with DCE_MEMSTAT: private dirty memory at exit */
@@ -220,6 +222,9 @@ void dce_process_exit(struct dce_process *p, int code, int sig) __attribute__((n
 void dce_process_kill(struct dce_process *p, int sig); /* from outside the process */
 void dce_process_fatal(struct dce_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dce_report_unknown_syscall(struct dce_process *p, long nr);
+/* Something the program asked for that dce does not offer (it got Linux's errno):
+ * one "unsupported: ..." line in its status file, once per distinct text. */
+void dce_report_unsupported(struct dce_process *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int dce_process_exec(struct dce_thread *t, const char *path, char *const argv[], char *const envp[]);
 struct dce_process *dce_process_find(struct dce_node *n, int pid);
 void dce_thread_enter_user(struct dce_thread *t) __attribute__((noreturn));

@@ -306,7 +306,23 @@ static void write_status(struct dce_process *p, const char *why)
 	for (int nr = 0; nr < 512 && n < (int)sizeof buf - 100; nr++)
 		if (p->unknown_reported[nr / 64] & (1ULL << (nr % 64)))
 			n += snprintf(buf + n, sizeof buf - (size_t)n, "unknown-syscall: %d (returned ENOSYS)\n", nr);
+	for (int i = 0; i < p->nunsupported && n < (int)sizeof buf - 120; i++)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "unsupported: %s\n", p->unsupported[i]);
 	write_file(p->logdir, "status", buf, 1);
+}
+
+void dce_report_unsupported(struct dce_process *p, const char *fmt, ...)
+{
+	char line[96];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < p->nunsupported; i++)
+		if (!strcmp(p->unsupported[i], line))
+			return;
+	if (p->nunsupported < (int)(sizeof p->unsupported / sizeof p->unsupported[0]))
+		memcpy(p->unsupported[p->nunsupported++], line, sizeof line);
 }
 
 void dce_report_unknown_syscall(struct dce_process *p, long nr)

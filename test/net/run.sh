@@ -165,6 +165,98 @@ check "200 nodes: 400 processes" [ "$(wc -l <"$OUT/exitprocs")" = 401 ]
 check "200 nodes: node 7's server got 3 datagrams from node 6 (10.0.0.7)" \
 	[ "$(grep -c 'from 10.0.0.7: hello' "$OUT/files-7/var/log/1000/stdout")" = 3 ]
 
+# ICMP errors, port sharing, no route, half-close, IP_HDRINCL (net-errs), two nodes
+OUT=$SCRATCH/errs
+rm -rf "$OUT"
+CMD1="$PROGS/net-errs peer" CMD0="$PROGS/net-errs client" timeout 120 \
+	"$EX/dce-two-nodes" --out="$OUT" --map="$PROGS" --start0=1 --start1=2 --stop=20 >"$SCRATCH/errs.log" 2>&1
+EO=$OUT/files-0/var/log/1000/stdout PO=$OUT/files-1/var/log/1000/stdout
+check "net-errs: every check passes (ECONNREFUSED, IP_RECVERR, ENETUNREACH, port sharing, half-close, IP_HDRINCL)" \
+	grep -q "^0 failures" "$EO"
+grep "^FAIL" "$EO" 2>/dev/null | sed 's/^/# /'
+check "net-errs: the listener gets the EOF after its own shutdown and exits" grep -q "^peer: tcp eof after 0 bytes (read returned 0)" "$PO"
+check "net-errs: the IP_HDRINCL datagram arrives with its own source port" grep -qx "peer: hdrincl 10.1.1.1:4242 hdrincl" "$PO"
+
+# half-close crossing FINs: nc -l -N shuts its side at once (stdin /dev/null) while the
+# client's data and FIN are on the way (ns-3: FIN_WAIT_1 -> CLOSING with no close
+# callback); the listener must still see EOF and exit
+OUT=$SCRATCH/halfclose
+rm -rf "$OUT"
+CMD1="nc -l -N -p 7100 </dev/null; echo listener-done" CMD0="sleep 0.5; nc -N 10.1.1.2 7100 </etc/hostname" \
+	timeout 120 "$EX/dce-two-nodes" --out="$OUT" --start0=2 --start1=1 --stop=20 >"$SCRATCH/halfclose.log" 2>&1
+check "half-close: the nc listener gets the data and EOF, and exits" \
+	grep -qx listener-done "$OUT/files-1/var/log/1000/stdout"
+check "half-close: every program exits 0" all_exit0 "$OUT"
+
+# AF_PACKET: SOCK_RAW with a classic BPF filter, SOCK_DGRAM, sendto(sockaddr_ll)
+OUT=$SCRATCH/packet
+rm -rf "$OUT"
+CMD0="$PROGS/net-packet recv" CMD1="$PROGS/net-packet send" timeout 120 \
+	"$EX/dce-two-nodes" --out="$OUT" --map="$PROGS" --start0=1 --start1=2 --stop=10 >"$SCRATCH/packet.log" 2>&1
+KO=$OUT/files-0/var/log/1000/stdout
+check "net-packet: every check passes (filters checked as Linux, filtered SOCK_RAW, SOCK_DGRAM, sendto)" \
+	grep -q "^0 failures" "$KO"
+grep "^FAIL" "$KO" 2>/dev/null | sed 's/^/# /'
+
+# DHCP: Debian's busybox udhcpc (AF_PACKET + BPF filter) gets a lease from busybox
+# udhcpd (which answers through a packet socket too) across a CSMA link
+if command -v busybox >/dev/null && busybox --list | grep -qx udhcpd; then
+	cat >"$SCRATCH/dhcp.yaml" <<'YAML'
+seed: 1
+stop: 10s
+nodes:
+  - name: srv
+    files:
+      /etc/udhcpd.conf: "start 10.1.1.100\nend 10.1.1.150\ninterface eth0\nlease_file /tmp/udhcpd.leases\nopt subnet 255.255.255.0\nmax_leases 10\n"
+      /tmp/udhcpd.leases: ""
+  - cli
+links:
+  - {type: csma, nodes: [srv, cli], rate: 100Mbps, delay: 10us}
+processes:
+  - {node: srv, cmd: "busybox udhcpd -f /etc/udhcpd.conf", at: 0s, stop: 5s, expect: any}
+  - {node: cli, cmd: "busybox udhcpc -f -q -n -i eth0 -s /bin/true -t 3 -T 1", at: 1s}
+YAML
+	run_dce dhcp "$SCRATCH/dhcp.yaml"
+	check "dhcp: udhcpc exits 0 with a lease from udhcpd" \
+		grep -q "lease of 10.1.1.1[0-4][0-9] obtained from 10.1.1.1" "$OUT/files-1/var/log/1000/stderr"
+	check "dhcp: udhcpd sent the ACK" grep -q "sending ACK to 10.1.1.1" "$OUT/files-0/var/log/1000/stderr"
+	check "dhcp: udhcpd's refused SOCK_PACKET socket is named in its status file" \
+		grep -qx "unsupported: socket family 17 type 10 protocol 1544 (returned EINVAL)" "$OUT/files-0/var/log/1000/status"
+else
+	echo "ok - # SKIP dhcp: busybox with udhcpd is not installed (apt-get install busybox)"
+fi
+
+# iperf3 -u (the server binds its port again after connecting the first socket)
+OUT=$SCRATCH/iperf3u
+rm -rf "$OUT"
+CMD1="iperf3 -s -1" CMD0="iperf3 -u -c 10.1.1.2 -t 2 -b 5M" timeout 120 \
+	"$EX/dce-two-nodes" --out="$OUT" --start0=2 --start1=1 --stop=30 >"$SCRATCH/iperf3u.log" 2>&1
+check "iperf3 -u: client and server exit 0" all_exit0 "$OUT"
+check "iperf3 -u: the client reports the receiver's 863 datagrams, none lost" \
+	grep -q "0/863 (0%)  receiver" "$OUT/files-0/var/log/1000/stdout"
+
+# traceroute (UDP probes, IP_RECVERR) over a 3-node line shows both hops
+if command -v traceroute >/dev/null || { [ "$(id -u)" = 0 ] &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq traceroute >/dev/null 2>&1; }; then
+	cat >"$SCRATCH/line.yaml" <<'YAML'
+seed: 1
+stop: 20s
+nodes: [a, r, c]
+links:
+  - {nodes: [a, r], delay: 1ms}
+  - {nodes: [r, c], delay: 1ms}
+processes:
+  - {node: a, cmd: "traceroute -n -q 1 -w 2 -m 5 c", at: 1s}
+YAML
+	run_dce traceroute "$SCRATCH/line.yaml"
+	TO=$(stdout_of 0 1000)
+	check "traceroute: hop 1 is the router" grep -q "^ 1  10.1.1.2  2.0" "$TO"
+	check "traceroute: hop 2 is the destination, then it stops" \
+		sh -c "grep -q '^ 2  10.1.2.2  4.0' '$TO' && [ \$(wc -l <'$TO') = 3 ]"
+else
+	echo "ok - # SKIP traceroute: the traceroute package is not installed (apt-get install traceroute as root)"
+fi
+
 # determinism: the same scenario twice gives identical pcaps and stdout files
 run_ex iperf3-a dce-iperf3 --time=3
 A=$OUT

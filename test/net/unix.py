@@ -58,3 +58,21 @@ ep = select.epoll(); q1, q2 = socket.socketpair(); ep.register(q2, select.EPOLLI
 q1.send(b"a"); print("epollet 1", [e for _, e in ep.poll(0)]); print("epollet again", ep.poll(0))
 q1.send(b"b"); print("epollet new data", [e for _, e in ep.poll(0)])
 print("fstat socket", stat.S_ISSOCK(os.fstat(s.fileno()).st_mode))
+# a datagram socket whose peer closed: ECONNREFUSED once, then ENOTCONN
+e1 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e1.bind(D + "/e1.sock")
+e2 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e2.connect(D + "/e1.sock")
+e2.send(b"x"); e1.close()
+for i in range(2):
+    try: e2.send(b"y"); print("dgram send after peer closed: sent")
+    except OSError as x: print("dgram send after peer closed", os.strerror(x.errno))
+# the listen backlog: non-blocking connects past it get EAGAIN
+bl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); bl.bind(D + "/bl.sock"); bl.listen(2)
+ok, err, cs = 0, None, []
+for i in range(6):
+    k = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); k.setblocking(False); cs.append(k)
+    try: k.connect(D + "/bl.sock"); ok += 1
+    except OSError as x: err = os.strerror(x.errno); break
+print("backlog 2: connected", ok, "then", err)
+bl.accept(); k = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); k.setblocking(False)
+try: k.connect(D + "/bl.sock"); print("after accept: connected")
+except OSError as x: print("after accept", os.strerror(x.errno))

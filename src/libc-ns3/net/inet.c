@@ -88,6 +88,11 @@ long dce_inet_create(struct dce_thread *t, int family, int type, int protocol, s
 	in->tcp_opts[TCP_KEEPCNT] = 9;
 	in->mc_ttl = 1;
 	sk->priv = in;
+	if (type == SOCK_RAW && family == AF_INET && protocol == IPPROTO_RAW) {
+		/* IPPROTO_RAW: the program writes the IP header (Linux's implied IP_HDRINCL) */
+		in->hdrincl = 1;
+		dce_ns3_sock_setopt(ns, DCE_NS3_HDRINCL, 1);
+	}
 	sk->file = dce_file_new(&dce_sock_file_ops, -1, O_RDWR);
 	sk->file->priv = sk;
 	dce_ns3_sock_set_ctx(ns, sk);
@@ -351,6 +356,13 @@ static long inet_send(struct dce_thread *t, struct dce_sock *sk, const void *buf
 	}
 	if (in->shut_wr)
 		return -EPIPE;
+	{
+		/* a pending ICMP error (connected UDP: ECONNREFUSED) is reported first, as Linux */
+		struct dce_ns3_status st;
+		status(sk, &st);
+		if (st.error)
+			return -dce_ns3_sock_take_error(in->ns);
+	}
 	if (to) {
 		long r = check_addr(sk, to, tolen, 0);
 		if (r)
@@ -398,9 +410,11 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 	int peek = (flags & MSG_PEEK) != 0;
 	size_t done = 0;
 	struct dce_ns3_status st;
-	struct dce_ns3_rxinfo info = { 0, -1, -1 };
+	struct dce_ns3_rxinfo info = { 0, -1, -1, 0, 0 };
 	for (;;) {
 		status(sk, &st);
+		if (sk->type != SOCK_STREAM && st.error && !peek)
+			return done ? (long)done : -dce_ns3_sock_take_error(in->ns);
 		size_t avail = sk->type == SOCK_STREAM ? st.rx_avail : st.rx_next;
 		if (avail > 0 && len > 0) {
 			long r = dce_ns3_sock_recv(in->ns, (char *)buf + done, len - done, peek, from, fromlen, &info);
@@ -411,6 +425,8 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 				meta->full_len = info.full_len;
 				meta->ttl = info.ttl;
 				meta->tos = info.tos;
+				meta->pi_ifindex = info.pi_ifindex;
+				meta->pi_dst = info.pi_dst;
 				return (long)done;
 			}
 			if (done == len || !(flags & MSG_WAITALL) || peek)
@@ -467,7 +483,7 @@ static int inet_poll(struct dce_sock *sk)
 	struct dce_ns3_status st;
 	status(sk, &st);
 	int m = 0;
-	if (st.error)
+	if (st.error || st.errq)
 		m |= POLLERR;
 	if (sk->type != SOCK_STREAM) {
 		if (st.rx_next > 0 || in->shut_rd)
@@ -496,6 +512,37 @@ static int inet_poll(struct dce_sock *sk)
 	if (in->shut_wr && !st.closed)
 		m |= POLLOUT | POLLWRNORM; /* writes fail at once with EPIPE */
 	return m;
+}
+
+/* MSG_ERRQUEUE: the oldest ICMP error; the data (the offending datagram's
+ * payload on Linux) is empty: ns-3 reports the error without it. */
+static long inet_recverr(struct dce_thread *t, struct dce_sock *sk, void *buf, size_t len,
+                         struct sockaddr_storage *from, socklen_t *fromlen, struct dce_rxmeta *meta)
+{
+	(void)t;
+	(void)buf;
+	(void)len;
+	struct dce_ns3_sockerr e;
+	int r = dce_ns3_sock_recverr(I(sk)->ns, &e);
+	if (r)
+		return r;
+	meta->have_ee = 1;
+	meta->ee_v6 = e.v6;
+	meta->ee.ee_errno = (uint32_t)e.ee_errno;
+	meta->ee.ee_origin = e.v6 ? 3 /* SO_EE_ORIGIN_ICMP6 */ : 2 /* SO_EE_ORIGIN_ICMP */;
+	meta->ee.ee_type = (uint8_t)e.type;
+	meta->ee.ee_code = (uint8_t)e.code;
+	meta->ee.ee_info = e.info;
+	meta->ee_offender = e.offender;
+	meta->ee_offlen = e.offlen;
+	meta->ttl = e.ttl;
+	meta->full_len = 0;
+	if (e.dstlen) {
+		*from = e.dst;
+		*fromlen = e.dstlen;
+	}
+	dce_file_notify(sk->file);
+	return 0;
 }
 
 static void inet_release(struct dce_sock *sk)
@@ -649,7 +696,9 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 		case IP_RECVTTL: sk->recvttl = v != 0; return 0;
 		case IP_RECVTOS: sk->recvtos = v != 0; return 0;
 		case IP_PKTINFO: sk->pktinfo = v != 0; return 0;
-		case IP_RECVERR: in->recverr = v != 0; return 0;
+		case IP_RECVERR:
+			in->recverr = v != 0;
+			return dce_ns3_sock_setopt(in->ns, DCE_NS3_RECVERR, v != 0);
 		case IP_MTU_DISCOVER:
 			if (v < 0 || v > 5)
 				return -EINVAL;
@@ -658,8 +707,12 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 		case IP_HDRINCL:
 			if (sk->type != SOCK_RAW)
 				return -ENOPROTOOPT;
+			if (sk->family != AF_INET)
+				return -ENOPROTOOPT;
+			if (sk->protocol == IPPROTO_RAW)
+				return 0; /* always on, as Linux */
 			in->hdrincl = v != 0;
-			return 0;
+			return dce_ns3_sock_setopt(in->ns, DCE_NS3_HDRINCL, v != 0);
 		case IP_FREEBIND: in->freebind = v != 0; return 0;
 		case IP_MULTICAST_TTL:
 			if (v == -1)
@@ -699,7 +752,9 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 		case IPV6_RECVHOPLIMIT: sk->recvhoplimit = v != 0; return 0;
 		case IPV6_RECVPKTINFO: sk->pktinfo = v != 0; return 0;
 		case IPV6_TCLASS: in->tclass = v; return 0;
-		case IPV6_RECVERR: in->recverr = v != 0; return 0;
+		case IPV6_RECVERR:
+			in->recverr = v != 0;
+			return dce_ns3_sock_setopt(in->ns, DCE_NS3_RECVERR, v != 0);
 		case IPV6_MTU_DISCOVER: in->mtu_disc = v; return 0;
 		case IPV6_CHECKSUM:
 		case IPV6_MULTICAST_HOPS:
@@ -913,5 +968,6 @@ static const struct dce_sock_ops inet_ops = {
 	.getsockopt = inet_getsockopt,
 	.ioctl = inet_ioctl,
 	.poll = inet_poll,
+	.recverr = inet_recverr,
 	.release = inet_release,
 };

@@ -16,11 +16,23 @@ struct dce_sock;
 struct dce_rxmeta {
 	size_t full_len;       /* datagram's real size (MSG_TRUNC) */
 	int ttl, tos;          /* -1 unknown */
+	int pi_ifindex;        /* IPv4 IP_PKTINFO: receiving interface (0: unknown) and destination */
+	uint32_t pi_dst;
 	int *fds;              /* AF_UNIX SCM_RIGHTS: files received (installed by socket.c) */
 	struct dce_file **files;
 	int nfiles;
 	int have_cred;
 	struct ucred cred;
+	/* MSG_ERRQUEUE: an ICMP error (IP_RECVERR/IPV6_RECVERR cmsg: the extended
+	 * error followed by the offender's address) */
+	int have_ee, ee_v6;
+	struct {
+		uint32_t ee_errno;
+		uint8_t ee_origin, ee_type, ee_code, ee_pad;
+		uint32_t ee_info, ee_data;
+	} ee;
+	struct sockaddr_storage ee_offender;
+	socklen_t ee_offlen;
 };
 /* What a sent message carries besides its bytes. */
 struct dce_txmeta {
@@ -49,6 +61,9 @@ struct dce_sock_ops {
 	int (*getsockopt)(struct dce_sock *, int level, int opt, void *val, socklen_t *len);
 	long (*ioctl)(struct dce_thread *, struct dce_sock *, unsigned long req, uint64_t arg);
 	int (*poll)(struct dce_sock *);
+	/* MSG_ERRQUEUE (NULL: nothing is ever queued, -EAGAIN) */
+	long (*recverr)(struct dce_thread *, struct dce_sock *, void *, size_t, struct sockaddr_storage *from,
+	                socklen_t *fromlen, struct dce_rxmeta *);
 	void (*release)(struct dce_sock *);
 };
 
@@ -87,6 +102,7 @@ long dce_inet_create(struct dce_thread *t, int family, int type, int protocol, s
 long dce_unix_create(struct dce_thread *t, int type, int protocol, struct dce_sock **out);
 long dce_unix_pair(struct dce_thread *t, int type, int protocol, struct dce_sock **a, struct dce_sock **b);
 long dce_netlink_create(struct dce_thread *t, int type, int protocol, struct dce_sock **out);
+long dce_packet_create(struct dce_thread *t, int type, int protocol, struct dce_sock **out);
 /* interface ioctls (SIOCGIF*), any socket family */
 long dce_net_ifioctl(struct dce_thread *t, unsigned long req, uint64_t arg);
 

@@ -54,6 +54,8 @@ struct dce_ns3_rxinfo {
 	size_t full_len;          /* datagram's size (larger than returned: truncated) */
 	int ttl;                  /* -1 unknown */
 	int tos;                  /* -1 unknown */
+	int pi_ifindex;           /* IPv4: the receiving interface (Linux numbering), 0 unknown */
+	uint32_t pi_dst;          /* IPv4: the header's destination, network order */
 };
 /* Copy up to len received bytes (one datagram for non-stream sockets) into buf;
  * peek leaves them queued. 0 with nothing queued is -EAGAIN; the caller decides
@@ -71,6 +73,7 @@ struct dce_ns3_status {
 	int peer_closed;          /* FIN received: EOF once rx_avail is drained */
 	int closed;               /* no connection any more (reset, timeout, both closed) */
 	int error;                /* pending error (positive errno), 0 if none */
+	int errq;                 /* IP_RECVERR errors queued for MSG_ERRQUEUE */
 };
 void dce_ns3_sock_status(struct dce_ns3_sock *s, struct dce_ns3_status *st);
 /* SO_ERROR: the pending error (positive errno) and clear it. */
@@ -81,10 +84,23 @@ int dce_ns3_sock_shutdown(struct dce_ns3_sock *s, int how);
 /* Close and forget: no more events for this socket; data already queued is sent. */
 void dce_ns3_sock_close(struct dce_ns3_sock *s);
 
+/* One ICMP error queued by IP_RECVERR/IPV6_RECVERR (Linux's sock_extended_err). */
+struct dce_ns3_sockerr {
+	int ee_errno;
+	int v6;                   /* ICMPv6 (SO_EE_ORIGIN_ICMP6) */
+	int type, code, ttl;      /* ttl: of the ICMP message */
+	uint32_t info;
+	struct sockaddr_storage offender; /* the router or host that sent it */
+	struct sockaddr_storage dst;      /* where the offending datagram went */
+	socklen_t offlen, dstlen;
+};
+/* Take the oldest queued error: 0, or -EAGAIN when none. */
+int dce_ns3_sock_recverr(struct dce_ns3_sock *s, struct dce_ns3_sockerr *e);
+
 enum dce_ns3_opt {
 	DCE_NS3_SNDBUF, DCE_NS3_RCVBUF, DCE_NS3_NODELAY, DCE_NS3_MAXSEG, DCE_NS3_TTL,
 	DCE_NS3_TOS, DCE_NS3_BROADCAST, DCE_NS3_HOPLIMIT, DCE_NS3_ICMP_FILTER,
-	DCE_NS3_KEEPALIVE, DCE_NS3_V6ONLY,
+	DCE_NS3_KEEPALIVE, DCE_NS3_V6ONLY, DCE_NS3_RECVERR, DCE_NS3_HDRINCL,
 };
 int dce_ns3_sock_setopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t value);
 int dce_ns3_sock_getopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t *value);
@@ -96,6 +112,30 @@ struct dce_ns3_tcpinfo {
 	uint64_t bytes_acked, bytes_received;
 };
 int dce_ns3_sock_tcpinfo(struct dce_ns3_sock *s, struct dce_ns3_tcpinfo *ti);
+
+/* ---- AF_PACKET: a tap on the node's ns-3 devices (packet.c) ---- */
+struct dce_ns3_pkt;
+/* Implemented by the C side: the socket's filter decides about a received frame
+ * (as the socket reads it: with the Ethernet header for SOCK_RAW): bytes to keep. */
+uint32_t dce_ns3_pkt_filter(void *ctx, const uint8_t *frame, size_t len);
+struct dce_ns3_pkt *dce_ns3_pkt_create(uint32_t node, void *ctx, int cooked);
+/* Receive frames of protocol proto (host order; 0x0003 ETH_P_ALL: every one; 0: none)
+ * from the device with Linux ifindex (0: every device). -ENODEV for an unknown one. */
+int dce_ns3_pkt_bind(struct dce_ns3_pkt *p, int ifindex, uint16_t proto);
+struct dce_ns3_pktinfo {
+	int ifindex, pkttype, halen;
+	uint16_t proto;           /* host order */
+	uint8_t addr[8];          /* the sender's link address */
+	size_t full_len;
+};
+/* The next frame (-EAGAIN: none); rx_next: its length (0: none). */
+long dce_ns3_pkt_recv(struct dce_ns3_pkt *p, void *buf, size_t len, int peek, struct dce_ns3_pktinfo *info);
+size_t dce_ns3_pkt_next(struct dce_ns3_pkt *p, size_t *total);
+/* Send a frame out of device ifindex: cooked, the payload of protocol proto to link
+ * address dst; raw, a whole Ethernet frame (header first). */
+long dce_ns3_pkt_send(struct dce_ns3_pkt *p, int ifindex, uint16_t proto, const uint8_t *dst, int halen,
+                      const void *buf, size_t len);
+void dce_ns3_pkt_close(struct dce_ns3_pkt *p);
 
 /* ---- the node's interfaces and routes (netlink, interface ioctls) ---- */
 #define DCE_NS3_MAX_ADDRS 8

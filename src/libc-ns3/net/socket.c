@@ -149,9 +149,16 @@ long sys_socket(struct dce_thread *t, long family, long type, long protocol)
 	case AF_NETLINK:
 		r = dce_netlink_create(t, base, (int)protocol, &sk);
 		break;
+	case AF_PACKET:
+		r = dce_packet_create(t, base, (int)protocol, &sk);
+		break;
 	default:
+		dce_report_unsupported(t->proc, "socket family %ld (returned EAFNOSUPPORT)", family);
 		return -EAFNOSUPPORT;
 	}
+	if (r == -EPROTONOSUPPORT || r == -ESOCKTNOSUPPORT || (family == AF_PACKET && r == -EINVAL))
+		dce_report_unsupported(t->proc, "socket family %ld type %d protocol %ld (returned %s)", family, base,
+		                       protocol, r == -EINVAL ? "EINVAL" : r == -ESOCKTNOSUPPORT ? "ESOCKTNOSUPPORT" : "EPROTONOSUPPORT");
 	if (r < 0)
 		return r;
 	return dce_sock_install(t, sk, flags);
@@ -611,6 +618,12 @@ static void cmsg_build(struct dce_thread *t, struct dce_sock *sk, struct dce_rxm
 			int v = meta->ttl;
 			cmsg_put(o, IPPROTO_IP, IP_TTL, &v, sizeof v);
 		}
+		if (sk->pktinfo && meta->pi_ifindex) {
+			struct in_pktinfo pi = { .ipi_ifindex = meta->pi_ifindex };
+			pi.ipi_spec_dst.s_addr = meta->pi_dst;
+			pi.ipi_addr.s_addr = meta->pi_dst;
+			cmsg_put(o, IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi);
+		}
 		if (sk->recvtos && meta->tos >= 0) {
 			unsigned char v = (unsigned char)meta->tos;
 			cmsg_put(o, IPPROTO_IP, IP_TOS, &v, sizeof v);
@@ -622,6 +635,18 @@ static void cmsg_build(struct dce_thread *t, struct dce_sock *sk, struct dce_rxm
 	}
 	if (meta->have_cred)
 		cmsg_put(o, SOL_SOCKET, SCM_CREDENTIALS, &meta->cred, sizeof meta->cred);
+	if (meta->have_ee) {
+		/* struct sock_extended_err, then SO_EE_OFFENDER's address right after it */
+		char eb[sizeof meta->ee + sizeof(struct sockaddr_in6)];
+		memset(eb, 0, sizeof eb);
+		memcpy(eb, &meta->ee, sizeof meta->ee);
+		size_t ol = meta->ee_offlen < sizeof(struct sockaddr_in6) ? meta->ee_offlen : sizeof(struct sockaddr_in6);
+		memcpy(eb + sizeof meta->ee, &meta->ee_offender, ol);
+		if (meta->ee_v6 || sk->family == AF_INET6)
+			cmsg_put(o, IPPROTO_IPV6, IPV6_RECVERR, eb, sizeof meta->ee + sizeof(struct sockaddr_in6));
+		else
+			cmsg_put(o, IPPROTO_IP, IP_RECVERR, eb, sizeof meta->ee + sizeof(struct sockaddr_in));
+	}
 	if (meta->nfiles) {
 		int fds[256];
 		int n = 0;
@@ -648,8 +673,8 @@ static long do_recvmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 	struct dce_sock *sk = dce_sock_of(t->proc, (int)fd, &err);
 	if (!sk)
 		return err;
-	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN; /* no queued errors (IP_RECVERR) */
+	if ((flags & MSG_ERRQUEUE) && !sk->ops->recverr)
+		return -EAGAIN; /* this family never queues errors */
 	if (flags & MSG_OOB)
 		return -EINVAL;
 	size_t len = iov_total(m, &err);
@@ -662,7 +687,8 @@ static long do_recvmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 	struct dce_rxmeta meta = { 0 };
 	meta.ttl = meta.tos = -1;
 	dce_uaccess_allow(t, buf, len); /* filled for the iovecs, as a user buffer */
-	long r = sk->ops->recv(t, sk, buf, len, flags, &ss, &sl, &meta);
+	long r = (flags & MSG_ERRQUEUE) ? sk->ops->recverr(t, sk, buf, len, &ss, &sl, &meta)
+	                                : sk->ops->recv(t, sk, buf, len, flags, &ss, &sl, &meta);
 	dce_uaccess_allow(t, NULL, 0);
 	if (r < 0) {
 		free(buf);
@@ -683,6 +709,8 @@ static long do_recvmsg(struct dce_thread *t, long fd, struct msghdr *m, int flag
 	}
 	if (sk->type != SOCK_STREAM && meta.full_len > (size_t)r)
 		m->msg_flags |= MSG_TRUNC;
+	if (flags & MSG_ERRQUEUE)
+		m->msg_flags |= MSG_ERRQUEUE;
 	struct cmsg_out o = { 0 };
 	if (m->msg_control && m->msg_controllen) {
 		o.cap = m->msg_controllen > 65536 ? 65536 : m->msg_controllen;
@@ -856,9 +884,12 @@ long sys_setsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_
 			sk->linger_s = lg.l_linger;
 			return 0;
 		}
-		case SO_BINDTODEVICE:
 		case SO_ATTACH_FILTER:
 		case SO_DETACH_FILTER:
+			if (sk->family == AF_PACKET)
+				break; /* packet.c runs them */
+			return 0;
+		case SO_BINDTODEVICE:
 			return 0;
 		case SO_TYPE:
 		case SO_PROTOCOL:
@@ -869,9 +900,11 @@ long sys_setsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_
 			return -ENOPROTOOPT;
 		}
 	}
-	if (!sk->ops->setsockopt)
-		return -ENOPROTOOPT;
-	return sk->ops->setsockopt(sk, (int)level, (int)opt, val, l);
+	long r = sk->ops->setsockopt ? sk->ops->setsockopt(sk, (int)level, (int)opt, val, l) : -ENOPROTOOPT;
+	if (r == -ENOPROTOOPT)
+		dce_report_unsupported(t->proc, "setsockopt family %d level %ld option %ld (returned ENOPROTOOPT)",
+		                       sk->family, level, opt);
+	return r;
 }
 
 long sys_getsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_t valp, uint64_t lenp)

@@ -49,6 +49,7 @@ struct usock {
 	int shut;                  /* RCV_SHUT | SND_SHUT, own and from the peer */
 	int err;                   /* pending error (positive errno) */
 	struct usock *peer;
+	int peer_died;             /* datagram: the connected peer was closed (next send: ECONNREFUSED) */
 	struct umsg *rxh, *rxt;
 	size_t rxbytes;
 	int rxcount;
@@ -279,6 +280,7 @@ static int unix_connect(struct dce_thread *t, struct dce_sock *sk, const struct 
 		if (sk->passcred && !u->addrlen)
 			do_autobind(u);
 		u->peer = o;
+		u->peer_died = 0;
 		u->peercred = o->peercred;
 		notify(u);
 		return 0;
@@ -292,6 +294,31 @@ static int unix_connect(struct dce_thread *t, struct dce_sock *sk, const struct 
 		return r;
 	if (o->state != U_LISTEN)
 		return -ECONNREFUSED;
+	/* the listen backlog (Linux's unix_recvq_full: more waiting than the backlog) */
+	uint64_t deadline = dce_sock_deadline(sk->sndtimeo);
+	for (;;) {
+		int queued = 0;
+		for (struct usock *q = o->acch; q; q = q->accnext)
+			queued++;
+		if (queued <= o->backlog)
+			break;
+		if (sk->file->flags & O_NONBLOCK)
+			return -EAGAIN;
+		/* the listener does not know who waits: look again shortly */
+		uint64_t d = dce_sim_now() + 1000000;
+		if (deadline && deadline < d)
+			d = deadline;
+		int w = dce_sock_wait(t, sk, 1, d);
+		if (w == -EAGAIN && deadline && dce_sim_now() >= deadline)
+			return -EAGAIN;
+		if (w && w != -EAGAIN)
+			return w;
+		struct usock *x;
+		for (x = all; x && x != o; x = x->next)
+			;
+		if (!x || o->state != U_LISTEN)
+			return -ECONNREFUSED;
+	}
 	if (sk->passcred && !u->addrlen)
 		do_autobind(u);
 	/* the server's end, waiting in the listener's queue until accepted */
@@ -327,7 +354,7 @@ static int unix_listen(struct dce_thread *t, struct dce_sock *sk, int backlog)
 	if (u->state == U_CONNECTED || !u->addrlen)
 		return -EINVAL;
 	u->state = U_LISTEN;
-	u->backlog = backlog;
+	u->backlog = backlog < 0 || backlog > 4096 ? 4096 : backlog; /* net.core.somaxconn */
 	u->peercred = cred_of(t);
 	return 0;
 }
@@ -421,6 +448,12 @@ static long dgram_send(struct dce_thread *t, struct dce_sock *sk, const void *bu
 		if (r)
 			return r;
 	} else {
+		if (u->peer_died) {
+			/* Linux: the first send after the peer closed is refused and
+			 * dissolves the association; later ones find no peer */
+			u->peer_died = 0;
+			return -ECONNREFUSED;
+		}
 		if (!u->peer)
 			return -ENOTCONN;
 		o = u->peer;
@@ -721,6 +754,8 @@ static void unix_release(struct dce_sock *sk)
 		if (o->peer != u)
 			continue;
 		o->peer = NULL;
+		if (sk->type == SOCK_DGRAM)
+			o->peer_died = 1;
 		if (sk->type != SOCK_DGRAM) {
 			o->shut = RCV_SHUT | SND_SHUT;
 			if (unread)

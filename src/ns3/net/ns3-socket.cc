@@ -3,7 +3,11 @@
 // socket(s), the accept queue, a one-packet receive stash (MSG_PEEK, datagram
 // truncation) and the state the ns-3 callbacks report.
 #include "ns3/boolean.h"
+#include "ns3/callback.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-end-point.h"
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv4-packet-info-tag.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4-global-routing.h"
 #include "ns3/ipv4-list-routing.h"
@@ -73,6 +77,19 @@ struct dce_ns3_sock
   int64_t rtoUs = 0;
   uint64_t bytesReceived = 0;
   uint32_t keepalive = 0;
+  // A connected IPv4 UDP socket has a 4-tuple endpoint of its own (as Linux hashes
+  // it), so another socket can bind the same port (iperf3 -u's server does); ns-3's
+  // UdpSocketImpl only has 2-tuple endpoints, so it is closed and bypassed.
+  Ipv4EndPoint *ep = nullptr;
+  Ipv4Address epLocal, epPeer;
+  uint16_t epLport = 0, epPport = 0;
+  bool epBoundAny = true;            // the program did not bind a local address
+  std::deque<std::pair<Ptr<Packet>, Address>> rxq;
+  size_t rxqBytes = 0;
+  // IP_RECVERR: ICMP errors queued for MSG_ERRQUEUE
+  bool recverr = false;
+  std::deque<dce_ns3_sockerr> errq;
+  Address lastDst;                   // where the last datagram went (the errors' msg_name)
 };
 
 namespace {
@@ -259,9 +276,155 @@ OnState (dce_ns3_sock *s, TcpSocket::TcpStates_t, TcpSocket::TcpStates_t v)
       6 /*TIME_WAIT*/};
   if ((unsigned)v < sizeof linux_state / sizeof linux_state[0])
     s->tcpState = linux_state[v];
+  // These states mean the peer's FIN came in sequence, after all its data. ns-3 does
+  // not always tell the application (a simultaneous close, FIN_WAIT_1 -> CLOSING,
+  // calls no close callback): the peer's EOF must not be lost.
+  if ((v == TcpSocket::CLOSE_WAIT || v == TcpSocket::LAST_ACK || v == TcpSocket::CLOSING ||
+       v == TcpSocket::TIME_WAIT) && !s->peerClosed)
+    {
+      s->peerClosed = true;
+      Notify (s);
+    }
 }
 
 void Attach (dce_ns3_sock *s, Ptr<Socket> sock);
+
+// ---- ICMP errors (Linux's icmp_err_convert and udp_err/tcp_v4_err rules) ----
+
+// The errno of an ICMP error, and whether it is "hard" (ends a connection).
+int
+IcmpErrno (bool v6, uint8_t type, uint8_t code, bool *hard)
+{
+  *hard = false;
+  if (!v6)
+    {
+      if (type == 3) // destination unreachable
+        {
+          static const struct { int err; bool fatal; } conv[16] = {
+              {ENETUNREACH, false}, {EHOSTUNREACH, false}, {ENOPROTOOPT, true}, {ECONNREFUSED, true},
+              {EMSGSIZE, false},    {EOPNOTSUPP, false},   {ENETUNREACH, true},  {EHOSTDOWN, true},
+              {ENONET, true},       {ENETUNREACH, true},   {EHOSTUNREACH, true}, {ENETUNREACH, false},
+              {EHOSTUNREACH, false}, {EHOSTUNREACH, true}, {EHOSTUNREACH, true}, {EHOSTUNREACH, true}};
+          if (code < 16)
+            {
+              *hard = conv[code].fatal;
+              return conv[code].err;
+            }
+          return EHOSTUNREACH;
+        }
+      if (type == 11) // time exceeded
+        return EHOSTUNREACH;
+      if (type == 12) // parameter problem
+        {
+          *hard = true;
+          return EPROTO;
+        }
+      return 0;
+    }
+  switch (type)
+    {
+    case 1: // destination unreachable
+      *hard = code == 1 || code == 4;
+      return code == 0 ? ENETUNREACH : code == 1 ? EACCES : code == 4 ? ECONNREFUSED : EHOSTUNREACH;
+    case 2: return EMSGSIZE;
+    case 3: return EHOSTUNREACH;
+    case 4: *hard = true; return EPROTO;
+    }
+  return 0;
+}
+
+void
+QueueIcmp (dce_ns3_sock *s, bool v6, const Address &offender, uint8_t ttl, uint8_t type, uint8_t code,
+           uint32_t info)
+{
+  if (!s->ctx)
+    return;
+  bool hard;
+  int err = IcmpErrno (v6, type, code, &hard);
+  if (!err)
+    return;
+  if (s->type == SOCK_STREAM)
+    {
+      // Linux ends a connection attempt on a hard error (tcp_v4_err in SYN_SENT)
+      if (s->connecting && hard && !s->closed)
+        {
+          s->connecting = false;
+          s->closed = true;
+          s->error = err;
+          Notify (s);
+        }
+      return;
+    }
+  if (!s->recverr)
+    {
+      if (!hard || !s->connected)
+        return;
+    }
+  else if (s->errq.size () < 64)
+    {
+      dce_ns3_sockerr e;
+      memset (&e, 0, sizeof e);
+      e.ee_errno = err;
+      e.v6 = v6;
+      e.type = type;
+      e.code = code;
+      e.ttl = ttl;
+      e.info = info;
+      FromNs3 (offender, v6 ? AF_INET6 : AF_INET, &e.offender, &e.offlen);
+      if (!s->lastDst.IsInvalid ())
+        FromNs3 (s->lastDst, s->family, &e.dst, &e.dstlen);
+      s->errq.push_back (e);
+    }
+  s->error = err;
+  Notify (s);
+}
+
+void
+OnIcmp4 (dce_ns3_sock *s, Ipv4Address src, uint8_t ttl, uint8_t type, uint8_t code, uint32_t info)
+{
+  QueueIcmp (s, false, InetSocketAddress (src, 0), ttl, type, code, info);
+}
+
+void
+OnIcmp6 (dce_ns3_sock *s, Ipv6Address src, uint8_t ttl, uint8_t type, uint8_t code, uint32_t info)
+{
+  QueueIcmp (s, true, Inet6SocketAddress (src, 0), ttl, type, code, info);
+}
+
+// A datagram for a connected socket's own endpoint.
+void
+OnEpRx (dce_ns3_sock *s, Ptr<Packet> p, Ipv4Header h, uint16_t sport, Ptr<Ipv4Interface> iface)
+{
+  if (!s->ctx)
+    return;
+  UintegerValue rcvbuf;
+  if (s->sock)
+    s->sock->GetAttribute ("RcvBufSize", rcvbuf);
+  if (s->rxqBytes + p->GetSize () > rcvbuf.Get ())
+    return; // dropped, as Linux drops past SO_RCVBUF
+  Ptr<Packet> c = p->Copy ();
+  SocketIpTtlTag ttl;
+  ttl.SetTtl (h.GetTtl ());
+  c->ReplacePacketTag (ttl);
+  SocketIpTosTag tos;
+  tos.SetTos (h.GetTos ());
+  c->ReplacePacketTag (tos);
+  Ipv4PacketInfoTag pi;
+  pi.SetAddress (h.GetDestination ());
+  pi.SetTtl (h.GetTtl ());
+  if (iface && iface->GetDevice ())
+    pi.SetRecvIf (iface->GetDevice ()->GetIfIndex ());
+  c->ReplacePacketTag (pi);
+  s->rxq.push_back ({c, InetSocketAddress (h.GetSource (), sport)});
+  s->rxqBytes += c->GetSize ();
+  Notify (s);
+}
+
+void
+OnEpDestroy (dce_ns3_sock *s)
+{
+  s->ep = nullptr; // the UDP protocol is being disposed of (simulation end)
+}
 
 // Data for a TCP socket the program has closed: ns-3 would keep acknowledging it;
 // Linux answers with a RST (and so does ns-3's Close once data is unread).
@@ -313,7 +476,14 @@ Attach (dce_ns3_sock *s, Ptr<Socket> sock)
     {
       sock->SetIpRecvTtl (true);
       sock->SetIpRecvTos (true);
+      if (s->family == AF_INET)
+        sock->SetRecvPktInfo (true); // (an IPv6 socket's IPv4 datagrams crash ns-3's ForwardUp with it)
       sock->SetIpv6RecvHopLimit (true);
+    }
+  if (s->type != SOCK_RAW)
+    {
+      sock->SetAttributeFailSafe ("IcmpCallback", CallbackValue (MakeBoundCallback (&OnIcmp4, s)));
+      sock->SetAttributeFailSafe ("IcmpCallback6", CallbackValue (MakeBoundCallback (&OnIcmp6, s)));
     }
   if (!s->sock)
     s->sock = sock;
@@ -393,6 +563,129 @@ dce_ns3_sock_bind (struct dce_ns3_sock *s, const struct sockaddr *sa, socklen_t)
   return 0;
 }
 
+namespace {
+
+Ptr<Ipv4Route>
+Route4 (dce_ns3_sock *s, Ptr<Packet> p, Ipv4Address dst)
+{
+  Ptr<Ipv4> ipv4 = s->sock->GetNode ()->GetObject<Ipv4> ();
+  if (!ipv4 || !ipv4->GetRoutingProtocol ())
+    return nullptr;
+  Ipv4Header h;
+  h.SetDestination (dst);
+  h.SetProtocol (s->type == SOCK_RAW ? (uint8_t)s->protocol : 17);
+  Socket::SocketErrno err;
+  return ipv4->GetRoutingProtocol ()->RouteOutput (p, h, nullptr, err);
+}
+
+// Give a connected IPv4 UDP socket its own 4-tuple endpoint (see struct dce_ns3_sock).
+int
+ConnectUdp4 (dce_ns3_sock *s, const InetSocketAddress &peer)
+{
+  Ptr<Node> node = s->sock->GetNode ();
+  Ptr<UdpL4Protocol> udp = node->GetObject<UdpL4Protocol> ();
+  if (!udp)
+    return -EAFNOSUPPORT;
+  Ipv4Address la;
+  uint16_t lp;
+  if (s->ep)
+    {
+      la = s->epBoundAny ? Ipv4Address::GetAny () : s->epLocal; // a new peer: a new source
+      lp = s->epLport;
+      s->ep->SetDestroyCallback (MakeNullCallback<void> ());
+      udp->DeAllocate (s->ep);
+      s->ep = nullptr;
+    }
+  else
+    {
+      Address local;
+      s->sock->GetSockName (local);
+      auto port = [] (const Address &a) {
+        if (InetSocketAddress::IsMatchingType (a))
+          return InetSocketAddress::ConvertFrom (a).GetPort ();
+        if (Inet6SocketAddress::IsMatchingType (a))
+          return Inet6SocketAddress::ConvertFrom (a).GetPort ();
+        return (uint16_t)0;
+      };
+      if (port (local) == 0)
+        {
+          if (s->sock->Bind () < 0) // an ephemeral IPv4 port
+            return Fail (s->sock);
+          s->sock->GetSockName (local);
+        }
+      if (Inet6SocketAddress::IsMatchingType (local))
+        {
+          // an IPv6 socket on :: (or a v4-mapped address) talking to an IPv4 peer
+          Inet6SocketAddress l6 = Inet6SocketAddress::ConvertFrom (local);
+          la = l6.GetIpv6 ().IsIpv4MappedAddress () ? l6.GetIpv6 ().GetIpv4MappedAddress () : Ipv4Address::GetAny ();
+          lp = l6.GetPort ();
+        }
+      else if (!InetSocketAddress::IsMatchingType (local))
+        return -EINVAL;
+      else
+        {
+          la = InetSocketAddress::ConvertFrom (local).GetIpv4 ();
+          lp = InetSocketAddress::ConvertFrom (local).GetPort ();
+        }
+      s->epBoundAny = la == Ipv4Address::GetAny ();
+      // datagrams already queued stay readable, as on Linux
+      Address from;
+      while (Ptr<Packet> p = s->sock->RecvFrom (UINT32_MAX, 0, from))
+        {
+          s->rxqBytes += p->GetSize ();
+          s->rxq.push_back ({p, from});
+        }
+      s->sock->Close (); // frees the 2-tuple endpoint
+    }
+  // The endpoint's local address is the route's source (Linux fixes it on connect),
+  // so that a wildcard bind of the same port does not collide with it in ns-3.
+  if (la == Ipv4Address::GetAny ())
+    if (Ptr<Ipv4Route> r = Route4 (s, nullptr, peer.GetIpv4 ()))
+      la = r->GetSource ();
+  Ipv4EndPoint *ep = udp->Allocate (nullptr, la, lp, peer.GetIpv4 (), peer.GetPort ());
+  if (!ep)
+    return -EADDRINUSE;
+  ep->SetRxCallback (MakeBoundCallback (&OnEpRx, s));
+  ep->SetIcmpCallback (MakeBoundCallback (&OnIcmp4, s));
+  ep->SetDestroyCallback (MakeBoundCallback (&OnEpDestroy, s));
+  s->ep = ep;
+  s->epLport = lp;
+  s->epPeer = peer.GetIpv4 ();
+  s->epPport = peer.GetPort ();
+  s->epLocal = la;
+  s->connected = true;
+  return 0;
+}
+
+// A datagram from a socket with its own endpoint.
+long
+SendUdp4 (dce_ns3_sock *s, Ptr<Packet> p, Ipv4Address dst, uint16_t dport)
+{
+  Ptr<UdpL4Protocol> udp = s->sock->GetNode ()->GetObject<UdpL4Protocol> ();
+  Ptr<Ipv4Route> route = Route4 (s, p, dst);
+  if (!route || !udp)
+    return -ENETUNREACH;
+  Ipv4Address src = s->epBoundAny ? route->GetSource () : s->epLocal;
+  if (uint8_t ttl = s->sock->GetIpTtl ())
+    {
+      SocketIpTtlTag tag;
+      tag.SetTtl (ttl);
+      p->AddPacketTag (tag);
+    }
+  if (uint8_t tos = s->sock->GetIpTos ())
+    {
+      SocketIpTosTag tag;
+      tag.SetTos (tos);
+      p->AddPacketTag (tag);
+    }
+  uint32_t n = p->GetSize ();
+  s->lastDst = InetSocketAddress (dst, dport);
+  udp->Send (p, src, dst, s->epLport, dport, route);
+  return n;
+}
+
+} // namespace
+
 extern "C" int
 dce_ns3_sock_connect (struct dce_ns3_sock *s, const struct sockaddr *sa, socklen_t)
 {
@@ -406,6 +699,15 @@ dce_ns3_sock_connect (struct dce_ns3_sock *s, const struct sockaddr *sa, socklen
         return -EINVAL;
     }
   Address a = ToNs3 (sa);
+  if (s->type == SOCK_DGRAM && (s->family == AF_INET || !s->v6only) && InetSocketAddress::IsMatchingType (a))
+    {
+      InetSocketAddress in = InetSocketAddress::ConvertFrom (a);
+      Ipv4Address d = in.GetIpv4 ();
+      if (!d.IsAny () && !d.IsBroadcast () && !d.IsMulticast () && in.GetPort () != 0)
+        return ConnectUdp4 (s, in);
+    }
+  if (s->ep)
+    return -EINVAL; // connected to a unicast peer: only another unicast peer
   if (s->sock->Connect (a) < 0)
     return Fail (s->sock);
   if (s->type == SOCK_STREAM)
@@ -464,6 +766,34 @@ dce_ns3_sock_send (struct dce_ns3_sock *s, const void *buf, size_t len, const st
 {
   Ptr<Packet> p = Create<Packet> ((const uint8_t *)buf, (uint32_t)len);
   int r;
+  if (s->ep)
+    {
+      if (!to)
+        return SendUdp4 (s, p, s->epPeer, s->epPport);
+      Address a = ToNs3 (to);
+      if (!InetSocketAddress::IsMatchingType (a))
+        return -EAFNOSUPPORT;
+      InetSocketAddress in = InetSocketAddress::ConvertFrom (a);
+      return SendUdp4 (s, p, in.GetIpv4 (), in.GetPort ());
+    }
+  if (s->type != SOCK_STREAM)
+    {
+      // no route: Linux's ENETUNREACH at once (ns-3 only drops the packet)
+      Address d;
+      if (to)
+        d = ToNs3 (to);
+      else
+        s->sock->GetPeerName (d);
+      if (InetSocketAddress::IsMatchingType (d))
+        {
+          Ipv4Address dst = InetSocketAddress::ConvertFrom (d).GetIpv4 ();
+          if (!dst.IsBroadcast () && !dst.IsMulticast () && !dst.IsAny () && !dst.IsLocalhost () &&
+              !Route4 (s, p, dst))
+            return -ENETUNREACH;
+        }
+      if (!d.IsInvalid ())
+        s->lastDst = d;
+    }
   if (to && s->type != SOCK_STREAM)
     r = s->sock->SendTo (p, 0, ToNs3 (to));
   else
@@ -595,6 +925,11 @@ dce_ns3_sock_send_multicast (struct dce_ns3_sock *s, const void *buf, size_t len
   Ptr<UdpL4Protocol> udp = node->GetObject<UdpL4Protocol> ();
   if (!udp)
     return -EAFNOSUPPORT;
+  if (s->ep)
+    {
+      udp->Send (p, src, dst, s->epLport, ntohs (to->sin_port), route);
+      return (long)len;
+    }
   Address local;
   s->sock->GetSockName (local);
   if (InetSocketAddress::ConvertFrom (local).GetPort () == 0)
@@ -629,6 +964,18 @@ Fill (dce_ns3_sock *s, size_t want)
     }
   if (s->stash)
     return;
+  if (s->ep)
+    {
+      if (!s->rxq.empty ())
+        {
+          s->stash = s->rxq.front ().first;
+          s->stashFrom = s->rxq.front ().second;
+          s->rxqBytes -= s->stash->GetSize ();
+          s->rxq.pop_front ();
+          s->stashHopLimit = -1;
+        }
+      return;
+    }
   for (Ptr<Socket> sock : {s->sock, s->sock4})
     {
       if (!sock)
@@ -677,6 +1024,18 @@ dce_ns3_sock_recv (struct dce_ns3_sock *s, void *buf, size_t len, int peek,
         info->tos = tos.GetTos ();
       if (s->stashHopLimit >= 0)
         info->ttl = s->stashHopLimit;
+      info->pi_ifindex = 0;
+      info->pi_dst = 0;
+      Ipv4PacketInfoTag pi;
+      if (s->stash->PeekPacketTag (pi))
+        {
+          info->pi_dst = htonl (pi.GetAddress ().Get ());
+          Ptr<Node> n = s->sock->GetNode ();
+          if (pi.GetRecvIf () < n->GetNDevices ())
+            for (int i = 1; i <= (int)n->GetNDevices (); i++)
+              if (DeviceOfIfindex (n, i) == n->GetDevice (pi.GetRecvIf ()))
+                info->pi_ifindex = i;
+        }
     }
   if (from && fromlen)
     {
@@ -706,7 +1065,8 @@ dce_ns3_sock_status (struct dce_ns3_sock *s, struct dce_ns3_status *st)
   if (s->type != SOCK_STREAM)
     Fill (s, 0);
   size_t stash = s->stash ? s->stash->GetSize () : 0;
-  st->rx_avail = s->sock->GetRxAvailable () + stash + (s->sock4 ? s->sock4->GetRxAvailable () : 0);
+  st->rx_avail = s->sock->GetRxAvailable () + stash + (s->sock4 ? s->sock4->GetRxAvailable () : 0) + s->rxqBytes;
+  st->errq = (int)s->errq.size ();
   st->rx_next = s->type == SOCK_STREAM ? st->rx_avail : stash;
   st->tx_avail = s->sock->GetTxAvailable ();
   st->tx_size = st->tx_avail;
@@ -726,6 +1086,18 @@ dce_ns3_sock_status (struct dce_ns3_sock *s, struct dce_ns3_status *st)
 }
 
 extern "C" int
+dce_ns3_sock_recverr (struct dce_ns3_sock *s, struct dce_ns3_sockerr *e)
+{
+  if (s->errq.empty ())
+    return -EAGAIN;
+  *e = s->errq.front ();
+  s->errq.pop_front ();
+  // Linux: sk_err becomes the next queued error's, or none
+  s->error = s->errq.empty () ? 0 : s->errq.front ().ee_errno;
+  return 0;
+}
+
+extern "C" int
 dce_ns3_sock_take_error (struct dce_ns3_sock *s)
 {
   int e = s->error;
@@ -737,6 +1109,12 @@ extern "C" int
 dce_ns3_sock_name (struct dce_ns3_sock *s, int peer, struct sockaddr_storage *sa, socklen_t *len)
 {
   Address a;
+  if (s->ep)
+    {
+      a = peer ? InetSocketAddress (s->epPeer, s->epPport) : InetSocketAddress (s->epLocal, s->epLport);
+      FromNs3 (a, s->family, sa, len);
+      return 0;
+    }
   if (peer)
     {
       if (s->type == SOCK_STREAM && !s->connected)
@@ -795,6 +1173,16 @@ dce_ns3_sock_close (struct dce_ns3_sock *s)
   s->acceptq.clear ();
   s->ctx = nullptr;
   s->stash = nullptr;
+  s->rxq.clear ();
+  s->rxqBytes = 0;
+  s->errq.clear ();
+  if (s->ep)
+    {
+      s->ep->SetDestroyCallback (MakeNullCallback<void> ());
+      if (Ptr<UdpL4Protocol> udp = s->sock->GetNode ()->GetObject<UdpL4Protocol> ())
+        udp->DeAllocate (s->ep);
+      s->ep = nullptr;
+    }
   for (Ptr<Socket> sock : {s->sock, s->sock4})
     {
       if (!sock)
@@ -853,6 +1241,15 @@ dce_ns3_sock_setopt (struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t v)
       return 0;
     case DCE_NS3_V6ONLY:
       s->v6only = v != 0;
+      return 0;
+    case DCE_NS3_RECVERR:
+      s->recverr = v != 0;
+      if (!s->recverr)
+        s->errq.clear ();
+      return 0;
+    case DCE_NS3_HDRINCL:
+      if (s->type == SOCK_RAW && s->family == AF_INET)
+        s->sock->SetAttribute ("IpHeaderInclude", BooleanValue (v != 0));
       return 0;
     }
   return -ENOPROTOOPT;
@@ -926,6 +1323,17 @@ dce_ns3_sock_getopt (struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t *v)
     case DCE_NS3_V6ONLY:
       *v = s->v6only;
       return 0;
+    case DCE_NS3_RECVERR:
+      *v = s->recverr;
+      return 0;
+    case DCE_NS3_HDRINCL:
+      *v = 0;
+      if (s->type == SOCK_RAW && s->family == AF_INET)
+        {
+          s->sock->GetAttribute ("IpHeaderInclude", b);
+          *v = b.Get ();
+        }
+      return 0;
     }
   return -ENOPROTOOPT;
 }
@@ -947,6 +1355,186 @@ dce_ns3_sock_tcpinfo (struct dce_ns3_sock *s, struct dce_ns3_tcpinfo *ti)
   ti->rto_us = (uint32_t)s->rtoUs;
   ti->bytes_received = s->bytesReceived;
   return 0;
+}
+
+// ---- AF_PACKET ----
+//
+// A PacketSocket-like tap: a promiscuous protocol handler on the node's devices
+// gets every frame the devices receive (without its link header, which is rebuilt
+// for SOCK_RAW as an Ethernet header); sends go straight to NetDevice::Send.
+
+struct dce_ns3_pkt
+{
+  Ptr<Node> node;
+  void *ctx = nullptr;
+  bool cooked = false;
+  bool registered = false;
+  Node::ProtocolHandler handler;
+  struct Frame
+  {
+    std::vector<uint8_t> bytes;
+    dce_ns3_pktinfo info;
+  };
+  std::deque<Frame> q;
+  size_t qBytes = 0;
+};
+
+namespace {
+
+int
+IfindexOfDevice (Ptr<Node> n, Ptr<NetDevice> d)
+{
+  for (int i = 1; i <= (int)n->GetNDevices (); i++)
+    if (DeviceOfIfindex (n, i) == d)
+      return i;
+  return 0;
+}
+
+void
+OnPktRx (dce_ns3_pkt *p, Ptr<NetDevice> dev, Ptr<const Packet> pkt, uint16_t proto, const Address &from,
+         const Address &to, NetDevice::PacketType type)
+{
+  if (!p->ctx)
+    return;
+  dce_ns3_pkt::Frame f;
+  memset (&f.info, 0, sizeof f.info);
+  size_t hl = p->cooked ? 0 : 14;
+  f.bytes.resize (hl + pkt->GetSize ());
+  pkt->CopyData (f.bytes.data () + hl, pkt->GetSize ());
+  uint8_t src[6] = {0}, dst[6] = {0};
+  if (Mac48Address::IsMatchingType (from))
+    Mac48Address::ConvertFrom (from).CopyTo (src);
+  if (Mac48Address::IsMatchingType (to))
+    Mac48Address::ConvertFrom (to).CopyTo (dst);
+  else if (Mac48Address::IsMatchingType (dev->GetAddress ()))
+    Mac48Address::ConvertFrom (dev->GetAddress ()).CopyTo (dst);
+  if (!p->cooked)
+    {
+      memcpy (f.bytes.data (), dst, 6);
+      memcpy (f.bytes.data () + 6, src, 6);
+      f.bytes[12] = proto >> 8;
+      f.bytes[13] = proto & 0xff;
+    }
+  uint32_t keep = dce_ns3_pkt_filter (p->ctx, f.bytes.data (), f.bytes.size ());
+  if (keep == 0)
+    return;
+  f.info.full_len = f.bytes.size ();
+  if (keep < f.bytes.size ())
+    f.bytes.resize (keep);
+  if (p->qBytes + f.bytes.size () > 212992)
+    return; // past SO_RCVBUF's default: dropped, as Linux
+  f.info.ifindex = IfindexOfDevice (p->node, dev);
+  f.info.proto = proto;
+  // ns-3's PACKET_HOST.. are Linux's PACKET_HOST.. plus one
+  f.info.pkttype = type == NetDevice::PACKET_HOST ? 0 : type == NetDevice::PACKET_BROADCAST ? 1
+                   : type == NetDevice::PACKET_MULTICAST ? 2 : 3;
+  f.info.halen = 6;
+  memcpy (f.info.addr, src, 6);
+  p->qBytes += f.bytes.size ();
+  p->q.push_back (std::move (f));
+  dce_ns3_sock_event (p->ctx);
+}
+
+} // namespace
+
+extern "C" struct dce_ns3_pkt *
+dce_ns3_pkt_create (uint32_t node, void *ctx, int cooked)
+{
+  Ptr<Node> n = FindNode (node);
+  if (!n)
+    return nullptr;
+  auto *p = new dce_ns3_pkt;
+  p->node = n;
+  p->ctx = ctx;
+  p->cooked = cooked != 0;
+  return p;
+}
+
+extern "C" int
+dce_ns3_pkt_bind (struct dce_ns3_pkt *p, int ifindex, uint16_t proto)
+{
+  Ptr<NetDevice> dev;
+  if (ifindex && !(dev = DeviceOfIfindex (p->node, ifindex)))
+    return -ENODEV;
+  if (p->registered)
+    {
+      p->node->UnregisterProtocolHandler (p->handler);
+      p->registered = false;
+    }
+  if (proto == 0)
+    return 0; // receives nothing, as Linux with protocol 0
+  p->handler = MakeBoundCallback (&OnPktRx, p);
+  p->node->RegisterProtocolHandler (p->handler, proto == 0x0003 ? 0 : proto, dev, true);
+  p->registered = true;
+  return 0;
+}
+
+extern "C" size_t
+dce_ns3_pkt_next (struct dce_ns3_pkt *p, size_t *total)
+{
+  if (total)
+    *total = p->qBytes;
+  return p->q.empty () ? 0 : p->q.front ().bytes.size ();
+}
+
+extern "C" long
+dce_ns3_pkt_recv (struct dce_ns3_pkt *p, void *buf, size_t len, int peek, struct dce_ns3_pktinfo *info)
+{
+  if (p->q.empty ())
+    return -EAGAIN;
+  dce_ns3_pkt::Frame &f = p->q.front ();
+  size_t n = std::min (len, f.bytes.size ());
+  memcpy (buf, f.bytes.data (), n);
+  *info = f.info;
+  if (!peek)
+    {
+      p->qBytes -= f.bytes.size ();
+      p->q.pop_front ();
+    }
+  return (long)n;
+}
+
+extern "C" long
+dce_ns3_pkt_send (struct dce_ns3_pkt *p, int ifindex, uint16_t proto, const uint8_t *dst, int halen,
+                  const void *buf, size_t len)
+{
+  Ptr<NetDevice> dev = DeviceOfIfindex (p->node, ifindex);
+  if (!dev)
+    return -ENXIO;
+  const uint8_t *data = (const uint8_t *)buf;
+  uint8_t mac[6] = {0};
+  if (!p->cooked)
+    {
+      if (len < 14)
+        return -EINVAL;
+      memcpy (mac, data, 6);
+      proto = (uint16_t)(data[12] << 8 | data[13]);
+      data += 14;
+      len -= 14;
+    }
+  else if (halen >= 6)
+    memcpy (mac, dst, 6);
+  if (len > dev->GetMtu ())
+    return -EMSGSIZE;
+  if (!dev->IsLinkUp ())
+    return -ENETDOWN;
+  Mac48Address to;
+  to.CopyFrom (mac);
+  Ptr<Packet> pkt = Create<Packet> (data, (uint32_t)len);
+  if (!dev->Send (pkt, to, proto))
+    return -ENOBUFS;
+  return (long)(p->cooked ? len : len + 14);
+}
+
+extern "C" void
+dce_ns3_pkt_close (struct dce_ns3_pkt *p)
+{
+  if (p->registered)
+    p->node->UnregisterProtocolHandler (p->handler);
+  p->registered = false;
+  p->ctx = nullptr;
+  p->q.clear ();
+  delete p;
 }
 
 // ---- interfaces and routes ----
