@@ -46,3 +46,16 @@ int dce_ns3_sock_tcpinfo(struct dce_ns3_sock *s, struct dce_ns3_tcpinfo *ti)
 int dce_ns3_ifaces(uint32_t node, struct dce_ns3_iface *out, int max) { (void)node, (void)out, (void)max; return 0; }
 int dce_ns3_routes(uint32_t node, int family, struct dce_ns3_route *out, int max)
 { (void)node, (void)family, (void)out, (void)max; return 0; }
+/* AF_PACKET goes to the kernel library too; no ns-3 tap is ever created here. */
+struct dce_ns3_pkt *dce_ns3_pkt_create(uint32_t node, void *ctx, int cooked)
+{ (void)node, (void)ctx, (void)cooked; return 0; }
+int dce_ns3_pkt_bind(struct dce_ns3_pkt *p, int ifindex, uint16_t proto)
+{ (void)p, (void)ifindex, (void)proto; return -ENODEV; }
+long dce_ns3_pkt_recv(struct dce_ns3_pkt *p, void *buf, size_t len, int peek, struct dce_ns3_pktinfo *info)
+{ (void)p, (void)buf, (void)len, (void)peek, (void)info; return -EAGAIN; }
+size_t dce_ns3_pkt_next(struct dce_ns3_pkt *p, size_t *total) { (void)p; if (total) *total = 0; return 0; }
+long dce_ns3_pkt_send(struct dce_ns3_pkt *p, int ifindex, uint16_t proto, const uint8_t *dst, int halen,
+                      const void *buf, size_t len)
+{ (void)p, (void)ifindex, (void)proto, (void)dst, (void)halen, (void)buf, (void)len; return -ENODEV; }
+void dce_ns3_pkt_close(struct dce_ns3_pkt *p) { (void)p; }
+int dce_ns3_sock_recverr(struct dce_ns3_sock *s, struct dce_ns3_sockerr *e) { (void)s, (void)e; return -EAGAIN; }
