@@ -97,8 +97,11 @@ long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long
 		r = mmap((void *)addr, len, (int)prot, (int)flags, hostfd, off);
 	else /* dce picks the address: no host ASLR in what programs see */
 		r = dce_vm_map(len, 4096, (int)prot, (int)flags, hostfd, off);
-	if (r == MAP_FAILED)
-		return -errno;
+	if (r == MAP_FAILED) {
+		int e = errno;
+		dce_preflight_failed(e); /* the host's mapping limit: say which */
+		return -e;
+	}
 	if ((flags & MAP_FIXED_NOREPLACE) && addr && (uint64_t)r != addr) {
 		munmap(r, len);
 		return -EEXIST;
@@ -145,7 +148,11 @@ long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 	 * RELRO must stay writable for the next instance's ld.so (fixed_image.c) */
 	if (dce_fixed_image_contains(addr, len))
 		return 0;
-	return mprotect((void *)addr, len, (int)prot) ? -errno : 0;
+	if (mprotect((void *)addr, len, (int)prot) == 0)
+		return 0;
+	int e = errno;
+	dce_preflight_failed(e); /* splitting a mapping can reach the host's limit */
+	return -e;
 }
 
 long sys_mremap(struct dce_thread *t, uint64_t old, uint64_t oldlen, uint64_t newlen, long flags, uint64_t newaddr)
