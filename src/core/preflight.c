@@ -22,15 +22,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* Measured with dce-udp-many (docs/performance.md, "Scale"): a dynamically linked
- * program holds ~23 host mappings (its image, ld.so, libc, heap, stack, TLS) and its
- * kernel stack 2 more; a Linux-stack node ~40 (the kernel library's segments, its
- * heap and its fibers). Files: a node's root, each process's stdout, stderr and
- * status. Memory: private pages, per program and per Linux kernel. */
-#define MAPS_PER_PROC 28
+/* Measured with dce-udp-many and bench/scale.sh (docs/performance.md, "Scale"): a
+ * dynamically linked program holds ~21 host mappings (its image, ld.so and libc, 5
+ * each; libc's bss, heap, stack, TLS; its kernel stack 2); a Linux-stack node ~40
+ * more (estimated: the kernel library's segments, heap and fibers). Files: a node's
+ * root, each process's stdin, stdout and stderr. Memory: private pages, per program
+ * and per Linux kernel. */
+#define MAPS_PER_PROC 21
 #define MAPS_PER_KNODE 48
 #define FDS_PER_NODE 1
-#define FDS_PER_PROC 4
+#define FDS_PER_PROC 3
 #define KB_PER_PROC 256
 #define KB_PER_KNODE (4 * 1024)
 #define VM_PER_PROC (300UL << 20) /* reserved: 256 MiB heap, stack, images */

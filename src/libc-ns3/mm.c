@@ -198,12 +198,27 @@ long sys_brk(struct dce_thread *t, uint64_t addr)
 	if (addr < p->brk_base || addr > p->brk_max)
 		return (long)p->brk_cur;
 	uintptr_t oldtop = (p->brk_cur + 4095) & ~4095UL, newtop = (addr + 4095) & ~4095UL;
-	if (newtop > oldtop && mprotect((void *)oldtop, newtop - oldtop, PROT_READ | PROT_WRITE))
-		return (long)p->brk_cur;
-	if (newtop < oldtop) {
-		mmap((void *)newtop, oldtop - newtop, PROT_NONE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	/* the area above the break is reserved but unmapped (loader.c): growing maps
+	 * the new pages next to the old (the host merges them into one mapping). If
+	 * something is mapped there already, it is the heap of a fork relative sharing
+	 * the address space (fork.c) or the program's own mapping: made accessible, as
+	 * when the whole area was mapped up front. */
+	if (newtop > oldtop) {
+		void *r = mmap((void *)oldtop, newtop - oldtop, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (r != MAP_FAILED && (uintptr_t)r != oldtop) { /* kernels before 4.17 */
+			munmap(r, newtop - oldtop);
+			r = MAP_FAILED;
+			errno = EEXIST;
+		}
+		if (r == MAP_FAILED && (errno != EEXIST ||
+		                        mprotect((void *)oldtop, newtop - oldtop, PROT_READ | PROT_WRITE))) {
+			dce_preflight_failed(errno);
+			return (long)p->brk_cur;
+		}
 	}
+	if (newtop < oldtop)
+		munmap((void *)newtop, oldtop - newtop);
 	p->brk_cur = addr;
 	return (long)addr;
 }

@@ -165,9 +165,12 @@ static int build_stack(struct dce_process *p, const char *vpath, const struct dc
                        char *const envp[], size_t stack_size, struct dce_image *img, char *err,
                        size_t errlen)
 {
-	/* The brk area: reserved, made accessible as the program grows it. */
-	void *brk = dce_vm_map(BRK_RESERVE, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (brk == MAP_FAILED) {
+	/* The brk area: address space reserved in dce's allocator, mapped (one host
+	 * mapping, grown in place) as the program grows it; above the break nothing is
+	 * mapped, so an access there faults as on Linux, and a PROT_NONE placeholder
+	 * would cost a host mapping per process. */
+	void *brk = (void *)dce_vm_reserve(BRK_RESERVE, PAGE);
+	if (!brk) {
 		snprintf(err, errlen, "%s: cannot reserve its heap", vpath);
 		return -ENOMEM;
 	}
