@@ -15,7 +15,7 @@
 #include "kernel.h"
 #include "../libc-ns3/net/kstack.h"
 #include <errno.h>
-#include <fcntl.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,16 +68,29 @@ static long count_lines(const char *path)
 static long count_fds(void)
 {
 	long n = 0;
-	for (int fd = 0; fd < 4096; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
+	DIR *d = opendir("/proc/self/fd");
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n > 3 ? n - 3 : 0; /* ".", ".." and the directory's own fd */
 }
 
 static void init(void)
 {
 	max_map_count = read_long("/proc/sys/vm/max_map_count");
 	base_maps = count_lines("/proc/self/maps");
-	base_fds = count_fds();
+	long nodes = 0, knodes = 0; /* already counted here, counted in estimate() too */
+	for (struct dce_node *nd = dce_world.nodes; nd; nd = nd->next) {
+		nodes++;
+		knodes += dce_kstack_enabled(nd->id) != 0;
+	}
+	base_maps -= knodes * MAPS_PER_KNODE;
+	if (base_maps < 100)
+		base_maps = 100;
+	base_fds = count_fds() - nodes * FDS_PER_NODE; /* counted in estimate() */
+	if (base_fds < 0)
+		base_fds = 0;
 	FILE *f = fopen("/proc/meminfo", "re");
 	char line[128];
 	while (f && fgets(line, sizeof line, f))

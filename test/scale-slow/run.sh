@@ -37,7 +37,7 @@ check "preflight: silent when the host's limits suffice" \
 	sh -c "grep -q '^udp-many: 20/20 clients got every echo' '$SCRATCH/small.log' && ! grep -q preflight '$SCRATCH/small.log'"
 
 # 3000 programs alive at once
-need=$((2 * N * 22 + 2000))
+need=$((2 * N * 21 + 1000))
 old=$(cat /proc/sys/vm/max_map_count)
 if [ "$old" -lt "$need" ] && [ "$(id -u)" = 0 ] && sysctl -qw vm.max_map_count="$need" 2>/dev/null; then
 	trap 'sysctl -qw vm.max_map_count='"$old"'; rm -rf "$SCRATCH"' EXIT
