@@ -115,9 +115,9 @@ if command -v gnuplot >/dev/null; then
 	grep '^ns3 ' "$W/data" | awk '$8 == "yes"' >"$W/ns3.dat" || true
 	grep '^linux ' "$W/data" | awk '$8 == "yes"' >"$W/linux.dat" || true
 	plots="" plots2=""
-	[ -s "$W/ns3.dat" ] && plots="'$W/ns3.dat' using 2:3 with linespoints title 'ns-3 stack, 2 programs/node'" &&
+	[ -s "$W/ns3.dat" ] && plots="'$W/ns3.dat' using 2:3 with linespoints title 'ns-3 stack, 2 programs/node, wall', '$W/ns3.dat' using 2:4 with linespoints title 'ns-3 stack, CPU'" &&
 		plots2="'$W/ns3.dat' using 2:6 with linespoints title 'ns-3 stack, 2 programs/node'"
-	[ -s "$W/linux.dat" ] && plots="${plots:+$plots, }'$W/linux.dat' using 2:3 with linespoints title 'Linux stack, 1 program/node'" &&
+	[ -s "$W/linux.dat" ] && plots="${plots:+$plots, }'$W/linux.dat' using 2:3 with linespoints title 'Linux stack, 1 program/node, wall', '$W/linux.dat' using 2:4 with linespoints title 'Linux stack, CPU'" &&
 		plots2="${plots2:+$plots2, }'$W/linux.dat' using 2:6 with linespoints title 'Linux stack, 1 program/node'"
 	if [ -n "$plots" ]; then
 		gnuplot <<-EOF
@@ -128,7 +128,7 @@ if command -v gnuplot >/dev/null; then
 			set grid
 			set key top left
 			set xlabel 'nodes'
-			set ylabel 'wall time (s)'
+			set ylabel 'time (s)'
 			plot $plots
 			set ylabel 'peak private memory per node (MiB)'
 			unset logscale y

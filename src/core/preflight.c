@@ -24,12 +24,12 @@
 
 /* Measured with dce-udp-many and bench/scale.sh (docs/performance.md, "Scale"): a
  * dynamically linked program holds ~21 host mappings (its image, ld.so and libc, 5
- * each; libc's bss, heap, stack, TLS; its kernel stack 2); a Linux-stack node ~40
- * more (estimated: the kernel library's segments, heap and fibers). Files: a node's
+ * each; libc's bss, heap, stack, TLS; its kernel stack 2); a Linux-stack node ~52
+ * more (the kernel library's segments, its heap and fibers). Files: a node's
  * root, each process's stdin, stdout and stderr. Memory: private pages, per program
  * and per Linux kernel. */
 #define MAPS_PER_PROC 21
-#define MAPS_PER_KNODE 48
+#define MAPS_PER_KNODE 52
 #define FDS_PER_NODE 1
 #define FDS_PER_PROC 3
 #define KB_PER_PROC 256
