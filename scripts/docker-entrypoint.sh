@@ -22,6 +22,15 @@ set -euo pipefail
 cd /dce
 out=${DCE_OUT:-/output}
 
+# As root: the host limit that thousands of nodes reach (vm.max_map_count, ~20
+# mappings per program; not namespaced, so only a privileged container may raise it).
+if [ "$(id -u)" = 0 ] && [ -z "${DCE_ENTRYPOINT_USER:-}" ]; then
+	max_maps=$(cat /proc/sys/vm/max_map_count 2>/dev/null || echo 0)
+	if [ "$max_maps" -lt 1048576 ] && sysctl -qw vm.max_map_count=1048576 2>/dev/null; then
+		echo "dce: vm.max_map_count raised from $max_maps to 1048576 (runs of thousands of nodes)" >&2
+	fi
+fi
+
 # As root: the output directory for the user, then that user (once).
 if [ "$(id -u)" = 0 ] && [ -z "${DCE_ENTRYPOINT_USER:-}" ]; then
 	mkdir -p "$out"

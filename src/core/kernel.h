@@ -189,6 +189,10 @@ struct dce_world {
 extern struct dce_world dce_world;
 extern struct dce_thread *dce_current;
 
+/* preflight.c: the host limits the scenario will reach, said before they fail */
+void dce_preflight_process(void);   /* a process was created */
+void dce_preflight_failed(int err); /* a host mmap or open failed with err */
+
 /* sched.c */
 void dce_sched_init(void);
 void dce_thread_run(struct dce_thread *t);            /* from an event: run t until it blocks */

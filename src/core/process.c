@@ -94,8 +94,22 @@ int dce_init(const char *out_dir, uint64_t seed)
 	dce_shutdown_init();
 	struct rlimit { unsigned long cur, max; } rl;
 	if (syscall(SYS_getrlimit, 7 /* RLIMIT_NOFILE */, &rl) == 0) {
-		rl.cur = rl.max;
-		syscall(SYS_setrlimit, 7, &rl);
+		/* every node's and program's files are this process's: as many as allowed
+		 * (as root, up to fs.nr_open; preflight.c says when that is still too few) */
+		unsigned long hard = rl.max;
+		FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+		if (f && fscanf(f, "%lu", &rl.max) == 1 && rl.max > hard) {
+			rl.cur = rl.max;
+			if (syscall(SYS_setrlimit, 7, &rl))
+				rl.max = hard;
+		} else
+			rl.max = hard;
+		if (f)
+			fclose(f);
+		if (rl.max == hard) {
+			rl.cur = rl.max;
+			syscall(SYS_setrlimit, 7, &rl);
+		}
 	}
 	return 0;
 }
@@ -195,6 +209,7 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	}
 	dce_world.procv[dce_world.nprocv++] = p;
 	dce_world.live++;
+	dce_preflight_process();
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/var/log/%d", node->logroot ? node->logroot : node->root, p->pid);
 	mkdirs(dir);

@@ -99,8 +99,11 @@ long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long
 		r = mmap((void *)addr, len, (int)prot, (int)flags, hostfd, off);
 	else /* dce picks the address: no host ASLR in what programs see */
 		r = dce_vm_map(len, 4096, (int)prot, (int)flags, hostfd, off);
-	if (r == MAP_FAILED)
-		return -errno;
+	if (r == MAP_FAILED) {
+		int e = errno;
+		dce_preflight_failed(e); /* the host's mapping limit: say which */
+		return -e;
+	}
 	if ((flags & MAP_FIXED_NOREPLACE) && addr && (uint64_t)r != addr) {
 		munmap(r, len);
 		return -EEXIST;
@@ -154,7 +157,11 @@ long sys_mprotect(struct dce_thread *t, uint64_t addr, uint64_t len, long prot)
 		return 0;
 	if (prot & PROT_WRITE) /* a program writing its code sees its own bytes */
 		dce_rewrite_unprotect((uintptr_t)addr, len);
-	return mprotect((void *)addr, len, (int)prot) ? -errno : 0;
+	if (mprotect((void *)addr, len, (int)prot) == 0)
+		return 0;
+	int e = errno;
+	dce_preflight_failed(e); /* splitting a mapping can reach the host's limit */
+	return -e;
 }
 
 long sys_mremap(struct dce_thread *t, uint64_t old, uint64_t oldlen, uint64_t newlen, long flags, uint64_t newaddr)
@@ -200,12 +207,27 @@ long sys_brk(struct dce_thread *t, uint64_t addr)
 	if (addr < p->brk_base || addr > p->brk_max)
 		return (long)p->brk_cur;
 	uintptr_t oldtop = (p->brk_cur + 4095) & ~4095UL, newtop = (addr + 4095) & ~4095UL;
-	if (newtop > oldtop && mprotect((void *)oldtop, newtop - oldtop, PROT_READ | PROT_WRITE))
-		return (long)p->brk_cur;
-	if (newtop < oldtop) {
-		mmap((void *)newtop, oldtop - newtop, PROT_NONE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	/* the area above the break is reserved but unmapped (loader.c): growing maps
+	 * the new pages next to the old (the host merges them into one mapping). If
+	 * something is mapped there already, it is the heap of a fork relative sharing
+	 * the address space (fork.c) or the program's own mapping: made accessible, as
+	 * when the whole area was mapped up front. */
+	if (newtop > oldtop) {
+		void *r = mmap((void *)oldtop, newtop - oldtop, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (r != MAP_FAILED && (uintptr_t)r != oldtop) { /* kernels before 4.17 */
+			munmap(r, newtop - oldtop);
+			r = MAP_FAILED;
+			errno = EEXIST;
+		}
+		if (r == MAP_FAILED && (errno != EEXIST ||
+		                        mprotect((void *)oldtop, newtop - oldtop, PROT_READ | PROT_WRITE))) {
+			dce_preflight_failed(errno);
+			return (long)p->brk_cur;
+		}
 	}
+	if (newtop < oldtop)
+		munmap((void *)newtop, oldtop - newtop);
 	p->brk_cur = addr;
 	return (long)addr;
 }

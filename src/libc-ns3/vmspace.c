@@ -107,6 +107,12 @@ void dce_vm_release(uintptr_t start, size_t len)
 	*pp = n;
 }
 
+uintptr_t dce_vm_reserve(size_t len, size_t align)
+{
+	len = (len + 4095) & ~4095UL;
+	return take(len, align < 4096 ? 4096 : align);
+}
+
 void *dce_vm_map(size_t len, size_t align, int prot, int flags, int fd, off_t off)
 {
 	len = (len + 4095) & ~4095UL;

@@ -111,6 +111,7 @@ static int map_image(struct dce_process *p, int fd, const char *what, struct dce
 	}
 	void *span = dce_vm_map(hi - lo, ef->align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (span == MAP_FAILED) {
+		dce_preflight_failed(errno);
 		snprintf(err, errlen, "%s: cannot reserve %lu bytes: %s", what, (unsigned long)(hi - lo),
 		         strerror(errno));
 		return -ENOMEM;
@@ -129,6 +130,7 @@ static int map_image(struct dce_process *p, int fd, const char *what, struct dce
 			size_t len = PAGE_UP(file_end) - seg;
 			if (mmap((void *)seg, len, prot | (ph->p_memsz > ph->p_filesz ? PROT_WRITE : 0),
 			         MAP_PRIVATE | MAP_FIXED, fd, (off_t)PAGE_DOWN(ph->p_offset)) == MAP_FAILED) {
+				dce_preflight_failed(errno);
 				snprintf(err, errlen, "%s: cannot map segment: %s", what, strerror(errno));
 				return -errno;
 			}
@@ -163,9 +165,12 @@ static int build_stack(struct dce_process *p, const char *vpath, const struct dc
                        char *const envp[], size_t stack_size, struct dce_image *img, char *err,
                        size_t errlen)
 {
-	/* The brk area: reserved, made accessible as the program grows it. */
-	void *brk = dce_vm_map(BRK_RESERVE, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (brk == MAP_FAILED) {
+	/* The brk area: address space reserved in dce's allocator, mapped (one host
+	 * mapping, grown in place) as the program grows it; above the break nothing is
+	 * mapped, so an access there faults as on Linux, and a PROT_NONE placeholder
+	 * would cost a host mapping per process. */
+	void *brk = (void *)dce_vm_reserve(BRK_RESERVE, PAGE);
+	if (!brk) {
 		snprintf(err, errlen, "%s: cannot reserve its heap", vpath);
 		return -ENOMEM;
 	}
@@ -173,7 +178,9 @@ static int build_stack(struct dce_process *p, const char *vpath, const struct dc
 	p->brk_base = p->brk_cur = (uintptr_t)brk;
 	p->brk_max = (uintptr_t)brk + BRK_RESERVE;
 
-	/* The main thread's stack, with a guard page below it. */
+	/* The main thread's stack, with a guard gap below it: a page of dce's address
+	 * space left unmapped (as Linux's stack guard gap, not a mapping of its own: a
+	 * PROT_NONE page would cost each process one of the host's vm.max_map_count). */
 	stack_size = PAGE_UP(stack_size ? stack_size : 8UL << 20);
 	char *stk = dce_vm_map(stack_size + PAGE, PAGE, PROT_READ | PROT_WRITE,
 	                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -181,8 +188,8 @@ static int build_stack(struct dce_process *p, const char *vpath, const struct dc
 		snprintf(err, errlen, "%s: cannot allocate a %zu-byte stack", vpath, stack_size);
 		return -ENOMEM;
 	}
-	mprotect(stk, PAGE, PROT_NONE);
-	dce_mm_track(p, (uintptr_t)stk, stack_size + PAGE);
+	munmap(stk, PAGE);
+	dce_mm_track(p, (uintptr_t)stk, stack_size + PAGE); /* the gap too: released with it */
 
 	int argc = 0, envc = 0;
 	while (argv[argc])
