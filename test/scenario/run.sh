@@ -69,37 +69,10 @@ check "a process that ends other than expected: exit 1, its line named" \
 	sh -c "[ $RC = 1 ] && grep -q 'expect.yaml:3:20: process .* ended 4, expected 0' '$SCRATCH/expect.log'"
 
 echo "# ${SECONDS}s: twins of the C++ examples: byte-identical program outputs"
-# ---- twins of the C++ examples: byte-identical program outputs ----------------------
-twin() { # NAME CXX-EXAMPLE YAML
-	rm -rf "$SCRATCH/$1-cc"
-	"$EX/$2" --out="$SCRATCH/$1-cc" >/dev/null 2>&1
-	run_yaml "$1-yaml" "$3"
-	local a=$SCRATCH/$1-cc b=$SCRATCH/$1-yaml
-	check "$1: the scenario file's program outputs equal the C++ example's" \
-		diff <(cd "$a" && find files-* -path '*/var/log/*' -type f | sort) \
-		<(cd "$b" && find files-* -path '*/var/log/*' -type f | sort)
-	local f same=1
-	for f in $(cd "$a" && find files-* -path '*/var/log/*' -type f) exitprocs; do
-		cmp -s "$a/$f" "$b/$f" || { same=0; echo "# differs: $f"; }
-	done
-	check "$1: stdout/stderr/status files and exitprocs byte-identical" [ $same = 1 ]
-}
-twin iperf3 dce-iperf3 "$TOP/examples/dce-iperf3.yaml"
-check "iperf3 twin: the link's pcap is byte-identical too" cmp -s "$SCRATCH/iperf3-cc/iperf3-0-0.pcap" "$SCRATCH/iperf3-yaml/p2p-0-0.pcap"
-twin basic dce-basic "$TOP/examples/dce-basic.yaml"
-PY_OUT=$SCRATCH/iperf3-py
-(cd "$SCRATCH" && python3 "$TOP/examples/dce-iperf3.py" --out "$PY_OUT" >"$SCRATCH/iperf3-py.log" 2>&1)
-same=1
-for f in $(cd "$SCRATCH/iperf3-cc" && find files-* -path '*/var/log/*' -type f) exitprocs; do
-	cmp -s "$SCRATCH/iperf3-cc/$f" "$PY_OUT/$f" || same=0
-done
-check "iperf3: the Python twin's outputs are byte-identical to the C++ example's" [ $same = 1 ]
-(cd "$SCRATCH" && python3 "$TOP/examples/dce-basic.py" --out "$SCRATCH/basic-py" >"$SCRATCH/basic-py.log" 2>&1)
-same=1
-for f in $(cd "$SCRATCH/basic-cc" && find files-* -path '*/var/log/*' -type f) exitprocs; do
-	cmp -s "$SCRATCH/basic-cc/$f" "$SCRATCH/basic-py/$f" || same=0
-done
-check "basic: the Python twin's outputs are byte-identical to the C++ example's" [ $same = 1 ]
+. "$TOP/test/scenario/twins.sh"
+# the Python twins that take seconds; test/scenario-slow runs every twin
+PYTWINS="dce-iperf3 dce-basic udp-simple dce-nc dce-ping dce-two-nodes dce-udp-many dce-linux-idle dce-linux-line"
+twins ns3
 
 echo "# ${SECONDS}s: Linux-stack nodes"
 # ---- Linux-stack nodes, mixed stacks, automatic routes, sysctl, files ----------------
@@ -126,6 +99,9 @@ check "a Linux node pings an ns3 node by name through a Linux router" \
 check "the node's sysctl is set at boot" grep -qx bbr "$(proc_stdout 1)"
 check "files: are placed in the node" grep -qx 'hello from c' "$(proc_stdout 2)"
 check "automatic routes are in the Linux kernel (ip route)" grep -q '^default via 10.1.1.2 dev eth0' "$(proc_stdout 3)"
+
+echo "# ${SECONDS}s: twins of the Linux-stack examples"
+twins linux
 
 echo "# ${SECONDS}s: generators and scale"
 cat >"$Y/v6.yaml" <<'YAML'
