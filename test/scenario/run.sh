@@ -189,11 +189,20 @@ printf 'x: &a [1]\ny: *a\n' | bad "aliases" "2:4: aliases"
 printf 'nodes: [{name: a, stack: ns3, sysctl: {net.ipv4.ip_forward: 1}}]\n' | bad "a sysctl on an ns3 node" "1:.*sysctls need stack: linux"
 printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n' | bad "a gateway on none of the node's links" "1:31: gateway 10.5.5.5 is on none of node b's links"
 printf '' | bad "an empty file" "1:1: the file is empty"
+printf 'nodes: [{name: a, position: [1, north]}]\n' | bad "a position that does not parse" "1:20: bad position '1,north'"
+printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], layout: spiral}\n' | bad "an unknown Wi-Fi layout" "3:42: bad layout 'spiral'"
+printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], data_mode: DsssRate1Mbps}\n' | bad "a Wi-Fi mode of another standard" "3:5: Wi-Fi mode DsssRate1Mbps is not a mode of standard 80211a"
+printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], data_mode: OfdmRate6Mbps}\n' | bad "a Wi-Fi option on a p2p link" "3:32: data_mode is for wifi links"
+printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: none}}\n' | bad "address none with automatic routes" "3:36: address none \\(for a\\) needs routing: none"
+printf 'ipv6_stack: false\nnodes: [a, b]\nlinks:\n  - {nodes: [a, b], ipv6: true}\n' | bad "IPv6 without the IPv6 stack" "4:5: IPv6 on this link, but ipv6_stack: false"
+printf 'nodes: [a, b]\nprocesses:\n  - {node: a, cmd: ./no/such/prog}\n' | bad "a relative program path that is not there" "3:20: program '/.*/no/such/prog' not found on node a"
+
 check "a missing file: one line" sh -c "'$DCE_RUN' /nonexistent.yaml 2>&1 >/dev/null | grep -c . | grep -qx 1"
 
 # mutants: never a crash, a one-line refusal naming the file. 600 through the Python
 # module's loader (the same reader and checks, one process), 40 through dce-run --check.
-python3 "$TOP/test/scenario/mutate.py" 12 640 "$SCRATCH/mutants" "$Y/pair.yaml" "$Y/linux.yaml" "$Y/lan.yaml" "$Y/star.yaml" "$TOP/examples/dce-basic.yaml"
+python3 "$TOP/test/scenario/mutate.py" 12 640 "$SCRATCH/mutants" "$Y/pair.yaml" "$Y/linux.yaml" "$Y/lan.yaml" "$Y/star.yaml" \
+	"$TOP/examples/dce-basic.yaml" "$TOP/examples/dce-wifi.yaml" "$TOP/examples/dce-linux-line.yaml" "$TOP/examples/dce-udp-many.yaml"
 timeout 120 python3 "$TOP/test/scenario/load-mutants.py" $(ls "$SCRATCH"/mutants/*.yaml | head -600) >"$SCRATCH/mut-py.log" 2>&1
 rc=$?
 check "600 mutated scenario files through the loader: no crash (rc $rc: $(tail -1 "$SCRATCH/mut-py.log"))" \
