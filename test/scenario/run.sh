@@ -161,7 +161,7 @@ check "Wi-Fi ad hoc (802.11g): a node pings another 20 m away" grep -q '1 packet
 
 echo "# ${SECONDS}s: bad input: one line file:line:column"
 # ---- bad input: one line file:line:column, exit 2, nothing runs ----------------------
-bad() { # DESCRIPTION EXPECTED-REGEX  (file content on stdin)
+bad() { # DESCRIPTION EXPECTED-REGEX  (file content on stdin; not a pipeline: ok/notok count here)
 	local f=$Y/bad.yaml
 	cat >"$f"
 	rm -rf "$SCRATCH/bad"
@@ -174,28 +174,28 @@ bad() { # DESCRIPTION EXPECTED-REGEX  (file content on stdin)
 		notok "error: $1 (rc $rc, $lines lines: $(head -c 300 "$SCRATCH/bad.err"))"
 	fi
 }
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, c]}\n' | bad "a link to an unknown node" "3:17: unknown node 'c'"
-printf 'nodes: [a, b]\nlinkz: []\n' | bad "an unknown key" "2:1: unknown key 'linkz' in the scenario \\(known:"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], rate: fast}\n' | bad "a rate that does not parse" "3:27: bad rate 'fast'"
-printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 1 fortnight}\n' | bad "a time that does not parse" "3:30: bad at time"
-printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: no-such-program-x}\n' | bad "a program not found" "3:20: program 'no-such-program-x' not found on node a"
-printf 'nodes: [a, b, c]\nlinks:\n  - {nodes: [a, b], subnet: 10.1.0.0/16}\n  - {nodes: [b, c], subnet: 10.1.2.0/24}\n' | bad "an address clash" "4:5: subnet 10.1.2.0/24 overlaps the subnet of the link at .*:3:5"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: 10.1.1.1/24, b: 10.1.1.1/24}}\n' | bad "the same address twice" ".*10.1.1.1 is given to two nodes"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b]\n' | bad "malformed YAML" "4:1: not valid YAML"
-printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 5s}\nstop: 2s\n' | bad "a process after the stop time" "3:20: the process starts at or after"
-printf 'seed: 99999999999999999999999\nnodes: [a]\n' | bad "a huge number" "1:7: bad seed"
-printf 'generate: {topology: star, nodes: 1000000000}\n' | bad "a huge generator" "1:35: bad nodes"
-printf 'x: &a [1]\ny: *a\n' | bad "aliases" "2:4: aliases"
-printf 'nodes: [{name: a, stack: ns3, sysctl: {net.ipv4.ip_forward: 1}}]\n' | bad "a sysctl on an ns3 node" "1:.*sysctls need stack: linux"
-printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n' | bad "a gateway on none of the node's links" "1:31: gateway 10.5.5.5 is on none of node b's links"
-printf '' | bad "an empty file" "1:1: the file is empty"
-printf 'nodes: [{name: a, position: [1, north]}]\n' | bad "a position that does not parse" "1:20: bad position '1,north'"
-printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], layout: spiral}\n' | bad "an unknown Wi-Fi layout" "3:42: bad layout 'spiral'"
-printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], data_mode: DsssRate1Mbps}\n' | bad "a Wi-Fi mode of another standard" "3:5: Wi-Fi mode DsssRate1Mbps is not a mode of standard 80211a"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], data_mode: OfdmRate6Mbps}\n' | bad "a Wi-Fi option on a p2p link" "3:32: data_mode is for wifi links"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: none}}\n' | bad "address none with automatic routes" "3:36: address none \\(for a\\) needs routing: none"
-printf 'ipv6_stack: false\nnodes: [a, b]\nlinks:\n  - {nodes: [a, b], ipv6: true}\n' | bad "IPv6 without the IPv6 stack" "4:5: IPv6 on this link, but ipv6_stack: false"
-printf 'nodes: [a, b]\nprocesses:\n  - {node: a, cmd: ./no/such/prog}\n' | bad "a relative program path that is not there" "3:20: program '/.*/no/such/prog' not found on node a"
+bad "a link to an unknown node" "3:17: unknown node 'c'" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, c]}\n')
+bad "an unknown key" "2:1: unknown key 'linkz' in the scenario \\(known:" < <(printf 'nodes: [a, b]\nlinkz: []\n')
+bad "a rate that does not parse" "3:27: bad rate 'fast'" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], rate: fast}\n')
+bad "a time that does not parse" "3:30: bad at time" < <(printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 1 fortnight}\n')
+bad "a program not found" "3:20: program 'no-such-program-x' not found on node a" < <(printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: no-such-program-x}\n')
+bad "an address clash" "4:5: subnet 10.1.2.0/24 overlaps the subnet of the link at .*:3:5" < <(printf 'nodes: [a, b, c]\nlinks:\n  - {nodes: [a, b], subnet: 10.1.0.0/16}\n  - {nodes: [b, c], subnet: 10.1.2.0/24}\n')
+bad "the same address twice" ".*10.1.1.1 is given to two nodes" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: 10.1.1.1/24, b: 10.1.1.1/24}}\n')
+bad "malformed YAML" "4:1: not valid YAML" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b]\n')
+bad "a process after the stop time" "3:20: the process starts at or after" < <(printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 5s}\nstop: 2s\n')
+bad "a huge number" "1:7: bad seed" < <(printf 'seed: 99999999999999999999999\nnodes: [a]\n')
+bad "a huge generator" "1:35: bad nodes" < <(printf 'generate: {topology: star, nodes: 1000000000}\n')
+bad "aliases" "2:4: aliases" < <(printf 'x: &a [1]\ny: *a\n')
+bad "a sysctl on an ns3 node" "1:.*sysctls need stack: linux" < <(printf 'nodes: [{name: a, stack: ns3, sysctl: {net.ipv4.ip_forward: 1}}]\n')
+bad "a gateway on none of the node's links" "1:31: gateway 10.5.5.5 is on none of node b's links" < <(printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n')
+bad "an empty file" "1:1: the file is empty" < <(printf '')
+bad "a position that does not parse" "1:29: bad position '1,north'" < <(printf 'nodes: [{name: a, position: [1, north]}]\n')
+bad "an unknown Wi-Fi layout" "3:41: bad layout 'spiral'" < <(printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], layout: spiral}\n')
+bad "a Wi-Fi mode of another standard" "3:5: Wi-Fi mode DsssRate1Mbps is not a mode of standard 80211a" < <(printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], data_mode: DsssRate1Mbps}\n')
+bad "a Wi-Fi option on a p2p link" "3:32: data_mode is for wifi links" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], data_mode: OfdmRate6Mbps}\n')
+bad "address none with automatic routes" "3:36: address none \\(for a\\) needs routing: none" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: none}}\n')
+bad "IPv6 without the IPv6 stack" "4:5: IPv6 on this link, but ipv6_stack: false" < <(printf 'ipv6_stack: false\nnodes: [a, b]\nlinks:\n  - {nodes: [a, b], ipv6: true}\n')
+bad "a relative program path that is not there" "3:20: program '/.*/no/such/prog' not found on node a" < <(printf 'nodes: [a, b]\nprocesses:\n  - {node: a, cmd: ./no/such/prog}\n')
 
 check "a missing file: one line" sh -c "'$DCE_RUN' /nonexistent.yaml 2>&1 >/dev/null | grep -c . | grep -qx 1"
 
