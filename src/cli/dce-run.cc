@@ -118,6 +118,9 @@ using dce_scenario_model::SplitWords;
 bool
 ParseTime (const std::string &s, uint64_t *ns)
 {
+  // dce-run's units are ns, us, ms and s (a scenario file also takes min and h)
+  if (!s.empty () && (s.back () == 'h' || (s.size () > 3 && s.compare (s.size () - 3, 3, "min") == 0)))
+    return false;
   const char *why;
   return dce_scenario_parse_time (s.c_str (), ns, &why) == 0;
 }
