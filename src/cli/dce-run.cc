@@ -27,6 +27,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include "../scenario/model.h"
+#include "../scenario/scenario.h"
+
 extern "C" {
 #include "../core/dce.h"
 #include "../libc-ns3/net/kstack.h"
@@ -106,58 +109,20 @@ FmtTime (uint64_t ns)
   return b;
 }
 
-// An unsigned decimal integer, digits only (no sign, no spaces), within [lo, hi].
-bool
-ParseUint (const std::string &s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-  if (s.empty () || s.size () > 20)
-    return false;
-  uint64_t v = 0;
-  for (char c : s)
-    {
-      if (c < '0' || c > '9')
-        return false;
-      unsigned d = (unsigned)(c - '0');
-      if (v > (UINT64_MAX - d) / 10)
-        return false;
-      v = v * 10 + d;
-    }
-  if (v < lo || v > hi)
-    return false;
-  *out = v;
-  return true;
-}
+// Numbers, times, sizes and command lines are read by the scenario layer's parsers
+// (src/scenario/values.cc), the same for dce-run's arguments and scenario files.
+using dce_scenario_model::ParseUint;
+using dce_scenario_model::SplitWords;
 
-// TIME: a finite non-negative decimal number and an optional unit, at most 100 years.
+// TIME: a finite non-negative number and an optional unit, at most 100 years.
 bool
 ParseTime (const std::string &s, uint64_t *ns)
 {
-  if (s.empty () || !(std::isdigit ((unsigned char)s[0]) || s[0] == '.'))
-    return false; // no sign, space, "inf" or "nan"
-  if (s.find_first_of ("xX") != std::string::npos)
-    return false; // no hex
-  char *end = nullptr;
-  errno = 0;
-  double v = std::strtod (s.c_str (), &end);
-  if (end == s.c_str () || errno || !std::isfinite (v) || v < 0)
+  // dce-run's units are ns, us, ms and s (a scenario file also takes min and h)
+  if (!s.empty () && (s.back () == 'h' || (s.size () > 3 && s.compare (s.size () - 3, 3, "min") == 0)))
     return false;
-  std::string unit (end);
-  double mult;
-  if (unit == "ns")
-    mult = 1;
-  else if (unit == "us")
-    mult = 1e3;
-  else if (unit == "ms")
-    mult = 1e6;
-  else if (unit == "s" || unit.empty ())
-    mult = 1e9;
-  else
-    return false;
-  double t = v * mult + 0.5;
-  if (!(t <= (double)kMaxTimeNs))
-    return false;
-  *ns = (uint64_t)t;
-  return true;
+  const char *why;
+  return dce_scenario_parse_time (s.c_str (), ns, &why) == 0;
 }
 
 const char *const kTimeRange = "a number with unit ns, us, ms or s, 0 to 3153600000 s";
@@ -166,66 +131,10 @@ const char *const kTimeRange = "a number with unit ns, us, ms or s, 0 to 3153600
 bool
 ParseSize (const std::string &s, size_t *out)
 {
-  size_t digits = 0;
-  while (digits < s.size () && std::isdigit ((unsigned char)s[digits]))
-    digits++;
   uint64_t v;
-  if (!ParseUint (s.substr (0, digits), 0, kMaxStack, &v))
-    return false;
-  std::string unit = s.substr (digits);
-  if (unit == "K" || unit == "k")
-    v <<= 10;
-  else if (unit == "M" || unit == "m")
-    v <<= 20;
-  else if (!unit.empty ())
-    return false;
-  if (v < kMinStack || v > kMaxStack)
+  if (!dce_scenario_model::ParseSize (s, &v) || v < kMinStack || v > kMaxStack)
     return false;
   *out = (size_t)v;
-  return true;
-}
-
-// Shell-like word splitting: quotes and backslashes, no expansions.
-bool
-SplitWords (const std::string &s, std::vector<std::string> *out, std::string *err)
-{
-  std::string cur;
-  bool have = false;
-  for (size_t i = 0; i < s.size (); i++)
-    {
-      char c = s[i];
-      if (c == '\'' || c == '"')
-        {
-          size_t j = s.find (c, i + 1);
-          if (j == std::string::npos)
-            {
-              *err = std::string ("unterminated ") + c + " quote";
-              return false;
-            }
-          cur += s.substr (i + 1, j - i - 1);
-          have = true;
-          i = j;
-        }
-      else if (c == '\\' && i + 1 < s.size ())
-        {
-          cur += s[++i];
-          have = true;
-        }
-      else if (c == ' ' || c == '\t' || c == '\n')
-        {
-          if (have)
-            out->push_back (cur);
-          cur.clear ();
-          have = false;
-        }
-      else
-        {
-          cur += c;
-          have = true;
-        }
-    }
-  if (have)
-    out->push_back (cur);
   return true;
 }
 

@@ -143,6 +143,17 @@ py_node_file(PyObject *self, PyObject *args)
 }
 
 static PyObject *
+py_node_position(PyObject *self, PyObject *args)
+{
+	PyObject *cap;
+	int node;
+	const char *xyz;
+	if (!PyArg_ParseTuple(args, "Ois", &cap, &node, &xyz) || !get(cap))
+		return NULL;
+	return result(get(cap), dce_scenario_node_position(get(cap), node, xyz));
+}
+
+static PyObject *
 py_node_pcap(PyObject *self, PyObject *args)
 {
 	PyObject *cap;
@@ -345,6 +356,7 @@ static PyMethodDef methods[] = {
 	{ "node_sysctl", py_node_sysctl, METH_VARARGS, "a sysctl at boot (linux stack)" },
 	{ "node_file", py_node_file, METH_VARARGS, "a file placed in the node" },
 	{ "node_pcap", py_node_pcap, METH_VARARGS, "capture every device of the node" },
+	{ "node_position", py_node_position, METH_VARARGS, "the node's position (Wi-Fi), \"x,y[,z]\"" },
 	{ "add_link", py_add_link, METH_VARARGS, "add a link; its index" },
 	{ "link_set", py_link_set, METH_VARARGS, "a link option" },
 	{ "link_address", py_link_address, METH_VARARGS, "an explicit address on a link" },

@@ -128,6 +128,10 @@ BuildLinks (dce_scenario *s, Built &b)
                             : l.standard == "80211g" ? WIFI_STANDARD_80211g
                             : l.standard == "80211n" ? WIFI_STANDARD_80211n
                                                      : WIFI_STANDARD_80211a);
+          if (!l.dataMode.empty ())
+            wifi.SetRemoteStationManager ("ns3::ConstantRateWifiManager", "DataMode", StringValue (l.dataMode),
+                                          "ControlMode",
+                                          StringValue (l.controlMode.empty () ? l.dataMode : l.controlMode));
           YansWifiChannelHelper channel = YansWifiChannelHelper::Default ();
           YansWifiPhyHelper phy;
           phy.SetChannel (channel.Create ());
@@ -140,22 +144,43 @@ BuildLinks (dce_scenario *s, Built &b)
             }
           else
             {
-              mac.SetType ("ns3::ApWifiMac", "Ssid", SsidValue (ssid));
-              devs = wifi.Install (phy, mac, members.Get (0));
+              // the stations first, then the access point, as ns-3's examples do (the
+              // order objects are made in decides their random streams); devs in
+              // the link's node order (the access point first)
               NodeContainer stas;
               for (uint32_t i = 1; i < members.GetN (); i++)
                 stas.Add (members.Get (i));
               mac.SetType ("ns3::StaWifiMac", "Ssid", SsidValue (ssid));
-              devs.Add (wifi.Install (phy, mac, stas));
+              NetDeviceContainer staDevs = wifi.Install (phy, mac, stas);
+              mac.SetType ("ns3::ApWifiMac", "Ssid", SsidValue (ssid));
+              devs = wifi.Install (phy, mac, members.Get (0));
+              devs.Add (staDevs);
             }
-          // nodes on a line, `spacing` meters apart (a node's first Wi-Fi decides)
+          // positions: the node's own (position:), else the link's layout, `spacing`
+          // meters apart: a line, or rows of ceil(sqrt(n)) (a node's first Wi-Fi decides)
+          uint32_t width = 1;
+          while (l.layout == "grid" && width * width < members.GetN ())
+            width++;
+          // through ns-3's MobilityHelper, as a script places its nodes (the helper
+          // makes random variables of its own: the same streams as the script's)
+          MobilityHelper mobility;
+          Ptr<ListPositionAllocator> pos = CreateObject<ListPositionAllocator> ();
+          NodeContainer unplaced;
           for (uint32_t i = 0; i < members.GetN (); i++)
             if (!members.Get (i)->GetObject<MobilityModel> ())
               {
-                Ptr<ConstantPositionMobilityModel> m = CreateObject<ConstantPositionMobilityModel> ();
-                m->SetPosition (Vector (i * l.spacing, 0, 0));
-                members.Get (i)->AggregateObject (m);
+                const SNode &sn = s->nodes[l.nodes[i]];
+                if (sn.havePos)
+                  pos->Add (Vector (sn.pos[0], sn.pos[1], sn.pos[2]));
+                else if (l.layout == "grid")
+                  pos->Add (Vector ((i % width) * l.spacing, (i / width) * l.spacing, 0));
+                else
+                  pos->Add (Vector (i * l.spacing, 0, 0));
+                unplaced.Add (members.Get (i));
               }
+          mobility.SetPositionAllocator (pos);
+          mobility.SetMobilityModel ("ns3::ConstantPositionMobilityModel");
+          mobility.Install (unplaced);
           b.helperOf.push_back ((int)b.wifi.size ());
           b.wifi.push_back (phy);
         }
@@ -188,8 +213,10 @@ AddressNs3 (dce_scenario *s, Built &b)
   for (size_t li = 0; li < s->links.size (); li++)
     {
       const Link &l = s->links[li];
-      for (size_t i = 0; i < l.nodes.size (); i++)
+      for (size_t k = 0; k < l.nodes.size (); k++)
         {
+          // in the order the devices were made: an access point after its stations
+          size_t i = l.kind == "wifi" && l.mode == "ap" ? (k + 1) % l.nodes.size () : k;
           if (s->nodes[l.nodes[i]].stack != "ns3")
             continue;
           Ptr<NetDevice> dev = b.linkDevs[li].Get (i);
@@ -200,22 +227,26 @@ AddressNs3 (dce_scenario *s, Built &b)
               tch.Install (dev);
             }
           uint32_t mask = l.len ? ~0u << (32 - l.len) : 0;
+          if (!l.addr[i]) // address: none (a program sets it)
+            continue;
           Ipv4AddressHelper h;
           h.SetBase (Ipv4Address (l.net), Ipv4Mask (mask), Ipv4Address (l.addr[i] - l.net));
           h.Assign (NetDeviceContainer (dev));
           if (l.queueDisc == "none")
             TrafficControlHelper ().Uninstall (dev);
-          if (!l.addr6.empty ())
+          if (!l.addr6.empty () && l.addr6[i].b[0])
             {
               Ptr<Node> node = b.nodes.Get (l.nodes[i]);
               Ptr<Ipv6> ipv6 = node->GetObject<Ipv6> ();
               int32_t ifi = ipv6->GetInterfaceForDevice (dev);
               if (ifi < 0)
                 ifi = ipv6->AddInterface (dev);
+              // as Ipv6AddressHelper::Assign: up (the link-local address) before the
+              // global address, so duplicate address detection runs in its order
               Ipv6Address a = V6Address (l.addr6[i]);
-              ipv6->AddAddress (ifi, Ipv6InterfaceAddress (a, Ipv6Prefix ((uint8_t)l.len6)));
               ipv6->SetMetric (ifi, 1);
               ipv6->SetUp (ifi);
+              ipv6->AddAddress (ifi, Ipv6InterfaceAddress (a, Ipv6Prefix ((uint8_t)l.len6)));
               if (s->nodes[l.nodes[i]].links.size () > 1)
                 ipv6->SetAttribute ("IpForward", BooleanValue (true)); // a router
             }
@@ -234,8 +265,9 @@ AddressLinux (dce_scenario *s, Built &b)
           if (s->nodes[l.nodes[i]].stack != "linux")
             continue;
           Ptr<Node> node = b.nodes.Get (l.nodes[i]);
-          LinuxStackHelper::AddAddress (node, b.linkDevs[li].Get (i), Addr4 (l.addr[i]) + "/" + std::to_string (l.len));
-          if (!l.addr6.empty ())
+          if (l.addr[i])
+            LinuxStackHelper::AddAddress (node, b.linkDevs[li].Get (i), Addr4 (l.addr[i]) + "/" + std::to_string (l.len));
+          if (!l.addr6.empty () && l.addr6[i].b[0])
             LinuxStackHelper::AddAddress (node, b.linkDevs[li].Get (i),
                                           Addr6 (l.addr6[i]) + "/" + std::to_string (l.len6));
         }
@@ -350,6 +382,7 @@ dce_scenario_run (struct dce_scenario *s)
   if (ns3Nodes.GetN ())
     {
       InternetStackHelper internet;
+      internet.SetIpv6StackInstall (s->ipv6Stack);
       internet.Install (ns3Nodes);
       AddressNs3 (s, b);
     }

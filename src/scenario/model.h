@@ -17,6 +17,8 @@ using KV = std::pair<std::string, std::string>;
 struct Node
 {
   std::string name, stack = "ns3", where;
+  bool havePos = false; // position: [x, y, z] (Wi-Fi), meters
+  double pos[3] = {0, 0, 0};
   std::vector<KV> sysctls, files;
   bool pcap = false;
   std::vector<int> links; // in the order the node's devices are created
@@ -33,6 +35,7 @@ struct Link
   std::vector<int> nodes;
   std::string rate = "100Mbps", delay = "0ms", queue, queueDisc, standard = "80211a", mode = "adhoc";
   double loss = 0, spacing = 5;
+  std::string layout = "line", dataMode, controlMode; // Wi-Fi: line | grid; constant rates
   bool pcap = false;
   // IPv4 subnet: explicit (haveSubnet) or computed by check
   bool haveSubnet = false;
@@ -41,7 +44,8 @@ struct Link
   bool haveSubnet6 = false, want6 = false;
   V6 net6;
   int len6 = 64;
-  std::map<int, std::string> explicitAddr; // node -> text given
+  std::map<int, std::string> explicitAddr, explicitAddr6; // node -> text given (IPv4, IPv6)
+  std::map<int, std::string> noAddr; // node -> where: "none", no address (programs set it)
   // computed by check: one per member, in nodes order
   std::vector<uint32_t> addr;
   std::vector<V6> addr6;
@@ -80,8 +84,12 @@ struct dce_scenario
 {
   uint64_t seed = 1, run = 1, stop = 0;
   bool haveStop = false, ipv6 = false, pcapAll = false;
+  bool ipv6Stack = true; // false: ns3-stack nodes without IPv6 (SetIpv6StackInstall (false))
   uint32_t segmentSize = 1448;
   std::string out = ".", routing = "auto", where = "scenario", err;
+  // the scenario file's directory: relative map: directories and program paths
+  // (with a '/') in a file are relative to it; empty for the C API and Python
+  std::string base;
   std::vector<std::string> maps;
   std::vector<dce_scenario_model::Node> nodes;
   std::map<std::string, int> byName;

@@ -267,6 +267,14 @@ AssignAddresses (dce_scenario *s)
         {
           if (l.addr[i])
             continue;
+          if (l.noAddr.count (l.nodes[i]))
+            {
+              if (s->routing == "auto")
+                return Fail (s, l.noAddr[l.nodes[i]], "address none (for " + s->nodes[l.nodes[i]].name +
+                                                          ") needs routing: none or global: automatic routes "
+                                                          "need every node's address");
+              continue;
+            }
           while (taken.count (next))
             next++;
           if (next >= l.net + size - (size > 2 ? 1 : 0))
@@ -278,6 +286,8 @@ AssignAddresses (dce_scenario *s)
         }
       for (uint32_t a : l.addr)
         {
+          if (!a)
+            continue;
           auto o = owner.find (a);
           if (o != owner.end () && o->second != (int)li)
             return Fail (s, l.where, "address " + Addr4 (a) + " is also used on the link at " +
@@ -290,9 +300,7 @@ AssignAddresses (dce_scenario *s)
   for (size_t li = 0; li < s->links.size (); li++)
     {
       Link &l = s->links[li];
-      bool any6 = false;
-      for (auto &e : l.explicitAddr)
-        any6 |= e.second.find (':') != std::string::npos;
+      bool any6 = !l.explicitAddr6.empty ();
       if (!(l.haveSubnet6 || s->ipv6 || l.want6 || any6))
         continue;
       if (!l.haveSubnet6)
@@ -322,8 +330,8 @@ AssignAddresses (dce_scenario *s)
       std::set<std::array<uint8_t, 16>> taken;
       for (size_t i = 0; i < l.nodes.size (); i++)
         {
-          auto it = l.explicitAddr.find (l.nodes[i]);
-          if (it == l.explicitAddr.end () || it->second.find (':') == std::string::npos)
+          auto it = l.explicitAddr6.find (l.nodes[i]);
+          if (it == l.explicitAddr6.end ())
             continue;
           V6 a;
           int len;
@@ -338,7 +346,7 @@ AssignAddresses (dce_scenario *s)
       uint32_t host = 1;
       for (size_t i = 0; i < l.nodes.size (); i++)
         {
-          if (l.addr6[i].b[0])
+          if (l.addr6[i].b[0] || l.noAddr.count (l.nodes[i]))
             continue;
           V6 a;
           do
@@ -630,11 +638,11 @@ dce_scenario_set (struct dce_scenario *s, const char *key, const char *value)
         return Fail (s, s->where, "bad routing " + Show (v) + " (auto, global or none)");
       s->routing = v;
     }
-  else if (k == "ipv6" || k == "pcap")
+  else if (k == "ipv6" || k == "pcap" || k == "ipv6_stack")
     {
       if (!IsTrue (v, &b))
         return Fail (s, s->where, "bad " + k + " " + Show (v) + " (true or false)");
-      (k == "ipv6" ? s->ipv6 : s->pcapAll) = b;
+      (k == "ipv6" ? s->ipv6 : k == "pcap" ? s->pcapAll : s->ipv6Stack) = b;
     }
   else if (k == "segment_size")
     {
@@ -645,6 +653,8 @@ dce_scenario_set (struct dce_scenario *s, const char *key, const char *value)
     }
   else if (k == "map")
     {
+      if (!v.empty () && v[0] != '/' && !s->base.empty ())
+        v = s->base + "/" + v;
       char *real = v.empty () ? nullptr : realpath (v.c_str (), nullptr);
       if (!real)
         return Fail (s, s->where, "map " + Show (v) + ": no such host directory");
@@ -653,7 +663,7 @@ dce_scenario_set (struct dce_scenario *s, const char *key, const char *value)
     }
   else
     return Fail (s, s->where, "unknown setting " + Show (k) +
-                                  " (known: seed, run, stop, out, routing, ipv6, pcap, segment_size, map)");
+                                  " (known: seed, run, stop, out, routing, ipv6, ipv6_stack, pcap, segment_size, map)");
   return 0;
 }
 
@@ -735,6 +745,43 @@ dce_scenario_node_pcap (struct dce_scenario *s, int node)
   if (!NodeOk (s, node))
     return -1;
   s->nodes[node].pcap = true;
+  return 0;
+}
+
+int
+dce_scenario_node_position (struct dce_scenario *s, int node, const char *xyz)
+{
+  if (!NodeOk (s, node))
+    return -1;
+  std::string v = xyz ? xyz : "";
+  double p[3] = {0, 0, 0};
+  int n = 0;
+  size_t i = 0;
+  bool ok = true;
+  while (ok && i <= v.size () && n < 4)
+    {
+      size_t j = v.find (',', i);
+      std::string w = v.substr (i, j == std::string::npos ? std::string::npos : j - i);
+      while (!w.empty () && w[0] == ' ')
+        w.erase (0, 1);
+      while (!w.empty () && w.back () == ' ')
+        w.pop_back ();
+      char *end = nullptr;
+      double d = w.empty () ? 0 : std::strtod (w.c_str (), &end);
+      ok = !w.empty () && !*end && d >= -1e6 && d <= 1e6 && n < 3;
+      if (ok)
+        p[n++] = d;
+      if (j == std::string::npos)
+        break;
+      i = j + 1;
+    }
+  if (!ok || n < 2)
+    return Fail (s, s->where, "bad position " + Show (v) + " (meters, [x, y] or [x, y, z], each -1000000 to 1000000)");
+  Node &nd = s->nodes[node];
+  nd.havePos = true;
+  for (int k = 0; k < 3; k++)
+    nd.pos[k] = p[k];
+  s->checked = false;
   return 0;
 }
 
@@ -866,11 +913,40 @@ dce_scenario_link_set (struct dce_scenario *s, int link, const char *key, const 
         return Fail (s, s->where, "bad spacing " + Show (v) + " (meters, 0 to 100000)");
       l.spacing = d;
     }
+  else if (k == "layout")
+    {
+      if (v != "line" && v != "grid")
+        return Fail (s, s->where, "bad layout " + Show (v) + " (line or grid: nodes `spacing` meters apart "
+                                                              "where they have no position:)");
+      l.layout = v;
+    }
+  else if (k == "data_mode" || k == "control_mode")
+    {
+      // ns-3's WifiMode names: OfdmRate6Mbps..54Mbps (a, g), DsssRate1Mbps..11Mbps (b),
+      // ErpOfdmRate6Mbps..54Mbps (g), HtMcs0..HtMcs31 (n)
+      static const char *const kModes[] = {
+          "OfdmRate6Mbps",     "OfdmRate9Mbps",     "OfdmRate12Mbps",   "OfdmRate18Mbps",   "OfdmRate24Mbps",
+          "OfdmRate36Mbps",    "OfdmRate48Mbps",    "OfdmRate54Mbps",   "DsssRate1Mbps",    "DsssRate2Mbps",
+          "DsssRate5_5Mbps",   "DsssRate11Mbps",    "ErpOfdmRate6Mbps", "ErpOfdmRate9Mbps", "ErpOfdmRate12Mbps",
+          "ErpOfdmRate18Mbps", "ErpOfdmRate24Mbps", "ErpOfdmRate36Mbps", "ErpOfdmRate48Mbps", "ErpOfdmRate54Mbps"};
+      bool known = false;
+      for (const char *m : kModes)
+        known |= v == m;
+      uint64_t mcs;
+      known |= v.compare (0, 5, "HtMcs") == 0 && ParseUint (v.substr (5), 0, 31, &mcs);
+      if (!known)
+        return Fail (s, s->where, "bad " + k + " " + Show (v) + " (an ns-3 Wi-Fi mode of the standard: "
+                                                                 "OfdmRate6Mbps..OfdmRate54Mbps, DsssRate1Mbps.."
+                                                                 "DsssRate11Mbps, ErpOfdmRate6Mbps.., HtMcs0..31)");
+      (k == "data_mode" ? l.dataMode : l.controlMode) = v;
+    }
   else
     return Fail (s, s->where, "unknown link option " + Show (k) +
                                   " (known: rate, delay, queue, queue_disc, loss, subnet, subnet6, ipv6, pcap, "
-                                  "standard, mode, spacing)");
-  if ((k == "standard" || k == "mode" || k == "spacing") && l.kind != "wifi")
+                                  "standard, mode, spacing, layout, data_mode, control_mode)");
+  if ((k == "standard" || k == "mode" || k == "spacing" || k == "layout" || k == "data_mode" ||
+       k == "control_mode") &&
+      l.kind != "wifi")
     return Fail (s, s->where, k + " is for wifi links");
   if (k == "loss" && l.kind == "wifi")
     return Fail (s, s->where, "loss is for p2p and csma links (Wi-Fi loses frames by distance)");
@@ -887,11 +963,29 @@ dce_scenario_link_address (struct dce_scenario *s, int link, int node, const cha
   if (std::find (l.nodes.begin (), l.nodes.end (), node) == l.nodes.end ())
     return Fail (s, s->where, "an address for a node that is not on this link");
   bool ok;
+  if (a == "none")
+    {
+      if (l.explicitAddr.count (node) || l.explicitAddr6.count (node))
+        return Fail (s, s->where, "address none for a node given an address on this link: give one or the other");
+      l.noAddr[node] = s->where;
+      s->checked = false;
+      return 0;
+    }
+  if (l.noAddr.count (node))
+    return Fail (s, s->where, "an address for a node given none on this link: give one or the other");
   if (a.find (':') != std::string::npos)
     {
       V6 x;
       int len;
       ok = ParsePrefix6 (a, &x, &len);
+      if (ok && l.explicitAddr6.count (node))
+        return Fail (s, s->where, "a second IPv6 address for the node on this link (one IPv4 and one IPv6 each)");
+      if (ok)
+        {
+          l.explicitAddr6[node] = a;
+          s->checked = false;
+          return 0;
+        }
     }
   else
     {
@@ -900,7 +994,9 @@ dce_scenario_link_address (struct dce_scenario *s, int link, int node, const cha
       ok = ParsePrefix4 (a, &x, &len, false) && len >= 8 && len <= 32;
     }
   if (!ok)
-    return Fail (s, s->where, "bad address " + Show (a) + " (\"10.1.1.7\", \"10.1.1.7/24\" or \"2001:db8:1::7\")");
+    return Fail (s, s->where, "bad address " + Show (a) + " (\"10.1.1.7\", \"10.1.1.7/24\", \"2001:db8:1::7\" or none)");
+  if (l.explicitAddr.count (node))
+    return Fail (s, s->where, "a second IPv4 address for the node on this link (one IPv4 and one IPv6 each)");
   l.explicitAddr[node] = a;
   s->checked = false;
   return 0;
@@ -1019,6 +1115,14 @@ dce_scenario_add_process (struct dce_scenario *s, int node, const char *const *a
         return Fail (s, s->where, "too many arguments (at most 4096)");
       p.argv.push_back (*a);
     }
+  // a relative program path in a scenario file: relative to the file's directory
+  if (!s->base.empty () && p.argv[0][0] != '/' && p.argv[0].find ('/') != std::string::npos)
+    {
+      std::string joined = s->base + "/" + p.argv[0];
+      char *real = realpath (joined.c_str (), nullptr);
+      p.argv[0] = real ? real : joined;
+      free (real);
+    }
   std::string searched;
   if (!FindProgram (s, p, &searched))
     return Fail (s, s->where, "program " + Show (p.argv[0]) + " not found on node " + s->nodes[node].name +
@@ -1131,12 +1235,33 @@ dce_scenario_check (struct dce_scenario *s)
                                          " runs Linux: run tc on it instead");
       if (l.kind == "wifi" && l.mode == "ap" && l.nodes.size () < 2)
         return Fail (s, l.where, "an ap wifi needs an access point and at least one station");
+      for (const std::string *m : {&l.dataMode, &l.controlMode})
+        {
+          if (m->empty ())
+            continue;
+          bool fits = l.standard == "80211a"   ? m->compare (0, 8, "OfdmRate") == 0
+                      : l.standard == "80211b" ? m->compare (0, 4, "Dsss") == 0
+                      : l.standard == "80211g" ? m->compare (0, 7, "ErpOfdm") == 0 || m->compare (0, 4, "Dsss") == 0
+                                               : m->compare (0, 5, "HtMcs") == 0;
+          if (!fits)
+            return Fail (s, l.where, "Wi-Fi mode " + *m + " is not a mode of standard " + l.standard +
+                                         " (80211a: OfdmRate*, 80211b: DsssRate*, 80211g: ErpOfdmRate* or DsssRate*, "
+                                         "80211n: HtMcs*)");
+        }
+      if (!l.controlMode.empty () && l.dataMode.empty ())
+        return Fail (s, l.where, "control_mode needs data_mode (both select ns-3's ConstantRateWifiManager)");
     }
   if (s->routing == "global" && anyLinux)
     return Fail (s, s->where, "routing: global (ns-3's global routing) needs every node on the ns3 stack; "
                               "use routing: auto for linux-stack nodes");
   if (AssignAddresses (s))
     return -1;
+  if (!s->ipv6Stack)
+    for (const Link &l : s->links)
+      for (size_t i = 0; i < l.nodes.size () && !l.addr6.empty (); i++)
+        if (s->nodes[l.nodes[i]].stack == "ns3" && l.addr6[i].b[0])
+          return Fail (s, l.where, "IPv6 on this link, but ipv6_stack: false leaves ns3-stack nodes without "
+                                   "IPv6: remove one or the other");
   for (Route &r : s->routes)
     {
       if (CheckRoute (s, r))

@@ -52,6 +52,9 @@ int dce_scenario_node_sysctl(struct dce_scenario *s, int node, const char *key, 
 int dce_scenario_node_file(struct dce_scenario *s, int node, const char *path, const char *content);
 /* Capture every device of the node (OUT/<name>-<node>-<device>.pcap). */
 int dce_scenario_node_pcap(struct dce_scenario *s, int node);
+/* The node's position in meters for Wi-Fi, "x,y" or "x,y,z" (default: the Wi-Fi
+ * link's layout). */
+int dce_scenario_node_position(struct dce_scenario *s, int node, const char *xyz);
 
 /* A link between nodes: kind "p2p" (exactly 2 nodes), "csma" (a LAN, 2 or more)
  * or "wifi" (802.11 ad hoc, 2 or more). Options are set on the returned link

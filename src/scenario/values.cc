@@ -127,7 +127,7 @@ ParseSize (const std::string &s, uint64_t *bytes)
     return false;
   double m = unit.empty () || unit == "B" ? 1
              : unit == "K" || unit == "k" || unit == "KB" || unit == "KiB" ? 1024
-             : unit == "M" || unit == "MB" || unit == "MiB"                 ? 1048576
+             : unit == "M" || unit == "m" || unit == "MB" || unit == "MiB"   ? 1048576
                                                                              : -1;
   if (m < 0 || v * m > 1e12)
     return false;

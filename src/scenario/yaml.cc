@@ -15,6 +15,11 @@ using namespace dce_scenario_model;
 
 namespace {
 
+const std::set<std::string> kNodeKeys = {"name", "stack", "count", "sysctl", "files", "pcap", "position", "routes", "run"};
+const std::set<std::string> kLinkOptions = {"rate",   "delay", "queue",   "queue_disc", "loss",      "subnet",
+                                            "subnet6", "ipv6", "pcap",    "standard",   "mode",      "spacing",
+                                            "layout", "data_mode", "control_mode"};
+
 struct Reader
 {
   dce_scenario *s;
@@ -88,6 +93,29 @@ struct Reader
       }
     return 0;
   }
+  // a list, or a single value standing for a list of one
+  int ItemsOrOne (yaml_node_t *n, const std::string &what, std::vector<yaml_node_t *> *out)
+  {
+    if (n->type == YAML_SEQUENCE_NODE)
+      return Items (n, what, out);
+    out->push_back (n);
+    return 0;
+  }
+  // the texts of a list's (or a single value's) items
+  int Texts (yaml_node_t *n, const std::string &what, std::vector<std::pair<std::string, yaml_node_t *>> *out)
+  {
+    std::vector<yaml_node_t *> items;
+    if (ItemsOrOne (n, what, &items))
+      return -1;
+    for (auto *i : items)
+      {
+        std::string t;
+        if (Text (i, what, &t))
+          return -1;
+        out->push_back ({t, i});
+      }
+    return 0;
+  }
   int NodeRef (yaml_node_t *n, int *idx)
   {
     std::string name;
@@ -129,16 +157,13 @@ Reader::Settings (const std::vector<std::pair<std::string, yaml_node_t *>> &top)
       Where (kv.second);
       if (k == "map")
         {
-          std::vector<yaml_node_t *> dirs;
-          if (kv.second->type == YAML_SEQUENCE_NODE ? Items (kv.second, "map", &dirs) : (dirs.push_back (kv.second), 0))
+          std::vector<std::pair<std::string, yaml_node_t *>> dirs;
+          if (Texts (kv.second, "a map directory", &dirs))
             return -1;
-          for (auto *d : dirs)
+          for (auto &d : dirs)
             {
-              std::string t;
-              if (Text (d, "a map directory", &t))
-                return -1;
-              Where (d);
-              if (dce_scenario_set (s, "map", t.c_str ()))
+              Where (d.second);
+              if (dce_scenario_set (s, "map", d.first.c_str ()))
                 return -1;
             }
           continue;
@@ -154,7 +179,7 @@ int
 Reader::NodeExtras (int idx, yaml_node_t *spec, bool withRun)
 {
   std::vector<std::pair<std::string, yaml_node_t *>> kv;
-  if (Pairs (spec, "a node", {"name", "stack", "count", "sysctl", "files", "pcap", "routes", "run"}, &kv))
+  if (Pairs (spec, "a node", kNodeKeys, &kv))
     return -1;
   for (auto &p : kv)
     {
@@ -183,6 +208,17 @@ Reader::NodeExtras (int idx, yaml_node_t *spec, bool withRun)
           if (v != "true" && v != "false")
             return Err (p.second, "bad pcap " + Show (v) + " (true or false)");
           if (v == "true" && dce_scenario_node_pcap (s, idx))
+            return -1;
+        }
+      else if (p.first == "position")
+        {
+          std::vector<std::pair<std::string, yaml_node_t *>> xyz;
+          if (Texts (p.second, "a position", &xyz))
+            return -1;
+          std::string v;
+          for (auto &c : xyz)
+            v += (v.empty () ? "" : ",") + c.first;
+          if (dce_scenario_node_position (s, idx, v.c_str ()))
             return -1;
         }
       else if (p.first == "routes")
@@ -236,7 +272,7 @@ Reader::Nodes (yaml_node_t *n, std::vector<std::pair<int, yaml_node_t *>> *perNo
       else
         {
           std::vector<std::pair<std::string, yaml_node_t *>> kv;
-          if (Pairs (it, "a node", {"name", "stack", "count", "sysctl", "files", "pcap", "routes", "run"}, &kv))
+          if (Pairs (it, "a node", kNodeKeys, &kv))
             return -1;
           spec = it;
           for (auto &p : kv)
@@ -342,10 +378,9 @@ Reader::Links (yaml_node_t *n)
         members = it; // [a, b]: a p2p link with the defaults
       else
         {
-          if (Pairs (it, "a link",
-                     {"nodes", "type", "rate", "delay", "queue", "queue_disc", "loss", "subnet", "subnet6", "ipv6",
-                      "pcap", "standard", "mode", "spacing", "addresses"},
-                     &kv))
+          std::set<std::string> keys = kLinkOptions;
+          keys.insert ({"nodes", "type", "addresses"});
+          if (Pairs (it, "a link", keys, &kv))
             return -1;
           for (auto &p : kv)
             if (p.first == "nodes")
@@ -390,21 +425,13 @@ Reader::Links (yaml_node_t *n)
                   int ni;
                   if (NodeRef (keys[j], &ni))
                     return -1;
-                  std::vector<yaml_node_t *> addrs;
-                  if (am[j].second->type == YAML_SEQUENCE_NODE)
+                  std::vector<std::pair<std::string, yaml_node_t *>> addrs;
+                  if (Texts (am[j].second, "an address", &addrs))
+                    return -1;
+                  for (auto &a : addrs)
                     {
-                      if (Items (am[j].second, "addresses", &addrs))
-                        return -1;
-                    }
-                  else
-                    addrs.push_back (am[j].second);
-                  for (auto *a : addrs)
-                    {
-                      std::string t;
-                      if (Text (a, "an address", &t))
-                        return -1;
-                      Where (a);
-                      if (dce_scenario_link_address (s, l, ni, t.c_str ()))
+                      Where (a.second);
+                      if (dce_scenario_link_address (s, l, ni, a.first.c_str ()))
                         return -1;
                     }
                 }
@@ -543,7 +570,7 @@ Reader::Load ()
     return Fail (s, file + ":1:1", "the file is empty: a scenario needs at least nodes:");
   std::vector<std::pair<std::string, yaml_node_t *>> top;
   if (Pairs (root, "the scenario",
-             {"seed", "run", "stop", "out", "routing", "ipv6", "pcap", "segment_size", "map", "nodes", "generate",
+             {"seed", "run", "stop", "out", "routing", "ipv6", "ipv6_stack", "pcap", "segment_size", "map", "nodes", "generate",
               "links", "processes"},
              &top))
     return -1;
@@ -660,6 +687,10 @@ dce_scenario_load_yaml (struct dce_scenario *s, const char *path)
   Reader r;
   r.s = s;
   r.file = file;
+  std::string saveBase = s->base;
+  s->base = file.find ('/') == std::string::npos ? "." : file.substr (0, file.rfind ('/'));
+  if (s->base.empty ())
+    s->base = "/";
   int rc;
   if (!yaml_parser_load (&parser, &r.doc))
     {
@@ -686,6 +717,7 @@ dce_scenario_load_yaml (struct dce_scenario *s, const char *path)
     }
   yaml_parser_delete (&parser);
   fclose (f);
+  s->base = saveBase;
   return rc;
 }
 
@@ -702,6 +734,8 @@ dce_scenario_save (struct dce_scenario *s, const char *path)
   o << "out: " << Quote (s->out) << "\nrouting: " << s->routing << "\n";
   o << "ipv6: " << (s->ipv6 ? "true" : "false") << "\npcap: " << (s->pcapAll ? "true" : "false") << "\n";
   o << "segment_size: " << s->segmentSize << "\n";
+  if (!s->ipv6Stack)
+    o << "ipv6_stack: false\n";
   if (!s->maps.empty ())
     {
       o << "map:\n";
@@ -715,6 +749,12 @@ dce_scenario_save (struct dce_scenario *s, const char *path)
       o << "  - name: " << Quote (n.name) << "\n    stack: " << n.stack << "\n";
       if (n.pcap)
         o << "    pcap: true\n";
+      if (n.havePos)
+        {
+          char b[128];
+          std::snprintf (b, sizeof b, "    position: [%.17g, %.17g, %.17g]\n", n.pos[0], n.pos[1], n.pos[2]);
+          o << b;
+        }
       if (!n.sysctls.empty ())
         {
           o << "    sysctl:\n";
@@ -768,13 +808,26 @@ dce_scenario_save (struct dce_scenario *s, const char *path)
         {
           char b[64];
           std::snprintf (b, sizeof b, "%.17g", l.spacing);
-          o << "    standard: " << l.standard << "\n    mode: " << l.mode << "\n    spacing: " << b << "\n";
+          o << "    standard: " << l.standard << "\n    mode: " << l.mode << "\n    spacing: " << b
+            << "\n    layout: " << l.layout << "\n";
+          if (!l.dataMode.empty ())
+            o << "    data_mode: " << l.dataMode << "\n";
+          if (!l.controlMode.empty ())
+            o << "    control_mode: " << l.controlMode << "\n";
         }
-      if (!l.explicitAddr.empty ())
+      if (!l.explicitAddr.empty () || !l.explicitAddr6.empty () || !l.noAddr.empty ())
         {
           o << "    addresses:\n";
-          for (auto &a : l.explicitAddr)
-            o << "      " << Quote (s->nodes[a.first].name) << ": " << Quote (a.second) << "\n";
+          for (int v : l.nodes)
+            {
+              std::string a4 = l.explicitAddr.count (v) ? Quote (l.explicitAddr.at (v)) : "";
+              std::string a6 = l.explicitAddr6.count (v) ? Quote (l.explicitAddr6.at (v)) : "";
+              if (l.noAddr.count (v))
+                o << "      " << Quote (s->nodes[v].name) << ": none\n";
+              else if (!a4.empty () || !a6.empty ())
+                o << "      " << Quote (s->nodes[v].name) << ": [" << a4 << (a4.empty () || a6.empty () ? "" : ", ")
+                  << a6 << "]\n";
+            }
         }
     }
   if (!s->procs.empty ())

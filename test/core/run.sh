@@ -155,7 +155,7 @@ run_dce colon-env "0 'env=P=/a:/b': /bin/sh -c 'echo \$P'"
 check "a quoted ':' inside a key's value is not the command separator" grep -qx '/a:/b' "$(stdout_of 0 1000)"
 
 # --- mutation test: seeded random mutants of command lines through dce-run's parser -----
-if g++ -std=c++17 -O1 -g -Wall -Wextra -Werror "$TOP/test/unit/cli-mutate.cc" -o "$SCRATCH/cli-mutate" 2>"$SCRATCH/cm.log"; then
+if g++ -std=c++17 -O1 -g -Wall -Wextra -Werror "$TOP/test/unit/cli-mutate.cc" "$TOP/src/scenario/values.cc" -o "$SCRATCH/cli-mutate" 2>"$SCRATCH/cm.log"; then
 	"$SCRATCH/cli-mutate" "${DCE_MUTATE_SEED:-1}" 200000 >"$SCRATCH/cm.out" 2>&1
 	rc=$?
 	echo "# $(tail -1 "$SCRATCH/cm.out")"

@@ -13,7 +13,9 @@ words = [b"nodes", b"links", b"processes", b"generate", b"rate", b"delay", b"at"
          b"argv", b"node", b"type", b"subnet", b"count", b"topology", b"stack", b"linux", b"wifi",
          b"csma", b"bogus", b"99999999999999999999999", b"-1", b"1e308", b"nan", b"0x10", b"&a",
          b"*a", b"[", b"]", b"{", b"}", b":", b"- ", b"\t", b"\x00", b"'", b'"', b"\xff\xfe",
-         b"10.1.1.0/24", b"2001:db8::/64", b"1000000", b"4294967296", b"---", b"%YAML 1.1", b"!!binary"]
+         b"10.1.1.0/24", b"2001:db8::/64", b"1000000", b"4294967296", b"---", b"%YAML 1.1", b"!!binary",
+         b"position", b"[1e9, -3]", b"layout", b"grid", b"data_mode", b"control_mode", b"OfdmRate54Mbps",
+         b"HtMcs99", b"none", b"ipv6_stack", b"addresses", b"../../x", b"mode", b"ap"]
 
 
 def mutate(data):

@@ -69,37 +69,10 @@ check "a process that ends other than expected: exit 1, its line named" \
 	sh -c "[ $RC = 1 ] && grep -q 'expect.yaml:3:20: process .* ended 4, expected 0' '$SCRATCH/expect.log'"
 
 echo "# ${SECONDS}s: twins of the C++ examples: byte-identical program outputs"
-# ---- twins of the C++ examples: byte-identical program outputs ----------------------
-twin() { # NAME CXX-EXAMPLE YAML
-	rm -rf "$SCRATCH/$1-cc"
-	"$EX/$2" --out="$SCRATCH/$1-cc" >/dev/null 2>&1
-	run_yaml "$1-yaml" "$3"
-	local a=$SCRATCH/$1-cc b=$SCRATCH/$1-yaml
-	check "$1: the scenario file's program outputs equal the C++ example's" \
-		diff <(cd "$a" && find files-* -path '*/var/log/*' -type f | sort) \
-		<(cd "$b" && find files-* -path '*/var/log/*' -type f | sort)
-	local f same=1
-	for f in $(cd "$a" && find files-* -path '*/var/log/*' -type f) exitprocs; do
-		cmp -s "$a/$f" "$b/$f" || { same=0; echo "# differs: $f"; }
-	done
-	check "$1: stdout/stderr/status files and exitprocs byte-identical" [ $same = 1 ]
-}
-twin iperf3 dce-iperf3 "$TOP/examples/dce-iperf3.yaml"
-check "iperf3 twin: the link's pcap is byte-identical too" cmp -s "$SCRATCH/iperf3-cc/iperf3-0-0.pcap" "$SCRATCH/iperf3-yaml/p2p-0-0.pcap"
-twin basic dce-basic "$TOP/examples/dce-basic.yaml"
-PY_OUT=$SCRATCH/iperf3-py
-(cd "$SCRATCH" && python3 "$TOP/examples/dce-iperf3.py" --out "$PY_OUT" >"$SCRATCH/iperf3-py.log" 2>&1)
-same=1
-for f in $(cd "$SCRATCH/iperf3-cc" && find files-* -path '*/var/log/*' -type f) exitprocs; do
-	cmp -s "$SCRATCH/iperf3-cc/$f" "$PY_OUT/$f" || same=0
-done
-check "iperf3: the Python twin's outputs are byte-identical to the C++ example's" [ $same = 1 ]
-(cd "$SCRATCH" && python3 "$TOP/examples/dce-basic.py" --out "$SCRATCH/basic-py" >"$SCRATCH/basic-py.log" 2>&1)
-same=1
-for f in $(cd "$SCRATCH/basic-cc" && find files-* -path '*/var/log/*' -type f) exitprocs; do
-	cmp -s "$SCRATCH/basic-cc/$f" "$SCRATCH/basic-py/$f" || same=0
-done
-check "basic: the Python twin's outputs are byte-identical to the C++ example's" [ $same = 1 ]
+. "$TOP/test/scenario/twins.sh"
+# the Python twins that take seconds; test/scenario-slow runs every twin
+PYTWINS="dce-iperf3 dce-basic udp-simple dce-nc dce-ping dce-two-nodes dce-udp-many dce-linux-idle dce-linux-line"
+twins ns3
 
 echo "# ${SECONDS}s: Linux-stack nodes"
 # ---- Linux-stack nodes, mixed stacks, automatic routes, sysctl, files ----------------
@@ -126,6 +99,9 @@ check "a Linux node pings an ns3 node by name through a Linux router" \
 check "the node's sysctl is set at boot" grep -qx bbr "$(proc_stdout 1)"
 check "files: are placed in the node" grep -qx 'hello from c' "$(proc_stdout 2)"
 check "automatic routes are in the Linux kernel (ip route)" grep -q '^default via 10.1.1.2 dev eth0' "$(proc_stdout 3)"
+
+echo "# ${SECONDS}s: twins of the Linux-stack examples"
+twins linux
 
 echo "# ${SECONDS}s: generators and scale"
 cat >"$Y/v6.yaml" <<'YAML'
@@ -185,7 +161,7 @@ check "Wi-Fi ad hoc (802.11g): a node pings another 20 m away" grep -q '1 packet
 
 echo "# ${SECONDS}s: bad input: one line file:line:column"
 # ---- bad input: one line file:line:column, exit 2, nothing runs ----------------------
-bad() { # DESCRIPTION EXPECTED-REGEX  (file content on stdin)
+bad() { # DESCRIPTION EXPECTED-REGEX  (file content on stdin; not a pipeline: ok/notok count here)
 	local f=$Y/bad.yaml
 	cat >"$f"
 	rm -rf "$SCRATCH/bad"
@@ -198,26 +174,35 @@ bad() { # DESCRIPTION EXPECTED-REGEX  (file content on stdin)
 		notok "error: $1 (rc $rc, $lines lines: $(head -c 300 "$SCRATCH/bad.err"))"
 	fi
 }
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, c]}\n' | bad "a link to an unknown node" "3:17: unknown node 'c'"
-printf 'nodes: [a, b]\nlinkz: []\n' | bad "an unknown key" "2:1: unknown key 'linkz' in the scenario \\(known:"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], rate: fast}\n' | bad "a rate that does not parse" "3:27: bad rate 'fast'"
-printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 1 fortnight}\n' | bad "a time that does not parse" "3:30: bad at time"
-printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: no-such-program-x}\n' | bad "a program not found" "3:20: program 'no-such-program-x' not found on node a"
-printf 'nodes: [a, b, c]\nlinks:\n  - {nodes: [a, b], subnet: 10.1.0.0/16}\n  - {nodes: [b, c], subnet: 10.1.2.0/24}\n' | bad "an address clash" "4:5: subnet 10.1.2.0/24 overlaps the subnet of the link at .*:3:5"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: 10.1.1.1/24, b: 10.1.1.1/24}}\n' | bad "the same address twice" ".*10.1.1.1 is given to two nodes"
-printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b]\n' | bad "malformed YAML" "4:1: not valid YAML"
-printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 5s}\nstop: 2s\n' | bad "a process after the stop time" "3:20: the process starts at or after"
-printf 'seed: 99999999999999999999999\nnodes: [a]\n' | bad "a huge number" "1:7: bad seed"
-printf 'generate: {topology: star, nodes: 1000000000}\n' | bad "a huge generator" "1:35: bad nodes"
-printf 'x: &a [1]\ny: *a\n' | bad "aliases" "2:4: aliases"
-printf 'nodes: [{name: a, stack: ns3, sysctl: {net.ipv4.ip_forward: 1}}]\n' | bad "a sysctl on an ns3 node" "1:.*sysctls need stack: linux"
-printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n' | bad "a gateway on none of the node's links" "1:31: gateway 10.5.5.5 is on none of node b's links"
-printf '' | bad "an empty file" "1:1: the file is empty"
+bad "a link to an unknown node" "3:17: unknown node 'c'" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, c]}\n')
+bad "an unknown key" "2:1: unknown key 'linkz' in the scenario \\(known:" < <(printf 'nodes: [a, b]\nlinkz: []\n')
+bad "a rate that does not parse" "3:27: bad rate 'fast'" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], rate: fast}\n')
+bad "a time that does not parse" "3:30: bad at time" < <(printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 1 fortnight}\n')
+bad "a program not found" "3:20: program 'no-such-program-x' not found on node a" < <(printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: no-such-program-x}\n')
+bad "an address clash" "4:5: subnet 10.1.2.0/24 overlaps the subnet of the link at .*:3:5" < <(printf 'nodes: [a, b, c]\nlinks:\n  - {nodes: [a, b], subnet: 10.1.0.0/16}\n  - {nodes: [b, c], subnet: 10.1.2.0/24}\n')
+bad "the same address twice" ".*10.1.1.1 is given to two nodes" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: 10.1.1.1/24, b: 10.1.1.1/24}}\n')
+bad "malformed YAML" "4:1: not valid YAML" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b]\n')
+bad "a process after the stop time" "3:20: the process starts at or after" < <(printf 'nodes: [a]\nprocesses:\n  - {node: a, cmd: date, at: 5s}\nstop: 2s\n')
+bad "a huge number" "1:7: bad seed" < <(printf 'seed: 99999999999999999999999\nnodes: [a]\n')
+bad "a huge generator" "1:35: bad nodes" < <(printf 'generate: {topology: star, nodes: 1000000000}\n')
+bad "aliases" "2:4: aliases" < <(printf 'x: &a [1]\ny: *a\n')
+bad "a sysctl on an ns3 node" "1:.*sysctls need stack: linux" < <(printf 'nodes: [{name: a, stack: ns3, sysctl: {net.ipv4.ip_forward: 1}}]\n')
+bad "a gateway on none of the node's links" "1:31: gateway 10.5.5.5 is on none of node b's links" < <(printf 'nodes: [a, {name: b, routes: [{to: 10.9.0.0/16, via: 10.5.5.5}]}]\nlinks: [[a, b]]\n')
+bad "an empty file" "1:1: the file is empty" < <(printf '')
+bad "a position that does not parse" "1:29: bad position '1,north'" < <(printf 'nodes: [{name: a, position: [1, north]}]\n')
+bad "an unknown Wi-Fi layout" "3:41: bad layout 'spiral'" < <(printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], layout: spiral}\n')
+bad "a Wi-Fi mode of another standard" "3:5: Wi-Fi mode DsssRate1Mbps is not a mode of standard 80211a" < <(printf 'nodes: [a, b]\nlinks:\n  - {type: wifi, nodes: [a, b], data_mode: DsssRate1Mbps}\n')
+bad "a Wi-Fi option on a p2p link" "3:32: data_mode is for wifi links" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], data_mode: OfdmRate6Mbps}\n')
+bad "address none with automatic routes" "3:36: address none \\(for a\\) needs routing: none" < <(printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], addresses: {a: none}}\n')
+bad "IPv6 without the IPv6 stack" "4:5: IPv6 on this link, but ipv6_stack: false" < <(printf 'ipv6_stack: false\nnodes: [a, b]\nlinks:\n  - {nodes: [a, b], ipv6: true}\n')
+bad "a relative program path that is not there" "3:20: program '/.*/no/such/prog' not found on node a" < <(printf 'nodes: [a, b]\nprocesses:\n  - {node: a, cmd: ./no/such/prog}\n')
+
 check "a missing file: one line" sh -c "'$DCE_RUN' /nonexistent.yaml 2>&1 >/dev/null | grep -c . | grep -qx 1"
 
 # mutants: never a crash, a one-line refusal naming the file. 600 through the Python
 # module's loader (the same reader and checks, one process), 40 through dce-run --check.
-python3 "$TOP/test/scenario/mutate.py" 12 640 "$SCRATCH/mutants" "$Y/pair.yaml" "$Y/linux.yaml" "$Y/lan.yaml" "$Y/star.yaml" "$TOP/examples/dce-basic.yaml"
+python3 "$TOP/test/scenario/mutate.py" 12 640 "$SCRATCH/mutants" "$Y/pair.yaml" "$Y/linux.yaml" "$Y/lan.yaml" "$Y/star.yaml" \
+	"$TOP/examples/dce-basic.yaml" "$TOP/examples/dce-wifi.yaml" "$TOP/examples/dce-linux-line.yaml" "$TOP/examples/dce-udp-many.yaml"
 timeout 120 python3 "$TOP/test/scenario/load-mutants.py" $(ls "$SCRATCH"/mutants/*.yaml | head -600) >"$SCRATCH/mut-py.log" 2>&1
 rc=$?
 check "600 mutated scenario files through the loader: no crash (rc $rc: $(tail -1 "$SCRATCH/mut-py.log"))" \

@@ -76,6 +76,10 @@ class Node:
         """A static route: to "10.2.0.0/16" or "default"; via a gateway; dev "eth0"."""
         self.net._call(_dce.add_route, self.index, to, via, dev)
 
+    def position(self, x, y, z=0):
+        """The node's position in meters (Wi-Fi); default: its Wi-Fi link's layout."""
+        self.net._call(_dce.node_position, self.index, "%r,%r,%r" % (float(x), float(y), float(z)))
+
     def pcap(self):
         """Capture every device of the node."""
         self.net._call(_dce.node_pcap, self.index)
@@ -135,7 +139,7 @@ class Network:
     ipv6, pcap, map (host directories the nodes may run programs from)."""
 
     def __init__(self, seed=1, out=".", stop=None, run=1, routing="auto", ipv6=False, pcap=False, map=(),
-                 segment_size=None):
+                 segment_size=None, ipv6_stack=True):
         self._s = _dce.new()
         self.nodes = {}
         self.processes = []
@@ -148,6 +152,8 @@ class Network:
         self._call(_dce.set, "routing", routing)
         self._call(_dce.set, "ipv6", _text(bool(ipv6)))
         self._call(_dce.set, "pcap", _text(bool(pcap)))
+        if not ipv6_stack:
+            self._call(_dce.set, "ipv6_stack", "false")
         if segment_size is not None:
             self._call(_dce.set, "segment_size", _text(segment_size))
         for m in map:
@@ -166,8 +172,9 @@ class Network:
             return self.nodes[n]
         raise Error("%s: unknown node %r: add it with net.add_node first" % (_where(), n))
 
-    def add_node(self, name, stack="ns3", sysctl=None, files=None, pcap=False):
-        """A node named name on stack "ns3" (ns-3's TCP/IP) or "linux" (a Linux kernel)."""
+    def add_node(self, name, stack="ns3", sysctl=None, files=None, pcap=False, position=None):
+        """A node named name on stack "ns3" (ns-3's TCP/IP) or "linux" (a Linux kernel);
+        position=(x, y[, z]) in meters for Wi-Fi."""
         i = self._call(_dce.add_node, name, stack)
         node = self.nodes[name] = Node(self, i, name)
         for k, v in (sysctl or {}).items():
@@ -176,6 +183,8 @@ class Network:
             node.file(k, v)
         if pcap:
             node.pcap()
+        if position is not None:
+            node.position(*position)
         return node
 
     def _link(self, kind, nodes, opts):
@@ -210,10 +219,13 @@ class Network:
         opts.update(rate=rate, delay=delay)
         return self._link("csma", nodes, opts)
 
-    def wifi(self, nodes, mode="adhoc", standard=None, spacing=None, **opts):
+    def wifi(self, nodes, mode="adhoc", standard=None, spacing=None, layout=None, data_mode=None,
+             control_mode=None, **opts):
         """An 802.11 network: mode "adhoc" or "ap" (the first node is the access
-        point); nodes on a line `spacing` meters apart."""
-        opts.update(mode=mode, standard=standard, spacing=spacing)
+        point); nodes without a position on a line (layout="grid": rows) `spacing`
+        meters apart; data_mode/control_mode ("OfdmRate54Mbps"): constant rates."""
+        opts.update(mode=mode, standard=standard, spacing=spacing, layout=layout, data_mode=data_mode,
+                    control_mode=control_mode)
         return self._link("wifi", nodes, opts)
 
     def generate(self, topology, n, prefix="n", stack="ns3", width=0, **opts):
