@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# test/scenario-slow - every twin of the C++ examples (examples/NAME.yaml and
-# examples/NAME.py) byte for byte against the C++ example with the same seed,
-# including the Python twins of the Wi-Fi example and the Linux-stack ones, and
+# test/scenario-slow - the twins of the C++ examples (examples/NAME.yaml and
+# examples/NAME.py) that test/scenario leaves out, byte for byte against the C++
+# example with the same seed: the Python twins of dce-http and dce-wifi, and
 # dce-linux-chain and dce-linux-iperf3 (tens of simulated seconds of idle kernels:
-# minutes). test/scenario runs the fast part.
+# minutes). test/scenario runs every other twin. ONLY= (empty) runs them all.
 . "$(dirname "$0")/../lib.sh"
 build_once
 export PYTHONPATH=$BUILD/python DCE_RUN
@@ -20,6 +20,7 @@ run_yaml() {
 }
 . "$TOP/test/scenario/twins.sh"
 PYTWINS=all SLOW=1
+ONLY=${ONLY-dce-http dce-wifi dce-linux-chain dce-linux-iperf3}
 twins ns3
 if lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log"); then
 	export DCE_LINUX_LIBRARY=$lib

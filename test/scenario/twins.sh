@@ -28,6 +28,8 @@ same_outputs() {
 twin() {
 	local name=$1 file=$2 cargs=$3 pargs=$4
 	shift 4
+	# ONLY: the names to run (test/scenario-slow: what test/scenario leaves out)
+	[ -z "${ONLY:-}" ] || case " $ONLY " in *" $name "*) ;; *) return 0 ;; esac
 	rm -rf "$SCRATCH/$name-cc" "$SCRATCH/$name-py"
 	mkdir -p "$SCRATCH/$name-cc"
 	# shellcheck disable=SC2086

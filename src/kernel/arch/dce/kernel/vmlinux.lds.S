@@ -30,7 +30,9 @@ SECTIONS
 	.text : {
 		TEXT_TEXT
 		SCHED_TEXT
+#ifdef CPUIDLE_TEXT /* 6.1; 6.12 has .cpuidle.text inside TEXT_TEXT (NOINSTR_TEXT) */
 		CPUIDLE_TEXT
+#endif
 		LOCK_TEXT
 		KPROBES_TEXT
 		ENTRY_TEXT
