@@ -23,9 +23,11 @@
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 extern "C" {
 #include "../core/dce.h"
+#include "../libc-ns3/net/kstack.h"
 }
 
 using namespace ns3;
@@ -356,12 +358,38 @@ ReadExitprocs (const std::string &out)
   return r;
 }
 
+// Linux-stack nodes need a kernel library: say which is missing and how to get it
+// before anything is built or run (LinuxStackHelper would abort the process).
+int
+CheckKernelLibrary (struct dce_scenario *s)
+{
+  const dce_scenario_model::Node *first = nullptr;
+  for (const dce_scenario_model::Node &n : s->nodes)
+    if (n.stack == "linux" && !first)
+      first = &n;
+  if (!first)
+    return 0;
+  const char *lib = dce_kstack_library ();
+  if (lib && access (lib, R_OK) == 0)
+    return 0;
+  const char *v = dce_kstack_version ();
+  std::string why = lib ? "the kernel library " + Show (lib) + " cannot be read: " + std::strerror (errno)
+                  : v   ? std::string ("Linux ") + v + " is not built (no liblinux-" + v + ".so installed)"
+                        : std::string ("no kernel library is installed");
+  std::string fix = v ? std::string ("build it with 'src/kernel/build.sh --kernel ") + v + "'"
+                     : std::string ("run 'scripts/quickstart dce-linux-dev' (or src/kernel/build.sh)");
+  return Fail (s, first->where, "node " + first->name + " has stack: linux but " + why + ": " + fix +
+                                    " and set DCE_LINUX_LIBRARY to the library it prints");
+}
+
 } // namespace
 
 extern "C" int
 dce_scenario_run (struct dce_scenario *s)
 {
   if (!s->checked && dce_scenario_check (s))
+    return -1;
+  if (CheckKernelLibrary (s))
     return -1;
   if (MakeDirs (s->out))
     return Fail (s, s->where, "cannot create the output directory " + Show (s->out) + ": " + std::strerror (errno));

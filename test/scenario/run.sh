@@ -197,6 +197,10 @@ bad "address none with automatic routes" "3:36: address none \\(for a\\) needs r
 bad "IPv6 without the IPv6 stack" "4:5: IPv6 on this link, but ipv6_stack: false" < <(printf 'ipv6_stack: false\nnodes: [a, b]\nlinks:\n  - {nodes: [a, b], ipv6: true}\n')
 bad "a relative program path that is not there" "3:20: program '/.*/no/such/prog' not found on node a" < <(printf 'nodes: [a, b]\nprocesses:\n  - {node: a, cmd: ./no/such/prog}\n')
 
+DCE_LINUX_LIBRARY=/nonexistent/liblinux.so bad "a Linux-stack node without a kernel library" \
+	"1:9: node a has stack: linux but the kernel library '/nonexistent/liblinux.so' cannot be read" < <(printf 'nodes: [{name: a, stack: linux}]\n')
+DCE_LINUX_LIBRARY= DCE_KERNEL_VERSION=9.9 bad "a kernel version that is not built" \
+	"1:9: node a has stack: linux but Linux 9.9 is not built .*src/kernel/build.sh --kernel 9.9" < <(printf 'nodes: [{name: a, stack: linux}]\n')
 check "a missing file: one line" sh -c "'$DCE_RUN' /nonexistent.yaml 2>&1 >/dev/null | grep -c . | grep -qx 1"
 
 # mutants: never a crash, a one-line refusal naming the file. 600 through the Python
