@@ -220,13 +220,24 @@ static int near(uintptr_t a, uintptr_t b)
 /* A chunk at a, if nothing is there; its first slot, or 0. */
 static uintptr_t map_chunk(uintptr_t a)
 {
+	/* Never in a range the allocator may hand out or has reserved (a heap's room
+	 * to grow, an image's span): a program's MAP_FIXED there would replace the
+	 * trampolines under every site that jumps to them. Chunks live for the run. */
+	int claimed = dce_vm_claim(a, CHUNK);
+	if (claimed < 0)
+		return 0;
 	void *r = mmap((void *)a, CHUNK, PROT_READ | PROT_EXEC,
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
-	if (r == MAP_FAILED)
+	if (r == MAP_FAILED) {
+		if (claimed == 0)
+			dce_vm_release(a, CHUNK);
 		return 0;
+	}
 	struct chunk *c = (uintptr_t)r == a ? realloc(chunks, (nchunks + 1) * sizeof *c) : NULL;
 	if (!c) {
 		munmap(r, CHUNK);
+		if (claimed == 0)
+			dce_vm_release(a, CHUNK);
 		return 0;
 	}
 	chunks = c;

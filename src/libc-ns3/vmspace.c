@@ -107,6 +107,35 @@ void dce_vm_release(uintptr_t start, size_t len)
 	*pp = n;
 }
 
+int dce_vm_claim(uintptr_t start, size_t len)
+{
+	uintptr_t end = start + ((len + 4095) & ~4095UL);
+	if (!initialised)
+		init();
+	if (end <= VM_BASE || start >= dce_vm_limit())
+		return 1;
+	for (struct vm_hole **pp = &holes; *pp; pp = &(*pp)->next) {
+		struct vm_hole *h = *pp;
+		if (start < h->start || end > h->end)
+			continue;
+		if (start > h->start) { /* keep the part before */
+			struct vm_hole *before = malloc(sizeof *before);
+			before->start = h->start;
+			before->end = start;
+			before->next = h;
+			*pp = before;
+			pp = &before->next;
+		}
+		h->start = end;
+		if (h->start == h->end) {
+			*pp = h->next;
+			free(h);
+		}
+		return 0;
+	}
+	return -1;
+}
+
 uintptr_t dce_vm_reserve(size_t len, size_t align)
 {
 	len = (len + 4095) & ~4095UL;
