@@ -196,7 +196,8 @@ install: all
 	install -m 644 src/ns3/helper/*.h $(D)$(INCLUDEDIR)/ns3/dce/helper/
 	install -m 644 src/ns3/model/*.h $(D)$(INCLUDEDIR)/ns3/dce/model/
 	install -m 644 examples/*.yaml examples/*.py examples/*.cc $(D)$(DATADIR)/dce/examples/
-	install -m 644 README.md docs/*.md $(D)$(DOCDIR)/
+	@# the docs, where the tree has them (the image builds before it copies docs/)
+	@if [ -f README.md ]; then echo "install README.md docs/*.md -> $(D)$(DOCDIR)/"; install -m 644 README.md $$(ls docs/*.md 2>/dev/null) $(D)$(DOCDIR)/; fi
 	install -m 644 $(PYMOD) $(PYPKG) $(D)$(PYTHONDIR)/dce/
 	@# the slow modules (advanced mode), when built
 	@if [ -f "$(KERNEL_LIB)" ] && ! $(call same,$(KERNEL_LIB),$(D)$(DCE_LIBDIR)); then \
