@@ -17,6 +17,7 @@
 //   ./build/dce/examples/dce-udp-many --programs=build/dce/test-programs
 //        [--out=DIR] [--nodes=200] [--count=3] [--lan=250]
 #include "ns3/core-module.h"
+#include <vector>
 #include "ns3/csma-module.h"
 #include "ns3/dce-module.h"
 #include "ns3/internet-module.h"
@@ -49,16 +50,24 @@ main (int argc, char *argv[])
   CsmaHelper csma;
   csma.SetChannelAttribute ("DataRate", StringValue ("100Mbps"));
   csma.SetChannelAttribute ("Delay", TimeValue (MicroSeconds (10)));
-  InternetStackHelper stack;
-  stack.SetIpv6StackInstall (false);
-  stack.Install (nodes);
-  Ipv4AddressHelper addr ("10.0.0.0", "255.255.255.0");
+  // devices first, then the stack, then addresses: the order of ns-3 scripts (and
+  // of the scenario file's twin), which decides ns-3's random streams
+  std::vector<NetDeviceContainer> segs;
   for (uint32_t first = 0; first < n; first += lan)
     {
       NodeContainer seg;
       for (uint32_t i = first; i < n && i < first + lan; i++)
         seg.Add (nodes.Get (i));
-      addr.Assign (csma.Install (seg));
+      segs.push_back (csma.Install (seg));
+    }
+  InternetStackHelper stack;
+  stack.SetIpv6StackInstall (false);
+  stack.Install (nodes);
+  // one LAN: 10.0.0.0/16 as before; several: a /24 each
+  Ipv4AddressHelper addr ("10.0.0.0", segs.size () == 1 ? "255.255.0.0" : "255.255.255.0");
+  for (NetDeviceContainer &d : segs)
+    {
+      addr.Assign (d);
       addr.NewNetwork ();
     }
 
