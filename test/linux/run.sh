@@ -81,8 +81,11 @@ links:
 processes:
   - {node: b, cmd: "nc -l -p 7"}
   - {node: a, cmd: python3 /root/t.py, at: 1s}
+  - {node: b, cmd: "sh -c 'ip -4 addr show dev sim0; ip link show sim0'", at: 0.5s}
 Y
 run_dce ifx "$SCRATCH/ifx.yaml"
+check "ns-3-dce's device names: 'dev sim0' finds eth0 (altname sim0 in ip link)" \
+	sh -c "grep -q '^2: eth0:' '$(stdout_of 1 1001)' && grep -q 'inet 10.1.1.2/24' '$(stdout_of 1 1001)' && grep -q 'altname sim0' '$(stdout_of 1 1001)'"
 check "if_nametoindex (an AF_UNIX ioctl), SIOCGIFINDEX/SIOCSIFMTU on AF_UNIX use the kernel's devices; a refused connect can be retried" \
 	sh -c "printf '%s\n' 'if_nametoindex 2 1' 'AF_UNIX SIOCGIFINDEX 2' 'AF_UNIX SIOCSIFMTU, sysfs mtu 1400' \
 		'connect 0 Connection refused' 'connect 1 Connection refused' 'third connect: connected' | cmp -s - '$(stdout_of 0 1000)'"

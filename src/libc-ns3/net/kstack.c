@@ -690,6 +690,8 @@ long dce_kstack_ifioctl(struct dce_kstack *ks, unsigned long req, uint64_t arg)
 	return r;
 }
 
+static int add_altname(struct dce_kstack *ks, int ifindex, unsigned unit);
+
 int dce_kstack_netdev_add(uint32_t node, void *cookie, const char *name, const uint8_t mac[6],
                           int mtu, unsigned flags)
 {
@@ -723,6 +725,10 @@ int dce_kstack_netdev_add(uint32_t node, void *cookie, const char *name, const u
 		ifr.ifr_flags |= IFF_UP;
 		r = ifreq_call(ks, SIOCSIFFLAGS, &ifr);
 	}
+	unsigned unit;
+	char end;
+	if (r == 0 && sscanf(name, "eth%u%c", &unit, &end) == 1)
+		r = add_altname(ks, (int)ifindex, unit);
 	return r < 0 ? (int)r : (int)ifindex;
 }
 
@@ -777,6 +783,7 @@ struct nlreq {
 	union {
 		struct ifaddrmsg ifa;
 		struct rtmsg rt;
+		struct ifinfomsg ifi;
 	};
 	char attrs[256];
 };
@@ -822,6 +829,25 @@ static int nl_transact(struct dce_kstack *ks, struct nlreq *q)
 	}
 	kclose(ks, fd);
 	return (int)r;
+}
+
+/* ns-3-dce named a node's kernel devices sim0, sim1, ...; its scripts run
+ * `ip ... dev sim0` as programs of their own. dce's devices are eth0, ... as on a
+ * real machine, and carry simN as an alternative name (`ip link` shows "altname
+ * sim0"), which every lookup by name accepts. */
+static int add_altname(struct dce_kstack *ks, int ifindex, unsigned unit)
+{
+	struct nlreq q;
+	nl_begin(&q, RTM_NEWLINKPROP, sizeof q.ifi, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	q.ifi.ifi_family = AF_UNSPEC;
+	q.ifi.ifi_index = ifindex;
+	char alt[IFNAMSIZ];
+	int n = snprintf(alt, sizeof alt, "sim%u", unit) + 1;
+	struct rtattr *list = (struct rtattr *)((char *)&q + NLMSG_ALIGN(q.nh.nlmsg_len));
+	nl_attr(&q, IFLA_PROP_LIST | NLA_F_NESTED, "", 0);
+	nl_attr(&q, IFLA_ALT_IFNAME, alt, (size_t)n);
+	list->rta_len = (unsigned short)((char *)&q + q.nh.nlmsg_len - (char *)list);
+	return nl_transact(ks, &q);
 }
 
 static int ifindex_of(struct dce_kstack *ks, const char *ifname)
