@@ -13,14 +13,14 @@ compat_install() {
 	}
 	export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 	HAVE_LINUX=1
-	if [ ! -r "$PREFIX/lib/liblinux-6.1.so" ]; then
-		local lib
-		if lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log"); then
-			cp "$lib" "$PREFIX/lib/liblinux-6.1.so"
-		else
-			HAVE_LINUX=0
-			echo "# skip Linux-stack cases: no kernel library (scripts/quickstart dce-linux-dev builds it)"
-		fi
+	# the library of the current src/kernel (cached by its hash), not one a former
+	# checkout left in build/install
+	local lib
+	if lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log"); then
+		cmp -s "$lib" "$PREFIX/lib/$(basename "$lib")" || cp "$lib" "$PREFIX/lib/$(basename "$lib")"
+	elif [ ! -r "$PREFIX/lib/liblinux-6.1.so" ]; then
+		HAVE_LINUX=0
+		echo "# skip Linux-stack cases: no kernel library (scripts/quickstart dce-linux-dev builds it)"
 	fi
 	# what is checked is that nothing else is needed
 	unset DCE_LINUX_LIBRARY DCE_GLIBC_DIR

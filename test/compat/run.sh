@@ -64,6 +64,27 @@ if [ "$HAVE_LINUX" = 1 ]; then
 		grep -qx 'sysctl .net.ipv4.tcp_congestion_control => reno' "$OUT.log"
 fi
 
+# ---- ns-3's own applications on Linux-stack nodes: the kernel's sockets ----
+if [ "$HAVE_LINUX" = 1 ]; then
+	compile_all "$BIN" "$TOP/test/compat/cradle.cc"
+	OUT=$SCRATCH/cradle
+	mkdir -p "$OUT"
+	(cd "$OUT" && timeout 120 "$BIN/cradle") >"$OUT.log" 2>&1
+	check "ns-3 applications on Linux-stack nodes: the scenario exits 0" test $? = 0
+	check "BulkSend (ns3::TcpSocketFactory) -> PacketSink (ns3::LinuxTcpSocketFactory): all 500000 bytes" \
+		grep -qx 'tcp sink (BulkSend) received 500000 bytes' "$OUT.log"
+	check "OnOff (ns3::LinuxUdpSocketFactory) -> PacketSink (ns3::UdpSocketFactory): 50 datagrams" \
+		grep -qx 'udp sink (OnOff) received 25600 bytes' "$OUT.log"
+	check "UdpEchoClient/Server: three echoes, one RTT (2 x 5 ms + transmission) apart from the sends" \
+		test "$(grep -c '^echo reply 100 bytes at [12]\.[05]10' "$OUT.log")" = 3
+	check "a real program (nc) sends to an ns-3 PacketSink on the same kernel" \
+		grep -qx 'tcp sink (nc) received 20000 bytes' "$OUT.log"
+	check "ss on the sink's node lists both TCP connections the kernel holds for the ns-3 sinks" \
+		sh -c "grep -q '10.1.1.2:9 ' '$OUT/files-1/var/log/1000/stdout' && grep -q '10.1.1.2:11 ' '$OUT/files-1/var/log/1000/stdout'"
+	check "the pcap shows the kernel's TCP (SACK_PERM, window scaling in the SYN)" \
+		sh -c "tshark -r '$OUT/cradle-0-0.pcap' -Y 'tcp.flags.syn == 1 && tcp.port == 9' 2>/dev/null | grep -q 'SACK_PERM.*WS=128'"
+fi
+
 run bad-fiber --bad=fiber
 check "an unknown fiber manager: one line naming it and the known ones" \
 	grep -qx "dce: DceManagerHelper::SetTaskManagerAttribute (\"FiberManagerType\"): unknown fiber manager 'GreenFiberManager' (known: UcontextFiberManager, PthreadFiberManager; dce runs both as its own fibers)" "$OUT.log"

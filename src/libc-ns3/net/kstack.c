@@ -56,8 +56,10 @@ struct kreq {
 	void *arg;
 };
 
-struct kwatch_ref {                 /* cookie of a watch: the dce file to notify */
-	struct dce_file *file;
+struct kwatch_ref {                 /* cookie of a watch: what to notify */
+	struct dce_file *file;          /* a program's socket */
+	void (*fn)(void *);             /* or the ns-3 side's (dce_kstack_watch) */
+	void *arg;
 };
 
 struct dce_kstack {
@@ -368,6 +370,8 @@ static void cb_file_event(void *ctx, void *cookie, unsigned int mask)
 	struct kwatch_ref *ref = cookie;
 	if (ref->file)
 		dce_file_notify(ref->file);
+	else if (ref->fn)
+		ref->fn(ref->arg);
 }
 
 /* The node failed: every process on it is killed; the simulation goes on. */
@@ -481,7 +485,7 @@ long dce_kcall(struct dce_kstack *ks, long nr, long a0, long a1, long a2, long a
 
 long dce_kwatch(struct dce_kstack *ks, int kfd, struct dce_file *f, void **ref_out)
 {
-	struct kwatch_ref *ref = malloc(sizeof *ref);
+	struct kwatch_ref *ref = calloc(1, sizeof *ref);
 	ref->file = f;
 	long args[6] = { kfd, (long)ref };
 	long w = request_in_task(ks, DCE_KREQ_WATCH, 0, args);
@@ -517,8 +521,10 @@ static void submit_detached(struct dce_kstack *ks, int op, long nr, const long *
 
 void dce_kwatch_close(struct dce_kstack *ks, long watch, void *ref, int kfd)
 {
-	if (ref)
-		((struct kwatch_ref *)ref)->file = NULL; /* no more events reach the dce file */
+	if (ref) { /* no more events reach the dce file or the callback */
+		((struct kwatch_ref *)ref)->file = NULL;
+		((struct kwatch_ref *)ref)->fn = NULL;
+	}
 	if (ks->dead)
 		return; /* the kernel is gone: its memory with it (ref leaks, once) */
 	if (watch > 0) {
@@ -529,6 +535,46 @@ void dce_kwatch_close(struct dce_kstack *ks, long watch, void *ref, int kfd)
 	}
 	long cargs[6] = { kfd };
 	submit_detached(ks, DCE_KREQ_SYSCALL, DCE_KSYS_close, cargs, NULL);
+}
+
+/* ---- the ns-3 side's sockets (ns-3 applications on a Linux-stack node) ---- */
+
+long dce_kstack_call(uint32_t node, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	struct dce_kstack *ks = kstack_of(node);
+	if (!ks)
+		return -ENODEV;
+	return dce_kcall(ks, nr, a0, a1, a2, a3, a4, a5);
+}
+
+long dce_kstack_watch(uint32_t node, int kfd, void (*fn)(void *), void *arg, void **ref_out)
+{
+	struct dce_kstack *ks = kstack_of(node);
+	*ref_out = NULL;
+	if (!ks)
+		return -ENODEV;
+	long w = dce_kwatch(ks, kfd, NULL, ref_out);
+	if (w >= 0) {
+		struct kwatch_ref *ref = *ref_out;
+		ref->fn = fn;
+		ref->arg = arg;
+	}
+	return w;
+}
+
+void dce_kstack_unwatch(void *ref)
+{
+	if (ref) {
+		((struct kwatch_ref *)ref)->file = NULL;
+		((struct kwatch_ref *)ref)->fn = NULL;
+	}
+}
+
+void dce_kstack_unwatch_close(uint32_t node, long watch, void *ref, int kfd)
+{
+	struct dce_kstack *ks = kstack_of(node);
+	if (ks)
+		dce_kwatch_close(ks, watch, ref, kfd);
 }
 
 /* ---- install ---- */

@@ -58,6 +58,21 @@ int dce_kstack_route_add(uint32_t node, const char *dst, const char *gateway, co
 /* The node's addresses (for /etc/hosts): up to max, as text, global scope only. */
 int dce_kstack_addresses(uint32_t node, char (*out)[64], int max);
 
+/* Sockets of the node's kernel for the ns-3 side (ns-3 applications on a
+ * Linux-stack node, src/ns3/model/linux-socket.cc), outside any process: system
+ * call nr (DCE_KSYS_*) in a task of node's kernel, pointers in the caller's memory.
+ * Use non-blocking sockets: a call the kernel cannot finish at once returns
+ * -EINPROGRESS. */
+long dce_kstack_call(uint32_t node, long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+/* fn(arg) runs, inside the kernel, whenever kernel file kfd of node changes state
+ * (it must only schedule work: no kernel calls from it). Returns a handle for
+ * dce_kstack_unwatch_close (ref too) or -errno. */
+long dce_kstack_watch(uint32_t node, int kfd, void (*fn)(void *), void *arg, void **ref);
+/* Stop the watch (fn is not called again) and close kfd. */
+void dce_kstack_unwatch_close(uint32_t node, long watch, void *ref, int kfd);
+/* Only make sure fn is not called again (the simulation is over: no kernel calls). */
+void dce_kstack_unwatch(void *ref);
+
 /* Implemented by the ns-3 side: send a frame (Ethernet header included) out of the
  * host device `cookie`. Runs right after the kernel returned, inside an event. */
 void dce_ns3_kstack_transmit(void *cookie, const void *frame, size_t len);

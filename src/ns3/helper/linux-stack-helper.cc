@@ -5,6 +5,7 @@
 #include "linux-stack-helper.h"
 #include "dce-application-helper.h"
 #include "../model/ipv4-linux.h"
+#include "../model/linux-socket.h"
 #include "ns3/abort.h"
 #include "ns3/application-container.h"
 #include "ns3/ipv4-global-routing-helper.h"
@@ -108,8 +109,8 @@ KernelDevice::Receive (Ptr<NetDevice> dev, Ptr<const Packet> packet, uint16_t pr
 void
 KernelDevice::Transmit (const uint8_t *f, size_t len)
 {
-  if (!device || len < kEthHeader)
-    return;
+  if (!device || !device->GetNode () || len < kEthHeader)
+    return; // released, or disposed by Simulator::Destroy (a socket closed at the end)
   uint16_t type = f[12] << 8 | f[13];
   if (type < 0x0600) // an 802.3 length, not a protocol ns-3 could carry
     return;
@@ -275,6 +276,7 @@ LinuxStackHelper::Install (Ptr<Node> node) const
   if (g_stacks.empty ())
     Simulator::ScheduleDestroy (&ReleaseDevices);
   g_stacks[id];
+  AggregateLinuxSocketFactories (node); // ns-3 applications use the kernel's sockets
   BridgeNewDevices (node);
   if (Ptr<Ipv4Linux> ipv4 = node->GetObject<Ipv4Linux> ())
     ipv4->KernelReady ();
