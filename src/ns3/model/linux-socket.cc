@@ -197,6 +197,17 @@ FromSockaddr (const sockaddr_storage &ss)
 
 } // namespace
 
+socklen_t
+LinuxSocket::OpenFor (const Address &address, sockaddr_storage *ss)
+{
+  socklen_t len = ToSockaddr (address, ss);
+  if (!len)
+    m_errno = ERROR_INVAL;
+  else if (!Open (ss->ss_family))
+    len = 0;
+  return len;
+}
+
 void
 LinuxSocket::Process ()
 {
@@ -302,13 +313,8 @@ int
 LinuxSocket::Bind (const Address &address)
 {
   sockaddr_storage ss;
-  socklen_t len = ToSockaddr (address, &ss);
+  socklen_t len = OpenFor (address, &ss);
   if (!len)
-    {
-      m_errno = ERROR_INVAL;
-      return -1;
-    }
-  if (!Open (ss.ss_family))
     return -1;
   long r = Call (DCE_KSYS_bind, m_kfd, long (&ss), len);
   return r < 0 ? Fail (r) : 0;
@@ -361,13 +367,8 @@ int
 LinuxSocket::Connect (const Address &address)
 {
   sockaddr_storage ss;
-  socklen_t len = ToSockaddr (address, &ss);
+  socklen_t len = OpenFor (address, &ss);
   if (!len)
-    {
-      m_errno = ERROR_INVAL;
-      return -1;
-    }
-  if (!Open (ss.ss_family))
     return -1;
   long r = Call (DCE_KSYS_connect, m_kfd, long (&ss), len);
   if (r == -EINPROGRESS)
@@ -433,13 +434,8 @@ int
 LinuxSocket::SendTo (Ptr<Packet> p, uint32_t flags, const Address &toAddress)
 {
   sockaddr_storage ss;
-  socklen_t len = ToSockaddr (toAddress, &ss);
+  socklen_t len = OpenFor (toAddress, &ss);
   if (!len)
-    {
-      m_errno = ERROR_INVAL;
-      return -1;
-    }
-  if (!Open (ss.ss_family))
     return -1;
   std::vector<uint8_t> buf (p->GetSize ());
   p->CopyData (buf.data (), buf.size ());

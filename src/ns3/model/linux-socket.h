@@ -8,6 +8,8 @@
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
 
+#include <sys/socket.h>
+
 namespace ns3 {
 
 /**
@@ -55,6 +57,8 @@ private:
 
   void DoDispose () override;
   bool Open (int family);                 // the kernel socket, once
+  // address as a sockaddr in *ss, the socket opened for its family; 0 on failure
+  socklen_t OpenFor (const Address &address, struct sockaddr_storage *ss);
   void Adopt (int kfd, State state);      // an accepted connection
   void Watch ();
   static void Changed (void *self);       // from inside the kernel: schedule Process
