@@ -5,19 +5,7 @@
 # dce-linux-chain and dce-linux-iperf3 (tens of simulated seconds of idle kernels:
 # minutes). test/scenario runs every other twin. ONLY= (empty) runs them all.
 . "$(dirname "$0")/../lib.sh"
-build_once
-export PYTHONPATH=$BUILD/python DCE_RUN
-EX=$BUILD/examples
-Y=$SCRATCH/yaml
-mkdir -p "$Y"
-run_yaml() {
-	local name=$1 file=$2
-	shift 2
-	OUT=$SCRATCH/$name
-	rm -rf "$OUT"
-	"$DCE_RUN" --out "$OUT" "$@" "$file" >"$SCRATCH/$name.log" 2>&1
-	RC=$?
-}
+. "$(dirname "$0")/../scenario/lib-scenario.sh"
 . "$TOP/test/scenario/twins.sh"
 PYTWINS=all SLOW=1
 ONLY=${ONLY-dce-http dce-wifi dce-linux-chain dce-linux-iperf3}

@@ -5,20 +5,7 @@
 # determinism, twins of the C++ examples byte for byte, one-line errors for bad
 # input and a mutation test of the file reader.
 . "$(dirname "$0")/../lib.sh"
-build_once
-export PYTHONPATH=$BUILD/python DCE_RUN
-EX=$BUILD/examples
-Y=$SCRATCH/yaml
-mkdir -p "$Y"
-# run_yaml NAME FILE [OPTIONS...]: dce-run on a scenario file, into $SCRATCH/NAME
-run_yaml() {
-	local name=$1 file=$2
-	shift 2
-	OUT=$SCRATCH/$name
-	rm -rf "$OUT"
-	"$DCE_RUN" --out "$OUT" "$@" "$file" >"$SCRATCH/$name.log" 2>&1
-	RC=$?
-}
+. "$(dirname "$0")/../scenario/lib-scenario.sh"
 # stdout of the process with index I (scenario-procs) in the last run
 proc_stdout() { awk -v i="$1" '$1 == i { print ENVIRON["OUT"] "/files-" $2 "/var/log/" $3 "/stdout" }' "$OUT/scenario-procs"; }
 proc_exit() { awk -v i="$1" '$1 == i { print $4 }' "$OUT/scenario-procs"; }
