@@ -266,6 +266,26 @@ static int lookup(struct dce_thread *t, struct dce_sock *sk, const struct sockad
 	return 0;
 }
 
+/* Wait for room at peer o, which does not know who waits for it (a listener's
+ * backlog, a datagram receiver's queue): look again after 1 ms or at the deadline.
+ * 0: look again; -EAGAIN: the deadline passed; -ESRCH: o is gone; else the wait's
+ * error (a signal). */
+static int wait_for_peer(struct dce_thread *t, struct dce_sock *sk, uint64_t deadline, struct usock *o)
+{
+	uint64_t d = dce_sim_now() + 1000000;
+	if (deadline && deadline < d)
+		d = deadline;
+	int w = dce_sock_wait(t, sk, 1, d);
+	if (w == -EAGAIN && deadline && dce_sim_now() >= deadline)
+		return -EAGAIN;
+	if (w && w != -EAGAIN)
+		return w;
+	struct usock *x;
+	for (x = all; x && x != o; x = x->next)
+		;
+	return x ? 0 : -ESRCH;
+}
+
 static int unix_connect(struct dce_thread *t, struct dce_sock *sk, const struct sockaddr *sa, socklen_t len)
 {
 	struct usock *u = U(sk), *o;
@@ -304,19 +324,12 @@ static int unix_connect(struct dce_thread *t, struct dce_sock *sk, const struct 
 			break;
 		if (sk->file->flags & O_NONBLOCK)
 			return -EAGAIN;
-		/* the listener does not know who waits: look again shortly */
-		uint64_t d = dce_sim_now() + 1000000;
-		if (deadline && deadline < d)
-			d = deadline;
-		int w = dce_sock_wait(t, sk, 1, d);
-		if (w == -EAGAIN && deadline && dce_sim_now() >= deadline)
-			return -EAGAIN;
-		if (w && w != -EAGAIN)
+		int w = wait_for_peer(t, sk, deadline, o);
+		if (w == -ESRCH)
+			return -ECONNREFUSED;
+		if (w)
 			return w;
-		struct usock *x;
-		for (x = all; x && x != o; x = x->next)
-			;
-		if (!x || o->state != U_LISTEN)
+		if (o->state != U_LISTEN)
 			return -ECONNREFUSED;
 	}
 	if (sk->passcred && !u->addrlen)
@@ -470,21 +483,11 @@ static long dgram_send(struct dce_thread *t, struct dce_sock *sk, const void *bu
 	while (dgram_full(o)) {
 		if (dce_sock_nonblock(sk, flags))
 			return -EAGAIN;
-		/* the receiver does not know its senders: look again shortly */
-		uint64_t d = dce_sim_now() + 1000000;
-		if (deadline && deadline < d)
-			d = deadline;
-		int w = dce_sock_wait(t, sk, 1, d);
-		if (w == -EAGAIN && deadline && dce_sim_now() >= deadline)
-			return -EAGAIN;
-		if (w && w != -EAGAIN)
-			return w;
-		/* the receiver may be gone */
-		struct usock *x;
-		for (x = all; x && x != o; x = x->next)
-			;
-		if (!x)
+		int w = wait_for_peer(t, sk, deadline, o);
+		if (w == -ESRCH)
 			return to ? -ECONNREFUSED : -ENOTCONN;
+		if (w)
+			return w;
 	}
 	long err = 0;
 	struct umsg *m = msg_new(t, u, buf, len, meta, &err);
