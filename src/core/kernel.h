@@ -258,6 +258,7 @@ unsigned long dce_mm_private_kb(struct dce_process *p);
 
 /* time.c */
 uint64_t dce_time_realtime_ns(void);
+uint64_t dce_time_node_realtime_ns(struct dce_node *n); /* CLOCK_REALTIME of node n */
 /* At every system call entry: charge its cost, sleeping once enough is owed. */
 void dce_time_syscall_cost(struct dce_thread *t);
 

@@ -5,6 +5,7 @@
 #include "../loader/fixed_image.h"
 #include "rewrite.h"
 #include "vmspace.h"
+#include "net/pring.h"
 #include "uaccess.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -81,9 +82,15 @@ long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long
 		struct dce_file *f = dce_fd_lookup(p, (int)fd);
 		if (!f)
 			return -EBADF;
-		if (f->hostfd < 0)
-			return -ENODEV;
-		hostfd = f->hostfd;
+		if (f->hostfd < 0) {
+			/* an AF_PACKET socket's PACKET_MMAP ring (net/pring.c), always shared */
+			long r = dce_pring_mapfd(f, len, off);
+			if (r < 0)
+				return r;
+			hostfd = (int)r;
+			flags = (flags & ~MAP_PRIVATE) | MAP_SHARED;
+		} else
+			hostfd = f->hostfd;
 	}
 	if (flags & MAP_FIXED) {
 		/* never let a program map over dce's own memory */

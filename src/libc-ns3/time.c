@@ -253,6 +253,11 @@ static uint64_t node_realtime(struct dce_node *n, uint64_t now)
 	return r < 0 ? 0 : (uint64_t)r;
 }
 
+uint64_t dce_time_node_realtime_ns(struct dce_node *n)
+{
+	return node_realtime(n, dce_sim_now());
+}
+
 uint64_t dce_time_realtime_ns(void)
 {
 	return node_realtime(dce_current ? dce_current->proc->node : NULL, dce_sim_now());

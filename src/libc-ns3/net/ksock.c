@@ -13,6 +13,7 @@
  * SO_SNDTIMEO and signals like any other dce wait. AF_UNIX stays dce's. */
 #include "kstack-priv.h"
 #include "net.h"
+#include "pring.h"
 #include "../../core/sim.h"
 #include "../syscalls.h"
 #include "../uaccess.h"
@@ -43,6 +44,9 @@ struct kfile {
 	long watch;
 	void *ref;
 	int64_t rcvtimeo, sndtimeo;   /* ns, 0: none */
+	int type;                     /* SOCK_* of a socket */
+	int packet;                   /* an AF_PACKET socket */
+	struct dce_pring *pring;      /* its PACKET_MMAP ring, kept by dce (pring.c) */
 };
 
 static const struct dce_file_ops ksock_ops, kfile_ops;
@@ -158,12 +162,16 @@ static ssize_t kf_write(struct dce_thread *t, struct dce_file *f, const void *bu
 static int kf_poll(struct dce_file *f)
 {
 	struct kfile *k = f->priv;
-	return k->is_sock ? kpoll(k) : POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+	if (!k->is_sock)
+		return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+	int m = kpoll(k);
+	return k->pring ? dce_pring_poll(k->pring, m) : m;
 }
 
 static void kf_release(struct dce_file *f)
 {
 	struct kfile *k = f->priv;
+	dce_pring_free(k->pring);
 	dce_kwatch_close(k->ks, k->watch, k->ref, k->kfd);
 	free(k);
 }
@@ -185,6 +193,7 @@ static long install(struct dce_thread *t, struct dce_kstack *ks, long kfd, int i
 	k->kfd = (int)kfd;
 	k->is_sock = is_sock;
 	k->stream = type == SOCK_STREAM;
+	k->type = type;
 	struct dce_file *f = dce_file_new(is_sock ? &ksock_ops : &kfile_ops, -1, fflags);
 	f->priv = k;
 	if (vpath)
@@ -218,8 +227,11 @@ static long k_socket(struct dce_thread *t, struct dce_kstack *ks, long family, l
 	                     proto, 0, 0, 0);
 	if (kfd < 0)
 		return kfd;
-	return install(t, ks, kfd, 1, (int)(type & 0xf),
-	               O_RDWR | (type & SOCK_NONBLOCK ? O_NONBLOCK : 0), (type & SOCK_CLOEXEC) != 0, NULL);
+	long fd = install(t, ks, kfd, 1, (int)(type & 0xf),
+	                  O_RDWR | (type & SOCK_NONBLOCK ? O_NONBLOCK : 0), (type & SOCK_CLOEXEC) != 0, NULL);
+	if (fd >= 0 && family == AF_PACKET)
+		kfile_of(dce_fd_lookup(t->proc, (int)fd))->packet = 1;
+	return fd;
 }
 
 static long k_accept(struct dce_thread *t, struct dce_file *f, uint64_t addr, uint64_t lenp, int flags)
@@ -270,6 +282,63 @@ static int64_t timeval_ns(uint64_t val, long len)
 	if (tv.tv_sec < 0)
 		return 0;
 	return (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
+}
+
+/* a PACKET_MMAP ring's feed (pring.c): the kernel socket's next queued frame */
+static long ring_recv(void *ctx, void *buf, size_t len, struct sockaddr_ll *ll)
+{
+	struct kfile *k = ctx;
+	socklen_t ll_len = sizeof *ll;
+	return dce_kcall(k->ks, DCE_KSYS_recvfrom, k->kfd, (long)buf, (long)len, MSG_DONTWAIT | MSG_TRUNC,
+	                 (long)ll, (long)&ll_len);
+}
+
+/* SOL_PACKET ring options: dce's ring, the kernel's socket unaware (1: served) */
+static int k_ring_opt(struct dce_thread *t, struct dce_file *f, int set, long opt, uint64_t val,
+                      uint64_t lenarg, long *ret)
+{
+	struct kfile *k = f->priv;
+	if (!k->packet || !(dce_pring_owns((int)opt) || (!set && opt == PACKET_STATISTICS && k->pring)))
+		return 0;
+	char buf[64];
+	memset(buf, 0, sizeof buf);
+	if (set) {
+		long len = (long)lenarg;
+		if (len < 0)
+			return *ret = -EINVAL, 1;
+		socklen_t l = (socklen_t)(len < (long)sizeof buf ? len : (long)sizeof buf);
+		if (l && dce_copy_from_user(buf, val, l))
+			return *ret = -EFAULT, 1;
+		*ret = dce_pring_setsockopt(&k->pring, f, t->proc->node, k->type, ring_recv, k, (int)opt, buf, l);
+		if (*ret == -EOPNOTSUPP)
+			dce_report_unsupported(t->proc, "setsockopt SOL_PACKET option %ld (returned EOPNOTSUPP)", opt);
+		return 1;
+	}
+	int ulen;
+	if (!lenarg || dce_copy_from_user(&ulen, lenarg, sizeof ulen))
+		return *ret = -EFAULT, 1;
+	if (ulen < 0)
+		return *ret = -EINVAL, 1;
+	socklen_t l = (socklen_t)(ulen < (int)sizeof buf ? ulen : (int)sizeof buf);
+	if (l && dce_copy_from_user(buf, val, l))
+		return *ret = -EFAULT, 1;
+	*ret = dce_pring_getsockopt(k->pring, (int)opt, buf, &l);
+	if (*ret == 0 && opt == PACKET_STATISTICS) { /* and what the kernel's queue dropped */
+		struct tpacket_stats ks = { 0, 0 };
+		socklen_t kl = sizeof ks;
+		if (dce_kcall(k->ks, DCE_KSYS_getsockopt, k->kfd, SOL_PACKET, PACKET_STATISTICS, (long)&ks,
+		              (long)&kl, 0) == 0) {
+			struct tpacket_stats *st = (void *)buf;
+			st->tp_packets += ks.tp_drops;
+			st->tp_drops += ks.tp_drops;
+		}
+	}
+	if (*ret == 0) {
+		int nl = (int)l;
+		if ((l && dce_copy_to_user(val, buf, l)) || dce_copy_to_user(lenarg, &nl, sizeof nl))
+			*ret = -EFAULT;
+	}
+	return 1;
 }
 
 static long k_setsockopt(struct dce_file *f, long level, long opt, uint64_t val, long len)
@@ -630,9 +699,13 @@ int dce_ksock_syscall(struct dce_thread *t, struct dce_kstack *ks, long nr, cons
 		*ret = k_blocking_mmsg(t, f, DCE_KSYS_recvmmsg, (U)a[1], (int)a[2], (int)a[3], (U)a[4]);
 		break;
 	case SYS_setsockopt:
+		if ((int)a[1] == SOL_PACKET && k_ring_opt(t, f, 1, (int)a[2], (U)a[3], (U)(int)a[4], ret))
+			break;
 		*ret = k_setsockopt(f, (int)a[1], (int)a[2], (U)a[3], (int)a[4]);
 		break;
 	case SYS_getsockopt:
+		if ((int)a[1] == SOL_PACKET && k_ring_opt(t, f, 0, (int)a[2], (U)a[3], (U)a[4], ret))
+			break;
 		*ret = dce_kcall(ks, DCE_KSYS_getsockopt, fd, (int)a[1], (int)a[2], a[3], a[4], 0);
 		break;
 	default:

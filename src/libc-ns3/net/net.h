@@ -75,6 +75,7 @@ struct dce_sock {
 	int64_t rcvtimeo, sndtimeo;     /* ns; -1: none */
 	int reuseaddr, reuseport, linger_on, linger_s, timestamp, timestampns;
 	int recvttl, recvtos, pktinfo, recvhoplimit, passcred;
+	struct dce_pring *pring;        /* AF_PACKET: a PACKET_MMAP ring (pring.c) */
 	void *priv;
 };
 

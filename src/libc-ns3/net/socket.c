@@ -3,6 +3,7 @@
  * family-independent parts (msghdr, iovecs, control messages, SOL_SOCKET options,
  * timeouts, SIGPIPE) and dispatches to the family (inet.c, unix.c, netlink.c). */
 #include "net.h"
+#include "pring.h"
 #include "../../core/sim.h"
 #include "../syscalls.h"
 #include "../uaccess.h"
@@ -44,12 +45,14 @@ static ssize_t sock_write(struct dce_thread *t, struct dce_file *f, const void *
 static int sock_poll(struct dce_file *f)
 {
 	struct dce_sock *sk = f->priv;
-	return sk->ops->poll(sk);
+	int m = sk->ops->poll(sk);
+	return sk->pring ? dce_pring_poll(sk->pring, m) : m;
 }
 
 static void sock_release(struct dce_file *f)
 {
 	struct dce_sock *sk = f->priv;
+	dce_pring_free(sk->pring);
 	sk->ops->release(sk);
 	free(sk);
 }
@@ -825,6 +828,21 @@ static long timeo_set(int64_t *timeo, const void *val, socklen_t len)
 	return 0;
 }
 
+/* a PACKET_MMAP ring's feed (pring.c): the socket's next queued frame, without blocking */
+static long ring_recv(void *ctx, void *buf, size_t len, struct sockaddr_ll *ll)
+{
+	struct dce_sock *sk = ctx;
+	struct dce_rxmeta meta;
+	memset(&meta, 0, sizeof meta);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	long r = sk->ops->recv(NULL, sk, buf, len, MSG_DONTWAIT, &ss, &sl, &meta);
+	if (r < 0)
+		return r;
+	memcpy(ll, &ss, sizeof *ll);
+	return (long)(meta.full_len > (size_t)r ? meta.full_len : (size_t)r);
+}
+
 long sys_setsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_t valp, long len)
 {
 	long err = 0;
@@ -840,6 +858,13 @@ long sys_setsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_
 		return -EFAULT;
 	socklen_t l = (socklen_t)len;
 	int v = 0;
+	if (level == SOL_PACKET && sk->family == AF_PACKET && dce_pring_owns((int)opt)) {
+		long r = dce_pring_setsockopt(&sk->pring, sk->file, sk->node, sk->type, ring_recv, sk, (int)opt,
+		                              val, l);
+		if (r == -EOPNOTSUPP)
+			dce_report_unsupported(t->proc, "setsockopt SOL_PACKET option %ld (returned EOPNOTSUPP)", opt);
+		return r;
+	}
 	if (level == SOL_SOCKET) {
 		switch (opt) {
 		case SO_RCVTIMEO_OLD:
@@ -923,6 +948,15 @@ long sys_getsockopt(struct dce_thread *t, long fd, long level, long opt, uint64_
 	socklen_t l = sizeof(int);
 	int *iv = (int *)val;
 	long r = 1; /* 1: not handled here */
+	if (level == SOL_PACKET && sk->family == AF_PACKET &&
+	    (dce_pring_owns((int)opt) || opt == PACKET_STATISTICS)) {
+		l = (socklen_t)(ulen < (int)sizeof val ? ulen : (int)sizeof val);
+		if (l && dce_copy_from_user(val, valp, l))
+			return -EFAULT;
+		r = dce_pring_getsockopt(sk->pring, (int)opt, val, &l);
+		if (r < 0)
+			return r;
+	}
 	if (level == SOL_SOCKET) {
 		r = 0;
 		switch (opt) {
