@@ -144,7 +144,7 @@ X
 	check "tcpdump -w on r exits 0 after 4 packets" [ "$(pexit tools2 3)" = 0 ]
 	if command -v tshark >/dev/null; then
 		check "tshark reads r's pcap: a's two requests to b and b's two replies" sh -c \
-			"[ \$(tshark -r '$SCRATCH/tools2/files-1/tmp/r.pcap' 2>/dev/null | grep -Ec '10\.1\.(1\.1 . 10\.1\.2\.2 +ICMP 98 Echo \(ping\) request|2\.2 . 10\.1\.1\.1 +ICMP 98 Echo \(ping\) reply)') = 4 ]"
+			"[ \$(tshark -r '$SCRATCH/tools2/files-1/tmp/r.pcap' 2>/dev/null | grep -Ec '10\.1\.(1\.1 [^ ]+ 10\.1\.2\.2 +ICMP 98 Echo \(ping\) request|2\.2 [^ ]+ 10\.1\.1\.1 +ICMP 98 Echo \(ping\) reply)') = 4 ]"
 	fi
 	expect tools2 "tcpdump -n -c 4 host 10.1.2.2 and icmp: the exchange at its simulated times" 13 <<'X'
 00:00:02.005006 IP 10.1.1.1 > 10.1.2.2: ICMP echo request, id 1, seq 1, length 64

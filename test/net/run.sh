@@ -279,7 +279,7 @@ YAML
 	check "tcpdump -w (ns-3 stack): exits 0 after 4 packets" grep -q "^4 packets captured" "$A/files-2/var/log/1000/stderr"
 	if command -v tshark >/dev/null; then
 		check "tshark reads tcpdump's pcap: both requests and both replies" \
-			sh -c "[ \$(tshark -r '$A/files-2/tmp/c.pcap' 2>/dev/null | grep -Ec '10\.1\.1\.(1 . 10\.1\.1\.2 +ICMP 98 Echo \(ping\) request|2 . 10\.1\.1\.1 +ICMP 98 Echo \(ping\) reply)') = 4 ]"
+			sh -c "[ \$(tshark -r '$A/files-2/tmp/c.pcap' 2>/dev/null | grep -Ec '10\.1\.1\.(1 [^ ]+ 10\.1\.1\.2 +ICMP 98 Echo \(ping\) request|2 [^ ]+ 10\.1\.1\.1 +ICMP 98 Echo \(ping\) reply)') = 4 ]"
 	fi
 	check "tcpdump host/icmp filter (kernel-style BPF): exactly b's two echo replies" sh -c \
 		"[ \"\$(cut -d' ' -f2- '$A/files-2/var/log/1001/stdout')\" = \"\$(printf 'IP 10.1.1.2 > 10.1.1.1: ICMP echo reply, id 1000, seq 1, length 64\nIP 10.1.1.2 > 10.1.1.1: ICMP echo reply, id 1000, seq 2, length 64')\" ]"
