@@ -41,6 +41,9 @@ int dce_ns3_sock_setopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t v
 { (void)s, (void)opt, (void)value; return -EBADF; }
 int dce_ns3_sock_getopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t *value)
 { (void)s, (void)opt, (void)value; return -EBADF; }
+int dce_ns3_sock_mcast(struct dce_ns3_sock *s, int join, uint32_t group, uint32_t ifaddr, int ifindex)
+{ (void)s, (void)join, (void)group, (void)ifaddr, (void)ifindex; return -EBADF; }
+void dce_ns3_sock_mcast_flags(struct dce_ns3_sock *s, int loop, int all) { (void)s, (void)loop, (void)all; }
 int dce_ns3_sock_tcpinfo(struct dce_ns3_sock *s, struct dce_ns3_tcpinfo *ti)
 { (void)s, (void)ti; return -EBADF; }
 int dce_ns3_ifaces(uint32_t node, struct dce_ns3_iface *out, int max) { (void)node, (void)out, (void)max; return 0; }

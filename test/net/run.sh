@@ -293,6 +293,39 @@ else
 	echo "ok - # SKIP capture: tcpdump/arping are not installed (apt-get install tcpdump arping as root)"
 fi
 
+# IPv4 multicast (socat, IP_ADD_MEMBERSHIP with an ip_mreqn or an ip_mreq): a datagram to a
+# group reaches only the nodes that joined it; IP_MULTICAST_LOOP (on by default) gives the
+# sender's own node a copy, and off it does not
+if command -v socat >/dev/null || { [ "$(id -u)" = 0 ] &&
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq socat >/dev/null 2>&1; }; then
+	cat >"$SCRATCH/mc.yaml" <<'YAML'
+seed: 1
+stop: 6s
+nodes: [a, b, c, d]
+links:
+  - {type: csma, nodes: [a, b, c, d], rate: 100Mbps, delay: 10us}
+processes:
+  - {node: b, cmd: "socat -u UDP4-RECV:5000,ip-add-membership=239.1.1.1:eth0 STDOUT", stop: 5s, expect: any}
+  - {node: c, cmd: "socat -u UDP4-RECV:5000 STDOUT", stop: 5s, expect: any}
+  - {node: d, cmd: "socat -u UDP4-RECV:5000,ip-add-membership=239.1.1.2:10.1.1.4 STDOUT", stop: 5s, expect: any}
+  - {node: a, cmd: "socat -u UDP4-RECV:5000,ip-add-membership=239.1.1.1:eth0 STDOUT", stop: 5s, expect: any}
+  - {node: a, cmd: "sh -c 'echo to-group-1 | socat -u STDIN UDP4-DATAGRAM:239.1.1.1:5000,ip-multicast-if=10.1.1.1'", at: 1s}
+  - {node: a, cmd: "sh -c 'echo no-loop | socat -u STDIN UDP4-DATAGRAM:239.1.1.1:5000,ip-multicast-if=10.1.1.1,ip-multicast-loop=0'", at: 2s}
+  - {node: a, cmd: "sh -c 'echo to-group-2 | socat -u STDIN UDP4-DATAGRAM:239.1.1.2:5000,ip-multicast-if=10.1.1.1'", at: 3s}
+YAML
+	run_dce mc "$SCRATCH/mc.yaml"
+	check "multicast: b joined 239.1.1.1 and gets both datagrams to it, not 239.1.1.2's" \
+		diff <(printf 'to-group-1\nno-loop\n') "$OUT/files-1/var/log/1000/stdout"
+	check "multicast: c joined no group: nothing reaches its socket on the port" \
+		[ ! -s "$OUT/files-2/var/log/1000/stdout" ]
+	check "multicast: d joined 239.1.1.2 only and gets its datagram only" \
+		diff <(printf 'to-group-2\n') "$OUT/files-3/var/log/1000/stdout"
+	check "multicast: the sender's node gets its own datagram (IP_MULTICAST_LOOP), not with loop off" \
+		diff <(printf 'to-group-1\n') "$OUT/files-0/var/log/1000/stdout"
+else
+	echo "ok - # SKIP multicast: socat is not installed (apt-get install socat as root)"
+fi
+
 # determinism: the same scenario twice gives identical pcaps and stdout files
 run_ex iperf3-a dce-iperf3 --time=3
 A=$OUT

@@ -30,6 +30,7 @@ struct inet {
 	int hdrincl, recverr, mtu_disc, freebind, tclass;
 	int mc_ifindex, mc_ttl;     /* IP_MULTICAST_IF's device (0: the route's), IP_MULTICAST_TTL */
 	uint32_t mc_addr;           /* IP_MULTICAST_IF's source address, network order (0: none) */
+	int mc_loop, mc_all;        /* IP_MULTICAST_LOOP, IP_MULTICAST_ALL (default 1) */
 	int tcp_opts[32];           /* TCP options stored without effect, by number */
 	unsigned char icmp6_filter[32];
 };
@@ -87,6 +88,7 @@ long dce_inet_create(struct dce_thread *t, int family, int type, int protocol, s
 	in->tcp_opts[TCP_KEEPINTVL] = 75;
 	in->tcp_opts[TCP_KEEPCNT] = 9;
 	in->mc_ttl = 1;
+	in->mc_loop = in->mc_all = 1;
 	sk->priv = in;
 	if (type == SOCK_RAW && family == AF_INET && protocol == IPPROTO_RAW) {
 		/* IPPROTO_RAW: the program writes the IP header (Linux's implied IP_HDRINCL) */
@@ -679,8 +681,17 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 			return -ENOPROTOOPT;
 		if (opt == IP_MULTICAST_IF)
 			return set_multicast_if(sk, val, len);
-		if (opt == IP_ADD_MEMBERSHIP || opt == IP_DROP_MEMBERSHIP ||
-		    opt == IP_OPTIONS || opt == IP_ADD_SOURCE_MEMBERSHIP || opt == IP_DROP_SOURCE_MEMBERSHIP)
+		if (opt == IP_ADD_MEMBERSHIP || opt == IP_DROP_MEMBERSHIP) {
+			/* an ip_mreq, or an ip_mreqn with the device's index (as Linux reads it) */
+			struct ip_mreqn mr;
+			memset(&mr, 0, sizeof mr);
+			if (len < sizeof(struct ip_mreq))
+				return -EINVAL;
+			memcpy(&mr, val, len >= sizeof mr ? sizeof mr : sizeof(struct ip_mreq));
+			return dce_ns3_sock_mcast(in->ns, opt == IP_ADD_MEMBERSHIP, mr.imr_multiaddr.s_addr,
+			                          mr.imr_address.s_addr, mr.imr_ifindex);
+		}
+		if (opt == IP_OPTIONS || opt == IP_ADD_SOURCE_MEMBERSHIP || opt == IP_DROP_SOURCE_MEMBERSHIP)
 			return len < 4 && opt != IP_OPTIONS ? -EINVAL : 0;
 		if (get_int(val, len, &v))
 			return -EINVAL;
@@ -722,6 +733,13 @@ static int inet_setsockopt(struct dce_sock *sk, int level, int opt, const void *
 			in->mc_ttl = v;
 			return 0;
 		case IP_MULTICAST_LOOP:
+		case IP_MULTICAST_ALL:
+			if (opt == IP_MULTICAST_LOOP)
+				in->mc_loop = v != 0;
+			else
+				in->mc_all = v != 0;
+			dce_ns3_sock_mcast_flags(in->ns, in->mc_loop, in->mc_all);
+			return 0;
 		case IP_RECVOPTS:
 		case IP_RETOPTS:
 		case IP_BIND_ADDRESS_NO_PORT:
@@ -901,7 +919,8 @@ static int inet_getsockopt(struct dce_sock *sk, int level, int opt, void *val, s
 			memcpy(val, &in->mc_addr, 4);
 			*len = 4;
 			return 0;
-		case IP_MULTICAST_LOOP: put_int(val, len, 1); return 0;
+		case IP_MULTICAST_LOOP: put_int(val, len, in->mc_loop); return 0;
+		case IP_MULTICAST_ALL: put_int(val, len, in->mc_all); return 0;
 		}
 		return -ENOPROTOOPT;
 	}

@@ -103,6 +103,12 @@ enum dce_ns3_opt {
 	DCE_NS3_KEEPALIVE, DCE_NS3_V6ONLY, DCE_NS3_RECVERR, DCE_NS3_HDRINCL,
 };
 int dce_ns3_sock_setopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t value);
+/* IP_ADD_MEMBERSHIP (join) / IP_DROP_MEMBERSHIP of an IPv4 datagram socket: group,
+ * interface by ifindex, else by address, else the route's (network order). Linux's
+ * errnos (EINVAL, ENODEV, EADDRINUSE, EADDRNOTAVAIL, ENOBUFS, EPROTO). */
+int dce_ns3_sock_mcast(struct dce_ns3_sock *s, int join, uint32_t group_be, uint32_t ifaddr_be, int ifindex);
+/* IP_MULTICAST_LOOP and IP_MULTICAST_ALL (both on by default) */
+void dce_ns3_sock_mcast_flags(struct dce_ns3_sock *s, int loop, int all);
 int dce_ns3_sock_getopt(struct dce_ns3_sock *s, enum dce_ns3_opt opt, uint32_t *value);
 
 struct dce_ns3_tcpinfo {

@@ -90,7 +90,15 @@ struct dce_ns3_sock
   bool recverr = false;
   std::deque<dce_ns3_sockerr> errq;
   Address lastDst;                   // where the last datagram went (the errors' msg_name)
+  // IPv4 multicast (UDP): groups joined (group, Linux ifindex), IP_MULTICAST_LOOP/ALL
+  std::vector<std::pair<Ipv4Address, int>> mcGroups;
+  bool mcLoop = true, mcAll = true;
 };
+
+namespace {
+// every open IPv4 UDP socket, in creation order (multicast delivery and loopback)
+std::vector<dce_ns3_sock *> g_udp4;
+} // namespace
 
 namespace {
 
@@ -201,7 +209,14 @@ Notify (dce_ns3_sock *s)
 }
 
 // ---- callbacks from ns-3 (inside simulator events) ----
-void OnRecv (dce_ns3_sock *s, Ptr<Socket>) { Notify (s); }
+void McastPull (dce_ns3_sock *s);
+void
+OnRecv (dce_ns3_sock *s, Ptr<Socket>)
+{
+  if (s->family == AF_INET && s->type == SOCK_DGRAM && !s->ep)
+    McastPull (s); // datagrams of groups the node did not join are dropped here
+  Notify (s);
+}
 void OnSend (dce_ns3_sock *s, Ptr<Socket>, uint32_t) { Notify (s); }
 void
 OnConnected (dce_ns3_sock *s, Ptr<Socket>)
@@ -545,6 +560,8 @@ dce_ns3_sock_create (uint32_t node, int family, int type, int protocol, int *err
   s->type = type;
   s->protocol = protocol;
   Attach (s, NewNs3Socket (n, family, type, protocol));
+  if (family == AF_INET && type == SOCK_DGRAM)
+    g_udp4.push_back (s);
   return s;
 }
 
@@ -868,7 +885,150 @@ RouteDevice (Ptr<Ipv4> ipv4, Ipv4Address dst)
   return best < 0 ? nullptr : ipv4->GetNetDevice (iface);
 }
 
+// ---- IPv4 multicast membership (IP_ADD_MEMBERSHIP ...), as Linux filters ----
+
+int
+IfindexOfDevice (Ptr<Node> n, Ptr<NetDevice> d)
+{
+  for (int i = 1; i <= (int)n->GetNDevices (); i++)
+    if (DeviceOfIfindex (n, i) == d)
+      return i;
+  return 0;
+}
+
+bool
+Joined (const dce_ns3_sock *s, Ipv4Address g, int ifindex)
+{
+  for (const auto &m : s->mcGroups)
+    if (m.first == g && m.second == ifindex)
+      return true;
+  return false;
+}
+
+// Linux's ip_check_mc + ip_mc_sf_allow: a datagram to group g that came in on
+// ifindex reaches socket s if some socket of its node joined g there (224.0.0.1:
+// always) and, without IP_MULTICAST_ALL, s itself did.
+bool
+McastAllowed (dce_ns3_sock *s, Ipv4Address g, int ifindex)
+{
+  if (!g.IsMulticast () || g == Ipv4Address ("224.0.0.1"))
+    return true;
+  if (!s->mcAll)
+    return Joined (s, g, ifindex);
+  uint32_t node = s->sock->GetNode ()->GetId ();
+  for (dce_ns3_sock *o : g_udp4)
+    if (o->sock && o->sock->GetNode ()->GetId () == node && Joined (o, g, ifindex))
+      return true;
+  return false;
+}
+
+// Move what ns-3 queued for s into s->rxq, leaving out the groups it may not see.
+void
+McastPull (dce_ns3_sock *s)
+{
+  if (!s->sock)
+    return;
+  Ptr<Node> n = s->sock->GetNode ();
+  Address from;
+  while (Ptr<Packet> p = s->sock->RecvFrom (UINT32_MAX, 0, from))
+    {
+      Ipv4PacketInfoTag pi;
+      if (p->PeekPacketTag (pi) && pi.GetAddress ().IsMulticast ())
+        {
+          int ifindex = pi.GetRecvIf () < n->GetNDevices () ? IfindexOfDevice (n, n->GetDevice (pi.GetRecvIf ())) : 0;
+          if (!McastAllowed (s, pi.GetAddress (), ifindex))
+            continue;
+        }
+      s->rxqBytes += p->GetSize ();
+      s->rxq.push_back ({p, from});
+    }
+}
+
+// IP_MULTICAST_LOOP: what a socket of this node sends to a group is delivered to the
+// node's sockets on that port too, as received on the sending device.
+void
+McastLoop (Ptr<Node> node, Ptr<NetDevice> dev, Ipv4Address src, uint16_t sport, Ipv4Address dst,
+           uint16_t dport, const uint8_t *buf, size_t len, int ttl)
+{
+  int ifindex = IfindexOfDevice (node, dev);
+  for (dce_ns3_sock *o : g_udp4)
+    {
+      if (!o->sock || !o->ctx || o->ep || o->sock->GetNode () != node)
+        continue;
+      Address local;
+      o->sock->GetSockName (local);
+      InetSocketAddress la = InetSocketAddress::ConvertFrom (local);
+      if (la.GetPort () != dport || !(la.GetIpv4 ().IsAny () || la.GetIpv4 () == dst))
+        continue;
+      if (!McastAllowed (o, dst, ifindex))
+        continue;
+      UintegerValue rcvbuf;
+      o->sock->GetAttribute ("RcvBufSize", rcvbuf);
+      if (o->rxqBytes + len > rcvbuf.Get ())
+        continue;
+      Ptr<Packet> c = Create<Packet> (buf, (uint32_t)len);
+      SocketIpTtlTag t;
+      t.SetTtl ((uint8_t)ttl);
+      c->AddPacketTag (t);
+      Ipv4PacketInfoTag pi;
+      pi.SetAddress (dst);
+      pi.SetTtl ((uint8_t)ttl);
+      pi.SetRecvIf (dev->GetIfIndex ());
+      c->AddPacketTag (pi);
+      o->rxq.push_back ({c, InetSocketAddress (src, sport)});
+      o->rxqBytes += len;
+      Notify (o);
+    }
+}
+
 } // namespace
+
+extern "C" int
+dce_ns3_sock_mcast (struct dce_ns3_sock *s, int join, uint32_t group_be, uint32_t ifaddr_be, int ifindex)
+{
+  if (s->family != AF_INET || s->type == SOCK_STREAM)
+    return -EPROTO;
+  Ipv4Address g (ntohl (group_be));
+  if (!g.IsMulticast ())
+    return -EINVAL;
+  Ptr<Node> node = s->sock->GetNode ();
+  Ptr<Ipv4> ipv4 = node->GetObject<Ipv4> ();
+  Ptr<NetDevice> dev;
+  if (ifindex)
+    dev = DeviceOfIfindex (node, ifindex);
+  else if (ifaddr_be)
+    {
+      int32_t k = ipv4->GetInterfaceForAddress (Ipv4Address (ntohl (ifaddr_be)));
+      if (k >= 0)
+        dev = ipv4->GetNetDevice (k);
+    }
+  else
+    dev = RouteDevice (ipv4, g); // Linux: the route to the group picks the device
+  if (!dev)
+    return join ? -ENODEV : -EADDRNOTAVAIL;
+  int k = IfindexOfDevice (node, dev);
+  for (auto it = s->mcGroups.begin (); it != s->mcGroups.end (); ++it)
+    if (it->first == g && it->second == k)
+      {
+        if (join)
+          return -EADDRINUSE;
+        s->mcGroups.erase (it);
+        return 0;
+      }
+  if (!join)
+    return -EADDRNOTAVAIL;
+  if (s->mcGroups.size () >= 20) // net.ipv4.igmp_max_memberships
+    return -ENOBUFS;
+  s->mcGroups.push_back ({g, k});
+  return 0;
+}
+
+extern "C" void
+dce_ns3_sock_mcast_flags (struct dce_ns3_sock *s, int loop, int all)
+{
+  s->mcLoop = loop != 0;
+  s->mcAll = all != 0;
+}
 
 extern "C" long
 dce_ns3_sock_send_multicast (struct dce_ns3_sock *s, const void *buf, size_t len,
@@ -940,6 +1100,8 @@ dce_ns3_sock_send_multicast (struct dce_ns3_sock *s, const void *buf, size_t len
     }
   uint16_t sport = InetSocketAddress::ConvertFrom (local).GetPort ();
   udp->Send (p, src, dst, sport, ntohs (to->sin_port), route);
+  if (s->mcLoop)
+    McastLoop (node, dev, src, sport, dst, ntohs (to->sin_port), (const uint8_t *)buf, len, ttl);
   return (long)len;
 }
 
@@ -964,7 +1126,7 @@ Fill (dce_ns3_sock *s, size_t want)
     }
   if (s->stash)
     return;
-  if (s->ep)
+  if (s->ep || !s->rxq.empty ())
     {
       if (!s->rxq.empty ())
         {
@@ -1176,6 +1338,13 @@ dce_ns3_sock_close (struct dce_ns3_sock *s)
   s->rxq.clear ();
   s->rxqBytes = 0;
   s->errq.clear ();
+  s->mcGroups.clear ();
+  for (auto it = g_udp4.begin (); it != g_udp4.end (); ++it)
+    if (*it == s)
+      {
+        g_udp4.erase (it);
+        break;
+      }
   if (s->ep)
     {
       s->ep->SetDestroyCallback (MakeNullCallback<void> ());
@@ -1380,15 +1549,6 @@ struct dce_ns3_pkt
 };
 
 namespace {
-
-int
-IfindexOfDevice (Ptr<Node> n, Ptr<NetDevice> d)
-{
-  for (int i = 1; i <= (int)n->GetNDevices (); i++)
-    if (DeviceOfIfindex (n, i) == d)
-      return i;
-  return 0;
-}
 
 void
 OnPktRx (dce_ns3_pkt *p, Ptr<NetDevice> dev, Ptr<const Packet> pkt, uint16_t proto, const Address &from,
