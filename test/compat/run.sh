@@ -85,6 +85,16 @@ if [ "$HAVE_LINUX" = 1 ]; then
 		sh -c "tshark -r '$OUT/cradle-0-0.pcap' -Y 'tcp.flags.syn == 1 && tcp.port == 9' 2>/dev/null | grep -q 'SACK_PERM.*WS=128'"
 fi
 
+if [ "$HAVE_LINUX" = 1 ]; then
+	run ipv6 --ipv6=1
+	check "Ipv6AddressHelper on Linux-stack nodes: the container gives the link-local and global addresses" \
+		grep -qx 'ipv6 fe80::200:ff:fe00:1 2001:db8:1:0:200:ff:fe00:1 2001:db8:1:0:200:ff:fe00:2' "$OUT.log"
+	check "Ipv6AddressHelper configured the kernel's eth0" \
+		grep -q '^2: eth0    inet6 2001:db8:1:0:200:ff:fe00:1/64 scope global' "$OUT/files-0/var/log/1000/stdout"
+	check "ping -6 between the two kernels over the helper's addresses" \
+		grep -q '2 packets transmitted, 2 received' "$OUT/files-0/var/log/1001/stdout"
+fi
+
 run bad-fiber --bad=fiber
 check "an unknown fiber manager: one line naming it and the known ones" \
 	grep -qx "dce: DceManagerHelper::SetTaskManagerAttribute (\"FiberManagerType\"): unknown fiber manager 'GreenFiberManager' (known: UcontextFiberManager, PthreadFiberManager; dce runs both as its own fibers)" "$OUT.log"

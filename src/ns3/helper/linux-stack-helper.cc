@@ -5,6 +5,7 @@
 #include "linux-stack-helper.h"
 #include "dce-application-helper.h"
 #include "../model/ipv4-linux.h"
+#include "../model/ipv6-linux.h"
 #include "../model/linux-socket.h"
 #include "ns3/abort.h"
 #include "ns3/application-container.h"
@@ -250,6 +251,15 @@ AggregateIpv4 (Ptr<Node> node)
   Ipv4GlobalRoutingHelper global;
   ipv4->SetRoutingProtocol (global.Create (node));
 }
+
+// and the IPv6 twin: what Ipv6AddressHelper needs
+void
+AggregateIpv6 (Ptr<Node> node)
+{
+  if (node->GetObject<Ipv6> ())
+    return;
+  node->AggregateObject (CreateObject<Ipv6Linux> ());
+}
 } // namespace
 
 LinuxStackHelper::LinuxStackHelper () = default;
@@ -260,6 +270,7 @@ LinuxStackHelper::Install (Ptr<Node> node) const
 {
   uint32_t id = node->GetId ();
   AggregateIpv4 (node);
+  AggregateIpv6 (node);
   if (!dce_node_get (id))
     {
       if (g_waiting.empty ())
@@ -280,6 +291,8 @@ LinuxStackHelper::Install (Ptr<Node> node) const
   BridgeNewDevices (node);
   if (Ptr<Ipv4Linux> ipv4 = node->GetObject<Ipv4Linux> ())
     ipv4->KernelReady ();
+  if (Ptr<Ipv6Linux> ipv6 = node->GetObject<Ipv6Linux> ())
+    ipv6->KernelReady ();
   // devices the scenario adds after Install
   Simulator::ScheduleWithContext (id, Seconds (0), &BridgeNewDevices, node);
 }
