@@ -47,7 +47,8 @@ struct dce_pring {
 	unsigned nxt;                  /* V3: offset of the next packet in the current block (0: not open) */
 	unsigned prev;                 /* V3: offset of the block's last packet */
 	uint64_t seq;
-	uint8_t *pend;                 /* V3: a frame taken from the queue that found no room yet */
+	uint8_t *pend;                 /* V3: the frame on its way from the queue (one buffer per ring) */
+	int have_pend;                 /* it holds a frame that found no room yet */
 	long pend_len;
 	size_t pend_got;
 	struct sockaddr_ll pend_ll;
@@ -86,6 +87,7 @@ static void unmap(struct dce_pring *r)
 	r->size = 0;
 	free(r->pend);
 	r->pend = NULL;
+	r->have_pend = 0;
 }
 
 static long set_ring(struct dce_pring *r, const void *val, socklen_t len)
@@ -320,15 +322,14 @@ static void fill_v3(struct dce_pring *r, uint64_t now)
 		struct tpacket_block_desc *b = block(r, r->head);
 		if (!r->nxt && b->hdr.bh1.block_status != TP_STATUS_KERNEL)
 			return; /* every block is the program's: frames stay queued */
-		if (!r->pend) {
-			r->pend = malloc(sizeof qbuf);
+		if (!r->have_pend) {
+			if (!r->pend)
+				r->pend = malloc(sizeof qbuf);
 			memset(&r->pend_ll, 0, sizeof r->pend_ll);
 			long n = r->recv(r->ctx, r->pend, sizeof qbuf, &r->pend_ll);
-			if (n < 0) {
-				free(r->pend);
-				r->pend = NULL;
+			if (n < 0)
 				break;
-			}
+			r->have_pend = 1;
 			r->pend_len = n;
 			r->pend_got = (size_t)n < sizeof qbuf ? (size_t)n : sizeof qbuf;
 		}
@@ -371,8 +372,7 @@ static void fill_v3(struct dce_pring *r, uint64_t now)
 		b->hdr.bh1.num_pkts++;
 		b->hdr.bh1.blk_len = r->nxt;
 		r->st_packets++;
-		free(r->pend);
-		r->pend = NULL;
+		r->have_pend = 0;
 	}
 	if (r->nxt) /* the queue is empty: hand the block over now (its timer "fired") */
 		close_block(r, 1);
