@@ -328,6 +328,17 @@ LinuxStackHelper::SysctlSet (NodeContainer nodes, std::string key, std::string v
       uint32_t id = (*i)->GetId ();
       StackOf (*i, "SysctlSet");
       int r = dce_kstack_sysctl_set (id, key.c_str (), value.c_str ());
+      if (r == -ENOENT)
+        {
+          // ns-3-dce scripts set keys of kernels of their own (DCCP, out-of-tree MPTCP)
+          static std::set<std::string> warned;
+          if (warned.insert (key).second)
+            std::fprintf (stderr,
+                          "dce: LinuxStackHelper::SysctlSet: the kernel has no %s (not built "
+                          "in); ignored\n",
+                          key.c_str ());
+          continue;
+        }
       NS_ABORT_MSG_IF (r < 0, "LinuxStackHelper::SysctlSet: node " << id << ": " << key << " = "
                                                                    << value << ": "
                                                                    << FailureText (r));
