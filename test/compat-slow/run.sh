@@ -28,7 +28,7 @@ compile_all "$EXBIN" "${SCENARIOS[@]/#/$NS3DCE/}"
 
 # Expected today (docs/porting.md explains each): which compile, which run.
 EXPECT_NO_COMPILE=" dce-debug-aspect dce-freebsd dce-mptcp-handoff-v4v6 dce-mptcp-handoff-v6 dce-mptcp-lte-wifi-v6 dce-tcp-ns3-nsc-comparison "
-EXPECT_RUN=${DCE_COMPAT_EXPECT_RUN:-" dce-linux dce-local-simple dce-tcp-simple dce-udp-perf dce-udp-simple dce-iperf dce-iperf-emulation dce-iperf-heterogeneous-multihop "}
+EXPECT_RUN=${DCE_COMPAT_EXPECT_RUN:-" dce-cradle-simple dce-linux dce-local-simple dce-tcp-simple dce-udp-perf dce-udp-simple dce-iperf dce-iperf-emulation dce-iperf-heterogeneous-multihop "}
 
 TABLE=$SCRATCH/table
 printf '%-38s %-9s %s\n' example compiles runs >"$TABLE"
