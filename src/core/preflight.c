@@ -31,7 +31,7 @@
 #define MAPS_PER_PROC 21
 #define MAPS_PER_KNODE 52
 #define FDS_PER_NODE 1
-#define FDS_PER_PROC 3
+#define FDS_PER_PROC 2 /* stdout and stderr (stdin /dev/null is shared) */
 #define KB_PER_PROC 256
 #define KB_PER_KNODE (4 * 1024)
 #define VM_PER_PROC (300UL << 20) /* reserved: 256 MiB heap, stack, images */

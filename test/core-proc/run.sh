@@ -327,5 +327,14 @@ check "non-PIE: two different executables at 0x400000 and a second instance run 
 check "non-PIE: ... with python3 (non-PIE) alive too" [ "$(out "$W/np" 2 1000 | tr -d '\n')" = 01234 ]
 check "non-PIE: every one exits 0" [ "$(awk 'NR>1{printf "%s", $3}' "$W/np/exitprocs")" = 0000 ]
 
+# host files per program: stdin /dev/null is one shared open file, so 100 nodes
+# each running a program fit in 360 host files (before: ~4 per program, ~400)
+args=()
+for i in $(seq 0 99); do args+=("$i: /bin/sleep 1"); done
+rm -rf "$W/nofile"
+prlimit --nofile=360:360 "$RUN" -o "$W/nofile" "${args[@]}" >"$W/nofile.log" 2>&1
+check "100 nodes x 1 program run within 360 host files (stdin /dev/null shared), no preflight warning" \
+	sh -c "test \$(awk 'NR>1 && \$3 == 0' '$W/nofile/exitprocs' | wc -l) = 100 && ! grep -q preflight '$W/nofile.log'"
+
 [ $fails -eq 0 ] && echo "# core-proc: all passed" || echo "# core-proc: $fails failed"
 exit $((fails != 0))
