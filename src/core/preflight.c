@@ -26,12 +26,14 @@
  * dynamically linked program holds ~21 host mappings (its image, ld.so and libc, 5
  * each; libc's bss, heap, stack, TLS; its kernel stack 2); a Linux-stack node ~52
  * more (the kernel library's segments, its heap and fibers). Files: a node's
- * root, each process's stdin, stdout and stderr. Memory: private pages, per program
+ * root, each process's stdout and stderr (stdin /dev/null is one shared file), and
+ * the few a program holds while it is loaded (its binary, ld.so, a library). Memory: private pages, per program
  * and per Linux kernel. */
 #define MAPS_PER_PROC 21
 #define MAPS_PER_KNODE 52
 #define FDS_PER_NODE 1
-#define FDS_PER_PROC 3
+#define FDS_PER_PROC 2
+#define FDS_LOADING 8
 #define KB_PER_PROC 256
 #define KB_PER_KNODE (4 * 1024)
 #define VM_PER_PROC (300UL << 20) /* reserved: 256 MiB heap, stack, images */
@@ -122,7 +124,8 @@ static struct need estimate(long procs)
 	}
 	n.maps = (unsigned long)base_maps + (unsigned long)procs * MAPS_PER_PROC +
 	         (unsigned long)n.knodes * MAPS_PER_KNODE;
-	n.fds = (unsigned long)base_fds + (unsigned long)n.nodes * FDS_PER_NODE + (unsigned long)procs * FDS_PER_PROC;
+	n.fds = (unsigned long)base_fds + (unsigned long)n.nodes * FDS_PER_NODE + (unsigned long)procs * FDS_PER_PROC +
+	         FDS_LOADING;
 	n.kb = (unsigned long)procs * KB_PER_PROC + (unsigned long)n.knodes * KB_PER_KNODE;
 	n.vm = (unsigned long)procs * VM_PER_PROC;
 	return n;

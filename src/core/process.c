@@ -511,21 +511,42 @@ static void stop_event(void *arg)
 		dce_process_kill(p, SIGKILL);
 }
 
+/* Programs started without a stdin file all read /dev/null: one open file
+ * description for all of them (as processes that inherited it would share it), so
+ * 10,000 nodes do not hold 20,000 host descriptors of /dev/null. */
+static struct dce_file *shared_devnull(void)
+{
+	static struct dce_file *f;
+	if (!f) {
+		int h = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (h < 0)
+			return NULL;
+		f = dce_file_new(&dce_hostfile_ops, h, O_RDONLY);
+		f->vpath = strdup("/dev/null");
+	}
+	return dce_file_get(f);
+}
+
 static int install_stdio(struct dce_process *p, const char *stdin_file)
 {
-	int in = dce_world.host_stdio ? fcntl(0, F_DUPFD_CLOEXEC, 3)
-	         : stdin_file ? open(stdin_file, O_RDONLY | O_CLOEXEC) : open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		dce_process_fatal(p, "cannot open stdin file %s: %s", stdin_file, strerror(errno));
+	struct dce_file *fin;
+	if (!dce_world.host_stdio && !stdin_file)
+		fin = shared_devnull();
+	else {
+		int in = dce_world.host_stdio ? fcntl(0, F_DUPFD_CLOEXEC, 3) : open(stdin_file, O_RDONLY | O_CLOEXEC);
+		fin = in < 0 ? NULL : dce_file_new(&dce_hostfile_ops, in, O_RDONLY);
+		if (fin)
+			fin->vpath = strdup(stdin_file ? "/dev/stdin" : "/dev/null");
+	}
+	if (!fin) {
+		dce_process_fatal(p, "cannot open stdin file %s: %s", stdin_file ? stdin_file : "/dev/null", strerror(errno));
 		return -1;
 	}
-	struct dce_file *fin = dce_file_new(&dce_hostfile_ops, in, O_RDONLY);
 	int hout = dce_world.host_stdio ? fcntl(1, F_DUPFD_CLOEXEC, 3) : open_log(p, "stdout");
 	int herr = dce_world.host_stdio ? fcntl(2, F_DUPFD_CLOEXEC, 3) : open_log(p, "stderr");
 	struct dce_file *fout = dce_file_new(&dce_hostfile_ops, hout, O_WRONLY | O_APPEND);
 	struct dce_file *ferr = dce_file_new(&dce_hostfile_ops, herr, O_WRONLY | O_APPEND);
 	char vp[64];
-	fin->vpath = strdup(stdin_file ? "/dev/stdin" : "/dev/null");
 	snprintf(vp, sizeof vp, "/var/log/%d/stdout", p->pid);
 	fout->vpath = strdup(vp);
 	snprintf(vp, sizeof vp, "/var/log/%d/stderr", p->pid);

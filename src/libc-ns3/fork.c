@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 struct range {
 	uintptr_t start, end;
@@ -26,17 +29,20 @@ struct run {
 };
 
 /* A range's pages in memory, as runs (a sparse 1 TiB mapping costs what it holds,
- * not a byte per page), and their contents, in order. */
+ * not a byte per page); their contents follow each other in the snapshot's buffer,
+ * from offset data. */
 struct saved_range {
 	uintptr_t start, end;
 	struct run *runs;
 	size_t nruns;
-	unsigned char *data;
+	size_t data;
 };
 
 struct snapshot {
 	int n, cap;
 	struct saved_range *r;
+	unsigned char *buf; /* from the buffer pool */
+	size_t bufcap;
 };
 
 struct fork_group;
@@ -94,10 +100,70 @@ static int range_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static struct range *group_ranges(struct fork_group *g, int *nout)
+/* PROCMAP_QUERY (Linux 6.11): the kernel answers "the first mapping at or after
+ * addr with these permissions" without formatting and parsing all of
+ * /proc/self/maps (dce's and ns-3's hundreds of lines) at every switch. The layout
+ * is the kernel's UAPI (include/uapi/linux/fs.h); older headers lack it. */
+struct procmap_query {
+	uint64_t size, query_flags, query_addr;
+	uint64_t vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define PROCMAP_QUERY _IOWR('f', 17, struct procmap_query)
+#define PROCMAP_READABLE 0x01
+#define PROCMAP_WRITABLE 0x02
+#define PROCMAP_COVERING_OR_NEXT 0x10
+
+static int maps_fd = -2; /* -2: not opened yet, -1: no PROCMAP_QUERY (read the file) */
+
+struct range_list {
+	struct range *r;
+	int n, cap;
+};
+
+static void range_add(struct range_list *l, uintptr_t s, uintptr_t e)
 {
-	int n = 0, cap = 64;
-	struct range *r = malloc(sizeof *r * (size_t)cap);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->r = realloc(l->r, sizeof *l->r * (size_t)l->cap);
+	}
+	l->r[l->n++] = (struct range){ s, e };
+}
+
+/* The readable and writable host mappings within [s, e), by PROCMAP_QUERY; 0 when
+ * the kernel does not offer it. */
+static int query_writable(struct range_list *l, uintptr_t s, uintptr_t e)
+{
+	if (maps_fd == -2) {
+		maps_fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+		if (maps_fd >= 0) {
+			struct procmap_query q = { .size = sizeof q, .query_addr = (uintptr_t)&maps_fd,
+			                           .query_flags = PROCMAP_COVERING_OR_NEXT };
+			if (ioctl(maps_fd, PROCMAP_QUERY, &q)) {
+				close(maps_fd);
+				maps_fd = -1;
+			}
+		} else
+			maps_fd = -1;
+	}
+	if (maps_fd < 0)
+		return 0;
+	for (uintptr_t at = s; at < e;) {
+		struct procmap_query q = { .size = sizeof q, .query_addr = at,
+		                           .query_flags = PROCMAP_COVERING_OR_NEXT | PROCMAP_READABLE | PROCMAP_WRITABLE };
+		if (ioctl(maps_fd, PROCMAP_QUERY, &q) || q.vma_start >= e)
+			break;
+		uintptr_t os = q.vma_start > at ? q.vma_start : at, oe = q.vma_end < e ? q.vma_end : e;
+		if (os < oe)
+			range_add(l, os, oe);
+		at = q.vma_end;
+	}
+	return 1;
+}
+
+static void read_maps_file(struct fork_group *g, struct range_list *l)
+{
 	FILE *f = fopen("/proc/self/maps", "r");
 	char line[512];
 	while (f && fgets(line, sizeof line, f)) {
@@ -110,19 +176,33 @@ static struct range *group_ranges(struct fork_group *g, int *nout)
 				continue;
 			for (struct dce_mapping *mp = m->p->maps; mp; mp = mp->next) {
 				uintptr_t os = mp->start > s ? mp->start : s, oe = mp->end < e ? mp->end : e;
-				if (os >= oe)
-					continue;
-				if (n == cap) {
-					cap *= 2;
-					r = realloc(r, sizeof *r * (size_t)cap);
-				}
-				r[n++] = (struct range){ os, oe };
+				if (os < oe)
+					range_add(l, os, oe);
 			}
 		}
 	}
 	if (f)
 		fclose(f);
-	qsort(r, (size_t)n, sizeof *r, range_cmp);
+}
+
+static struct range *group_ranges(struct fork_group *g, int *nout)
+{
+	struct range_list l = { NULL, 0, 0 };
+	int queried = 1;
+	for (struct fork_member *m = members; m && queried; m = m->next) {
+		if (m->g != g)
+			continue;
+		for (struct dce_mapping *mp = m->p->maps; mp && queried; mp = mp->next)
+			queried = query_writable(&l, mp->start, mp->end);
+	}
+	if (!queried) {
+		l.n = 0;
+		read_maps_file(g, &l);
+	}
+	struct range *r = l.r;
+	int n = l.n;
+	if (n)
+		qsort(r, (size_t)n, sizeof *r, range_cmp);
 	int k = 0; /* merge overlaps (members may track the same area) */
 	for (int i = 0; i < n; i++) {
 		if (k && r[i].start <= r[k - 1].end) {
@@ -137,11 +217,73 @@ static struct range *group_ranges(struct fork_group *g, int *nout)
 
 #define MINCORE_CHUNK 16384 /* pages asked about at once */
 
-static void save_range(struct snapshot *sn, uintptr_t s, uintptr_t e)
+/* Snapshot buffers, kept for the next snapshot rather than unmapped: a switch
+ * copies into pages already in memory instead of faulting fresh ones in (and
+ * freeing them again costs a TLB shootdown). Up to POOL_MAX buffers and
+ * POOL_BYTES bytes stay. */
+#define POOL_MAX 8
+#define POOL_BYTES (256UL << 20)
+static struct {
+	unsigned char *p;
+	size_t cap;
+} pool[POOL_MAX];
+static int pool_n;
+static size_t pool_bytes;
+
+static unsigned char *buf_get(size_t need, size_t *cap)
+{
+	int best = -1;
+	if (!need) {
+		*cap = 0;
+		return NULL;
+	}
+	for (int i = 0; i < pool_n; i++)
+		if (pool[i].cap >= need && (best < 0 || pool[i].cap < pool[best].cap))
+			best = i;
+	if (best >= 0) {
+		unsigned char *p = pool[best].p;
+		*cap = pool[best].cap;
+		pool_bytes -= pool[best].cap;
+		pool[best] = pool[--pool_n];
+		return p;
+	}
+	*cap = (need + (1UL << 20) - 1) & ~((1UL << 20) - 1); /* whole MiBs: reusable */
+	void *p = mmap(NULL, *cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "dce: fork: cannot allocate %zu bytes to save a process's memory\n", *cap);
+		abort();
+	}
+	return p;
+}
+
+static void buf_put(unsigned char *p, size_t cap)
+{
+	if (!p)
+		return;
+	if (pool_n == POOL_MAX || pool_bytes + cap > POOL_BYTES) {
+		int small = -1; /* make room by dropping the smallest kept buffer, if smaller */
+		for (int i = 0; i < pool_n; i++)
+			if (small < 0 || pool[i].cap < pool[small].cap)
+				small = i;
+		if (small < 0 || pool[small].cap >= cap || pool_bytes - pool[small].cap + cap > POOL_BYTES) {
+			munmap(p, cap);
+			return;
+		}
+		munmap(pool[small].p, pool[small].cap);
+		pool_bytes -= pool[small].cap;
+		pool[small] = pool[--pool_n];
+	}
+	pool[pool_n].p = p;
+	pool[pool_n++].cap = cap;
+	pool_bytes += cap;
+}
+
+/* The runs of [s, e)'s pages in memory; returns how many pages they hold. */
+static size_t find_runs(struct snapshot *sn, uintptr_t s, uintptr_t e)
 {
 	static unsigned char vec[MINCORE_CHUNK];
-	struct saved_range sr = { s, e, NULL, 0, NULL };
-	size_t runcap = 0, datacap = 0, datalen = 0;
+	struct saved_range sr = { s, e, NULL, 0, 0 };
+	size_t runcap = 0, total = 0;
 	for (uintptr_t at = s; at < e; at += MINCORE_CHUNK * 4096UL) {
 		size_t pages = (e - at) / 4096 < MINCORE_CHUNK ? (e - at) / 4096 : MINCORE_CHUNK;
 		if (mincore((void *)at, pages * 4096, vec))
@@ -150,6 +292,7 @@ static void save_range(struct snapshot *sn, uintptr_t s, uintptr_t e)
 			if (!(vec[i] & 1))
 				continue;
 			uintptr_t pg = at + i * 4096;
+			total++;
 			if (sr.nruns && sr.runs[sr.nruns - 1].addr + sr.runs[sr.nruns - 1].pages * 4096 == pg)
 				sr.runs[sr.nruns - 1].pages++;
 			else {
@@ -159,12 +302,6 @@ static void save_range(struct snapshot *sn, uintptr_t s, uintptr_t e)
 				}
 				sr.runs[sr.nruns++] = (struct run){ pg, 1 };
 			}
-			if (datalen + 4096 > datacap) {
-				datacap = datacap ? datacap * 2 : 64 * 4096;
-				sr.data = realloc(sr.data, datacap);
-			}
-			memcpy(sr.data + datalen, (void *)pg, 4096);
-			datalen += 4096;
 		}
 	}
 	if (sn->n == sn->cap) {
@@ -172,6 +309,7 @@ static void save_range(struct snapshot *sn, uintptr_t s, uintptr_t e)
 		sn->r = realloc(sn->r, sizeof *sn->r * (size_t)sn->cap);
 	}
 	sn->r[sn->n++] = sr;
+	return total;
 }
 
 static struct snapshot *snapshot_take(struct fork_group *g)
@@ -179,9 +317,21 @@ static struct snapshot *snapshot_take(struct fork_group *g)
 	int n;
 	struct range *r = group_ranges(g, &n);
 	struct snapshot *sn = calloc(1, sizeof *sn);
+	size_t pages = 0;
 	for (int i = 0; i < n; i++)
-		save_range(sn, r[i].start, r[i].end);
+		pages += find_runs(sn, r[i].start, r[i].end);
 	free(r);
+	sn->buf = buf_get(pages * 4096, &sn->bufcap);
+	size_t off = 0;
+	for (int i = 0; i < sn->n; i++) {
+		struct saved_range *sr = &sn->r[i];
+		sr->data = off;
+		for (size_t k = 0; k < sr->nruns; k++) {
+			size_t len = sr->runs[k].pages * 4096;
+			memcpy(sn->buf + off, (void *)sr->runs[k].addr, len);
+			off += len;
+		}
+	}
 	return sn;
 }
 
@@ -189,10 +339,9 @@ static void snapshot_free(struct snapshot *sn)
 {
 	if (!sn)
 		return;
-	for (int i = 0; i < sn->n; i++) {
+	for (int i = 0; i < sn->n; i++)
 		free(sn->r[i].runs);
-		free(sn->r[i].data);
-	}
+	buf_put(sn->buf, sn->bufcap);
 	free(sn->r);
 	free(sn);
 }
@@ -222,7 +371,7 @@ static void snapshot_restore(struct fork_group *g, struct snapshot *sn)
 	for (int i = 0; i < sn->n; i++) {
 		struct saved_range *r = &sn->r[i];
 		uintptr_t at = r->start;
-		const unsigned char *data = r->data;
+		const unsigned char *data = sn->buf + r->data;
 		for (size_t k = 0; k < r->nruns; k++) {
 			const struct run *run = &r->runs[k];
 			put_back(cur, n, at, run->addr, NULL);

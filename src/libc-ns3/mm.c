@@ -233,8 +233,14 @@ long sys_brk(struct dce_thread *t, uint64_t addr)
 			return (long)p->brk_cur;
 		}
 	}
-	if (newtop < oldtop)
-		munmap((void *)newtop, oldtop - newtop);
+	if (newtop < oldtop) {
+		/* a fork relative sharing the address space may still have its heap there
+		 * (fork.c): the pages stay mapped for it, this image's contents go */
+		if (dce_fork_shares_memory(p))
+			madvise((void *)newtop, oldtop - newtop, MADV_DONTNEED);
+		else
+			munmap((void *)newtop, oldtop - newtop);
+	}
 	p->brk_cur = addr;
 	return (long)addr;
 }

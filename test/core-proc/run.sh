@@ -162,6 +162,35 @@ child reads parent
 child status 0
 X
 
+# parent and fork child take turns (pipes) rewriting buffers of 64-320 KiB at the
+# same addresses: each must find its own bytes after every switch. glibc's free
+# trims the heap (brk down) while the other still has its heap there: the pages
+# must stay for it (the child was killed by SIGSEGV in round 5 before the fix).
+cat > "$W/turns.py" <<'X'
+import os
+r1, w1 = os.pipe(); r2, w2 = os.pipe()
+pid = os.fork()
+who = 1 if pid == 0 else 2
+val = lambda i, j: (i * 31 + j * 7 + who) % 251
+bufs, bad = [], 0
+for i in range(40):
+    if pid == 0: os.read(r1, 1)
+    for j, b in enumerate(bufs):
+        if b.count(bytes([val(i - 1, j)])) != len(b): bad += 1
+        b[:] = bytes([val(i, j)]) * len(b)
+    bufs.append(bytearray(bytes([val(i, i)]) * ((i % 5 + 1) << 16)))
+    if pid: os.write(w1, b"x"); os.read(r2, 1)
+    else: os.write(w2, b"x")
+if pid == 0: print("child rounds 40 bad", bad, flush=True); os._exit(0)
+print("parent rounds 40 bad", bad, "child status", os.waitpid(pid, 0)[1])
+X
+run "$W/turns" --map "$W" "0: /usr/bin/python3 $W/turns.py"
+expect "fork parent and child alternate 40 times over 8 MiB of heap, the heap shrinking and growing: each keeps its own memory" \
+	"$W/turns/files-0/var/log/1000/stdout" <<'X'
+child rounds 40 bad 0
+parent rounds 40 bad 0 child status 0
+X
+
 run "$W/ft" "0: $TP/fork-threads"
 expect "fork child and threaded parent waiting on one condvar address: the parent's signal wakes the parent" \
 	"$W/ft/files-0/var/log/1000/stdout" <<'X'
@@ -297,6 +326,15 @@ check "non-PIE: two different executables at 0x400000 and a second instance run 
 	  "$W/nopie-a 1005$W/nopie-b 1050$W/nopie-a 1500" ]
 check "non-PIE: ... with python3 (non-PIE) alive too" [ "$(out "$W/np" 2 1000 | tr -d '\n')" = 01234 ]
 check "non-PIE: every one exits 0" [ "$(awk 'NR>1{printf "%s", $3}' "$W/np/exitprocs")" = 0000 ]
+
+# host files per program: stdin /dev/null is one shared open file, so 100 nodes
+# each running a program fit in 360 host files (before: ~4 per program, ~400)
+args=()
+for i in $(seq 0 99); do args+=("$i: /bin/sleep 1"); done
+rm -rf "$W/nofile"
+prlimit --nofile=360:360 "$RUN" -o "$W/nofile" "${args[@]}" >"$W/nofile.log" 2>&1
+check "100 nodes x 1 program run within 360 host files (stdin /dev/null shared), no preflight warning" \
+	sh -c "test \$(awk 'NR>1 && \$3 == 0' '$W/nofile/exitprocs' | wc -l) = 100 && ! grep -q preflight '$W/nofile.log'"
 
 [ $fails -eq 0 ] && echo "# core-proc: all passed" || echo "# core-proc: $fails failed"
 exit $((fails != 0))
