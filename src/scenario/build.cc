@@ -454,6 +454,10 @@ dce_scenario_run (struct dce_scenario *s)
 
   DceManagerHelper dce;
   dce.SetAttribute ("OutputDirectory", StringValue (s->out));
+  // A distributed run (and --ranks 1, its one-process baseline) runs to its stop time
+  // on every rank: no rank alone sees when every process of the run is done.
+  if (distributed || s->ranks > 0)
+    dce.SetAttribute ("StopWhenDone", BooleanValue (false));
   for (const std::string &m : s->maps)
     dce.MapHostPath (m);
   for (size_t i = 0; i < s->nodes.size (); i++)
