@@ -15,7 +15,7 @@ NS3_MODULES := ns3-core ns3-network ns3-internet ns3-point-to-point ns3-csma ns3
 NS3_CFLAGS := $(filter-out -I/usr%;,$(shell pkg-config --cflags $(NS3_MODULES) 2>/dev/null))
 NS3_LIBS   := $(shell pkg-config --libs $(NS3_MODULES) 2>/dev/null)
 ifneq ($(MPI),)
-NS3_MPI_PREFIX := $(if $(filter 1,$(MPI)),$(shell src/mpi/build-ns3-mpi.sh --cached),$(MPI))
+NS3_MPI_PREFIX := $(if $(filter 1,$(MPI)),$(shell $(CURDIR)/src/mpi/build-ns3-mpi.sh --cached),$(MPI))
 ifeq ($(NS3_MPI_PREFIX),)
 $(error ns-3's MPI module is not built: run src/mpi/build-ns3-mpi.sh first (docs/mpi.md))
 endif
@@ -62,13 +62,13 @@ BENCH_BINS := $(BUILDDIR)/bench/fiber-switch $(BUILDDIR)/bench/syscall-loop $(BU
 
 # ns-3 scenarios under examples/, built against the in-tree headers:
 # "ns3/dce-module.h" as in ns-3-dce.
-EX_SRCS := $(wildcard examples/*.cc)
+EX_SRCS := $(wildcard examples/*.cc) $(if $(MPI),$(wildcard examples/mpi/*.cc))
 EXAMPLES := $(EX_SRCS:examples/%.cc=$(BUILDDIR)/examples/%)
 INC := $(BUILDDIR)/include
 
 # The scenario layer's model (no ns-3) also goes into the Python module `dce`, which
 # runs a scenario by executing the installed dce-run on the file it saves.
-SCEN_MODEL := src/scenario/scenario.cc src/scenario/values.cc src/scenario/yaml.cc
+SCEN_MODEL := src/scenario/scenario.cc src/scenario/values.cc src/scenario/yaml.cc src/scenario/partition.cc
 PY_INC := $(shell pkg-config --cflags python3 2>/dev/null)
 PYMOD := $(BUILDDIR)/python/dce/_dce.so
 PYPKG := $(BUILDDIR)/python/dce/__init__.py

@@ -171,8 +171,9 @@ dce_scenario_partition (struct dce_scenario *s, int ranks)
       if (!cross)
         continue;
       std::string between;
-      for (int x : l.nodes)
-        between += (between.empty () ? "" : ", ") + s->nodes[x].name + " (rank " + std::to_string (s->nodeRank[x]) + ")";
+      for (size_t i = 0; i < l.nodes.size (); i++)
+        between += std::string (i == 0 ? "" : i + 1 == l.nodes.size () ? " and " : ", ") + s->nodes[l.nodes[i]].name +
+                   " (rank " + std::to_string (s->nodeRank[l.nodes[i]]) + ")";
       if (l.kind != "p2p")
         return Fail (s, l.where, "a " + l.kind + " link joins " + between +
                                      ": only p2p links may cross ranks (put its nodes on one rank)");

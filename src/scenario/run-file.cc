@@ -70,6 +70,20 @@ LaunchRanks (dce_scenario *s, const std::string &file, int ranks, char **argv, i
   // run: a rank is not confined (docs/mpi.md) unless asked for
   if (!confine)
     args.push_back ("--no-confine");
+  // which rank runs which nodes: names for small networks, counts for large ones
+  std::vector<std::string> per (ranks);
+  std::vector<int> count (ranks, 0);
+  for (int i = 0; i < dce_scenario_node_count (s); i++)
+    {
+      int r = dce_scenario_node_rank_of (s, i);
+      per[r] += std::string (per[r].empty () ? "" : ", ") + dce_scenario_node_name (s, i);
+      count[r]++;
+    }
+  std::string plan;
+  for (int r = 0; r < ranks; r++)
+    plan += (r ? "; " : "") + std::string ("rank ") + std::to_string (r) + ": " +
+            (dce_scenario_node_count (s) <= 16 ? per[r] : std::to_string (count[r]) + " nodes");
+  std::printf ("dce-run: %s: %d ranks (%s)\n", file.c_str (), ranks, plan.c_str ());
   std::vector<char *> av;
   for (auto &a : args)
     av.push_back (const_cast<char *> (a.c_str ()));
