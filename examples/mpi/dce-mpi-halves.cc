@@ -2,8 +2,8 @@
 // on ns-3's distributed simulator (docs/mpi.md): the C++ API as ns-3 does it, a
 // system id (rank) per node. Each half is a star of `half` nodes around a hub; the
 // two hubs are joined by a 10 ms link (the lookahead). Every leaf of the first half
-// pings the matching leaf of the second (with --iperf=1, also sends it 1 MB with
-// iperf3); half 0 runs on rank 0, half 1 on rank 1 (on rank 0 too in one process).
+// and the matching leaf of the second pings it back (with --iperf=1, the first also
+// sends 1 MB with iperf3); half 0 runs on rank 0, half 1 on rank 1 (on rank 0 too in one process).
 //
 //   make MPI=1 && mpirun -np 2 build/dce-mpi/examples/mpi/dce-mpi-halves --half=4
 //   (as root: mpirun --allow-run-as-root ...; build/dce-mpi/examples/mpi/dce-mpi-halves
@@ -100,6 +100,15 @@ main (int argc, char *argv[])
               app.AddArguments ("-c", to.str (), "-n", "1M");
               app.Install (h0.Get (i)).Start (Seconds (5.0 + 0.001 * i));
             }
+        }
+      if (h1.Get (i)->GetSystemId () == rank) // the other way too: work on both ranks
+        {
+          std::ostringstream back;
+          back << leaf0[i - 1];
+          app.SetBinary ("ping");
+          app.ResetArguments ();
+          app.AddArguments ("-c", "3", back.str ());
+          app.Install (h1.Get (i)).Start (Seconds (1.5 + 0.001 * i));
         }
       if (iperf && h1.Get (i)->GetSystemId () == rank)
         {

@@ -151,6 +151,22 @@ check "crash on rank 1: reported like one process (exit 1, the same line)" \
 check "crash on rank 1: the run went on (ping on rank 0 answered)" grep -q '2 received' "$SCRATCH/crash-r2/files-0/var/log/1000/stdout"
 check "crash on rank 1: same exitprocs and outputs as 1 rank" same_outputs crash-r1 crash-r2
 
+echo "# ${SECONDS}s: the Python module: rank= per node, run(ranks=N)"
+cat >"$Y/two.py" <<'PY'
+import dce, sys
+net = dce.Network(seed=1, out=sys.argv[1], stop="6s")
+a, b = net.add_node("a", rank=0), net.add_node("b", rank=1)
+net.link(a, b, rate="10Mbps", delay="2ms")
+p = a.run(["ping", "-c", "2", "b"], at="1s", stack="1M")
+sys.exit(0 if net.run(ranks=int(sys.argv[2])) and "2 received" in p.stdout else 1)
+PY
+for r in 1 2; do
+	PYTHONPATH=$TOP/build/dce-mpi/python DCE_RUN=$D python3 "$Y/two.py" "$SCRATCH/py-r$r" $r >"$SCRATCH/py-r$r.log" 2>&1
+	check "python, $r rank(s): ping by name across the nodes' ranks" test $? = 0
+done
+check "python: 2 ranks give the outputs of 1 rank" diff -r -x scenario.yaml "$SCRATCH/py-r1" "$SCRATCH/py-r2"
+check "python: the saved scenario keeps each node's rank" grep -q 'rank: 1' "$SCRATCH/py-r2/scenario.yaml"
+
 echo "# ${SECONDS}s: a rank that dies"
 cat >"$Y/long.yaml" <<YAML
 stop: 100000s
