@@ -2,6 +2,11 @@
 #   make                 build libdce.a and dce-run into build/dce
 #   make install PREFIX=...
 #   make check           the whole test suite (same as test/run)
+# make MPI=1: distributed runs on ns-3's MPI simulator (docs/mpi.md), built into
+# build/dce-mpi against ns-3's mpi module from src/mpi/build-ns3-mpi.sh (cached).
+ifneq ($(MPI),)
+BUILDDIR ?= build/dce-mpi
+endif
 BUILDDIR ?= build/dce
 PREFIX   ?= build/install
 CC       ?= gcc
@@ -9,6 +14,18 @@ CXX      ?= g++
 NS3_MODULES := ns3-core ns3-network ns3-internet ns3-point-to-point ns3-csma ns3-applications ns3-wifi ns3-mobility
 NS3_CFLAGS := $(filter-out -I/usr%;,$(shell pkg-config --cflags $(NS3_MODULES) 2>/dev/null))
 NS3_LIBS   := $(shell pkg-config --libs $(NS3_MODULES) 2>/dev/null)
+ifneq ($(MPI),)
+NS3_MPI_PREFIX := $(if $(filter 1,$(MPI)),$(shell $(CURDIR)/src/mpi/build-ns3-mpi.sh --cached),$(MPI))
+ifeq ($(NS3_MPI_PREFIX),)
+$(error ns-3's MPI module is not built: run src/mpi/build-ns3-mpi.sh first (docs/mpi.md))
+endif
+NS3_MPI_PC := PKG_CONFIG_PATH=$(NS3_MPI_PREFIX)/lib/pkgconfig pkg-config
+NS3_CFLAGS += $(patsubst -I%,-isystem %,$(filter-out -I/usr%;,$(shell $(NS3_MPI_PC) --cflags ns3-mpi)))
+NS3_LIBS   := $(shell $(NS3_MPI_PC) --libs ns3-mpi) $(NS3_LIBS)
+MPI_SRC    := src/mpi/mpi-ns3.cc
+else
+MPI_SRC    := src/mpi/mpi-none.cc
+endif
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 CXXFLAGS ?= -O2 -g
@@ -27,7 +44,7 @@ ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAG
 C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c src/libc-ns3/net/*.c)
 S_SRCS := $(wildcard src/core/*.S src/libc-ns3/*.S)
 VDSO := $(BUILDDIR)/vdso/dce-vdso.so
-CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc src/scenario/*.cc)
+CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc src/scenario/*.cc) $(MPI_SRC) src/mpi/rank.cc
 CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run
@@ -45,13 +62,13 @@ BENCH_BINS := $(BUILDDIR)/bench/fiber-switch $(BUILDDIR)/bench/syscall-loop $(BU
 
 # ns-3 scenarios under examples/, built against the in-tree headers:
 # "ns3/dce-module.h" as in ns-3-dce.
-EX_SRCS := $(wildcard examples/*.cc)
+EX_SRCS := $(wildcard examples/*.cc) $(if $(MPI),$(wildcard examples/mpi/*.cc))
 EXAMPLES := $(EX_SRCS:examples/%.cc=$(BUILDDIR)/examples/%)
 INC := $(BUILDDIR)/include
 
 # The scenario layer's model (no ns-3) also goes into the Python module `dce`, which
 # runs a scenario by executing the installed dce-run on the file it saves.
-SCEN_MODEL := src/scenario/scenario.cc src/scenario/values.cc src/scenario/yaml.cc
+SCEN_MODEL := src/scenario/scenario.cc src/scenario/values.cc src/scenario/yaml.cc src/scenario/partition.cc
 PY_INC := $(shell pkg-config --cflags python3 2>/dev/null)
 PYMOD := $(BUILDDIR)/python/dce/_dce.so
 PYPKG := $(BUILDDIR)/python/dce/__init__.py

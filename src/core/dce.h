@@ -23,6 +23,9 @@ struct dce_process_spec {
  * fails if the host refuses it), 0 = off. Not called: $DCE_CONFINE (0 or 1), else on,
  * with a one-line warning when refused. Call before dce_init. */
 void dce_set_confine(int on);
+/* The name of the exit table in out_dir (default "exitprocs"); a rank of a distributed
+ * run writes its own part, merged at the end (src/mpi). Call before dce_init. */
+void dce_set_exitprocs_name(const char *name);
 /* Global settings; call before creating nodes. out_dir holds files-N/ and exitprocs. */
 int dce_init(const char *out_dir, uint64_t seed);
 /* Create node `id` (its files-N/ root is created if missing). */

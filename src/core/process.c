@@ -852,6 +852,12 @@ static void out_str(struct outbuf *o, const char *s)
 	}
 }
 
+static char exitprocs_name[64] = "exitprocs";
+void dce_set_exitprocs_name(const char *name)
+{
+	snprintf(exitprocs_name, sizeof exitprocs_name, "%s", name);
+}
+
 /* exitprocs and the status of every process still running; returns how many
  * processes did not exit with status 0. why: as in write_status. */
 static int write_outputs(const char *why)
@@ -863,7 +869,7 @@ static int write_outputs(const char *why)
 	struct outbuf o = { .fd = -1 };
 	if (dce_world.out_dir) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/exitprocs", dce_world.out_dir);
+		snprintf(path, sizeof path, "%s/%s", dce_world.out_dir, exitprocs_name);
 		o.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	}
 	char line[160];

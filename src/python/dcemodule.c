@@ -163,6 +163,16 @@ py_node_pcap(PyObject *self, PyObject *args)
 	return result(get(cap), dce_scenario_node_pcap(get(cap), node));
 }
 
+static PyObject *
+py_node_rank(PyObject *self, PyObject *args)
+{
+	PyObject *cap;
+	int node, rank;
+	if (!PyArg_ParseTuple(args, "Oii", &cap, &node, &rank) || !get(cap))
+		return NULL;
+	return result(get(cap), dce_scenario_node_rank(get(cap), node, rank));
+}
+
 /* a list of ints or of strings as a C array (freed by the caller with PyMem_Free) */
 static int
 int_list(PyObject *seq, int **out, Py_ssize_t *n)
@@ -356,6 +366,7 @@ static PyMethodDef methods[] = {
 	{ "node_sysctl", py_node_sysctl, METH_VARARGS, "a sysctl at boot (linux stack)" },
 	{ "node_file", py_node_file, METH_VARARGS, "a file placed in the node" },
 	{ "node_pcap", py_node_pcap, METH_VARARGS, "capture every device of the node" },
+	{ "node_rank", py_node_rank, METH_VARARGS, "the MPI rank that runs the node (distributed runs)" },
 	{ "node_position", py_node_position, METH_VARARGS, "the node's position (Wi-Fi), \"x,y[,z]\"" },
 	{ "add_link", py_add_link, METH_VARARGS, "add a link; its index" },
 	{ "link_set", py_link_set, METH_VARARGS, "a link option" },

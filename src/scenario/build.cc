@@ -29,6 +29,7 @@ extern "C" {
 #include "../core/dce.h"
 #include "../libc-ns3/net/kstack.h"
 }
+#include "../mpi/dce-mpi.h"
 
 using namespace ns3;
 using dce_scenario_model::Addr4;
@@ -74,6 +75,7 @@ struct Built
   std::vector<CsmaHelper> csma;
   std::vector<YansWifiPhyHelper> wifi;
   std::vector<int> helperOf; // link -> index in its kind's vector
+  std::vector<bool> owned;   // node runs on this rank (every node in a one-process run)
 };
 
 void
@@ -264,7 +266,7 @@ AddressLinux (dce_scenario *s, Built &b)
       const Link &l = s->links[li];
       for (size_t i = 0; i < l.nodes.size (); i++)
         {
-          if (s->nodes[l.nodes[i]].stack != "linux")
+          if (s->nodes[l.nodes[i]].stack != "linux" || !b.owned[l.nodes[i]])
             continue;
           Ptr<Node> node = b.nodes.Get (l.nodes[i]);
           if (l.addr[i])
@@ -284,6 +286,8 @@ InstallRoute (dce_scenario *s, Built &b, const Route &r)
   Ptr<NetDevice> dev = b.nodeDevs[r.node][k];
   if (s->nodes[r.node].stack == "linux")
     {
+      if (!b.owned[r.node])
+        return 0; // its kernel lives on another rank
       std::string dst = r.len == 0 ? (r.v6 ? "default6" : "default")
                                    : (r.v6 ? Addr6 (r.dst6) : Addr4 (r.dst4)) + "/" + std::to_string (r.len);
       std::string via = r.haveVia ? (r.v6 ? Addr6 (r.via6) : Addr4 (r.via4)) : "";
@@ -389,6 +393,25 @@ dce_scenario_run (struct dce_scenario *s)
 {
   if (!s->checked && dce_scenario_check (s))
     return -1;
+  // A distributed run (docs/mpi.md): this process is one rank of an mpirun job.
+  int launched = dce_mpi_launched_size ();
+  if (s->ranks > 1 && launched == 1)
+    return Fail (s, s->where, "the scenario asks for ranks: " + std::to_string (s->ranks) +
+                                  ": run it with 'dce-run --ranks " + std::to_string (s->ranks) + " FILE'");
+  if (s->ranks && launched > 1 && (int)s->ranks != launched)
+    return Fail (s, s->where, "the scenario asks for ranks: " + std::to_string (s->ranks) + " but mpirun started " +
+                                  std::to_string (launched) + " ranks");
+  if (dce_scenario_partition (s, launched))
+    return -1;
+  bool distributed = launched > 1;
+  uint32_t rank = 0;
+  if (distributed)
+    {
+      char err[256];
+      if (dce_mpi_start (s->mpiEngine.c_str (), err, sizeof err))
+        return Fail (s, s->where, err);
+      rank = dce_mpi_rank ();
+    }
   if (CheckKernelLibrary (s))
     return -1;
   if (MakeDirs (s->out))
@@ -400,13 +423,27 @@ dce_scenario_run (struct dce_scenario *s)
   Config::SetDefault ("ns3::TcpSocket::SegmentSize", UintegerValue (s->segmentSize));
 
   Built b;
-  b.nodes.Create ((uint32_t)s->nodes.size ());
+  for (size_t i = 0; i < s->nodes.size (); i++)
+    {
+      b.nodes.Add (CreateObject<Node> (s->nodeRank[i])); // the system id is the rank
+      b.owned.push_back (s->nodeRank[i] == rank);
+    }
   b.nodeDevs.resize (s->nodes.size ());
   BuildLinks (s, b);
 
-  NodeContainer ns3Nodes, linuxNodes;
+  // Every rank builds the whole network (ns-3 needs both ends of a remote channel);
+  // dce, kernels and programs only run on the nodes this rank owns.
+  NodeContainer ns3Nodes, linuxNodes, ns3Owned;
   for (size_t i = 0; i < s->nodes.size (); i++)
-    (s->nodes[i].stack == "linux" ? linuxNodes : ns3Nodes).Add (b.nodes.Get ((uint32_t)i));
+    {
+      bool linux = s->nodes[i].stack == "linux";
+      if (linux && b.owned[i])
+        linuxNodes.Add (b.nodes.Get ((uint32_t)i));
+      if (!linux)
+        ns3Nodes.Add (b.nodes.Get ((uint32_t)i));
+      if (!linux && b.owned[i])
+        ns3Owned.Add (b.nodes.Get ((uint32_t)i));
+    }
   if (ns3Nodes.GetN ())
     {
       InternetStackHelper internet;
@@ -417,14 +454,18 @@ dce_scenario_run (struct dce_scenario *s)
 
   DceManagerHelper dce;
   dce.SetAttribute ("OutputDirectory", StringValue (s->out));
+  // A distributed run (and --ranks 1, its one-process baseline) runs to its stop time
+  // on every rank: no rank alone sees when every process of the run is done.
+  if (distributed || s->ranks > 0)
+    dce.SetAttribute ("StopWhenDone", BooleanValue (false));
   for (const std::string &m : s->maps)
     dce.MapHostPath (m);
   for (size_t i = 0; i < s->nodes.size (); i++)
     dce.SetNodeName (b.nodes.Get ((uint32_t)i), s->nodes[i].name);
-  if (ns3Nodes.GetN ())
+  if (ns3Owned.GetN ())
     {
       dce.SetNetworkStack ("ns3::Ns3SocketFdFactory");
-      dce.Install (ns3Nodes);
+      dce.Install (ns3Owned);
     }
   if (linuxNodes.GetN ())
     {
@@ -434,7 +475,7 @@ dce_scenario_run (struct dce_scenario *s)
       for (size_t i = 0; i < s->nodes.size (); i++)
         {
           const SNode &n = s->nodes[i];
-          if (n.stack != "linux")
+          if (n.stack != "linux" || !b.owned[i])
             continue;
           NodeContainer one (b.nodes.Get ((uint32_t)i));
           if (s->routing == "auto" && n.links.size () > 1)
@@ -458,6 +499,11 @@ dce_scenario_run (struct dce_scenario *s)
   std::vector<Ptr<DceApplication>> apps;
   for (const Proc &p : s->procs)
     {
+      if (!b.owned[p.node])
+        {
+          apps.push_back (nullptr); // it runs on its node's rank
+          continue;
+        }
       DceApplicationHelper app;
       if (p.stack)
         app.SetStackSize ((uint32_t)p.stack);
@@ -477,7 +523,8 @@ dce_scenario_run (struct dce_scenario *s)
 
   for (size_t li = 0; li < s->links.size (); li++)
     for (size_t i = 0; i < s->links[li].nodes.size (); i++)
-      if (s->pcapAll || s->links[li].pcap || s->nodes[s->links[li].nodes[i]].pcap)
+      if (b.owned[s->links[li].nodes[i]] &&
+          (s->pcapAll || s->links[li].pcap || s->nodes[s->links[li].nodes[i]].pcap))
         EnablePcap (s, b, (int)li, b.linkDevs[li].Get ((uint32_t)i));
 
   if (s->haveStop)
@@ -485,10 +532,18 @@ dce_scenario_run (struct dce_scenario *s)
   else
     dce_stop_when_done (1);
   Simulator::Run ();
-  std::vector<int> pids;
+  std::vector<int64_t> pids;
   for (auto &a : apps)
     pids.push_back (a ? a->GetPid () : 0);
-  Simulator::Destroy (); // writes exitprocs
+  if (distributed)
+    dce_mpi_max (pids.data (), pids.size ()); // each process's pid from its node's rank
+  Simulator::Destroy (); // writes exitprocs (a distributed run: this rank's part)
+  if (distributed)
+    {
+      dce_mpi_end (); // rank 0 merged the parts into exitprocs at Destroy
+      if (rank != 0)
+        return 0; // rank 0 reports for the run
+    }
 
   auto exits = ReadExitprocs (s->out);
   std::ofstream procs (s->out + "/scenario-procs");
@@ -497,7 +552,7 @@ dce_scenario_run (struct dce_scenario *s)
   for (size_t i = 0; i < s->procs.size (); i++)
     {
       const Proc &p = s->procs[i];
-      auto it = exits.find ({p.node, pids[i]});
+      auto it = exits.find ({p.node, (int)pids[i]});
       std::string exit = pids[i] > 0 && it != exits.end () ? it->second : "NOTSTARTED";
       procs << i << " " << p.node << " " << pids[i] << " " << exit << "\n";
       bool good = p.expect == kExpectAny || (p.expect == kExpectSignal && exit.compare (0, 3, "SIG") == 0) ||
@@ -510,7 +565,7 @@ dce_scenario_run (struct dce_scenario *s)
           std::fprintf (stderr, "%s: process %s on node %s ended %s, expected %s (files-%d/var/log/%d/)\n",
                         p.where.c_str (), Show (cmd).c_str (), s->nodes[p.node].name.c_str (), exit.c_str (),
                         p.expect == kExpectSignal ? "a signal" : std::to_string (p.expect).c_str (), p.node,
-                        pids[i]);
+                        (int)pids[i]);
           bad++;
         }
     }

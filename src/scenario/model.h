@@ -21,6 +21,7 @@ struct Node
   double pos[3] = {0, 0, 0};
   std::vector<KV> sysctls, files;
   bool pcap = false;
+  int rank = -1; // rank: in a distributed run (docs/mpi.md); -1: not given
   std::vector<int> links; // in the order the node's devices are created
 };
 
@@ -87,6 +88,9 @@ struct dce_scenario
   bool ipv6Stack = true; // false: ns3-stack nodes without IPv6 (SetIpv6StackInstall (false))
   uint32_t segmentSize = 1448;
   std::string out = ".", routing = "auto", where = "scenario", err;
+  uint32_t ranks = 0;              // ranks: wanted (0: as launched)
+  std::string mpiEngine = "gtw";   // mpi_engine: gtw | nullmsg
+  std::vector<uint32_t> nodeRank;  // computed by dce_scenario_partition
   // the scenario file's directory: relative map: directories and program paths
   // (with a '/') in a file are relative to it; empty for the C API and Python
   std::string base;

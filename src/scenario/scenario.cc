@@ -651,6 +651,19 @@ dce_scenario_set (struct dce_scenario *s, const char *key, const char *value)
         return Fail (s, s->where, "bad segment_size " + Show (v) + " (bytes, 64 to 65000)");
       s->segmentSize = (uint32_t)m;
     }
+  else if (k == "ranks")
+    {
+      uint64_t n;
+      if (!ParseUint (v, 1, 4096, &n))
+        return Fail (s, s->where, "bad ranks " + Show (v) + " (a whole number, 1 to 4096)");
+      s->ranks = (uint32_t)n;
+    }
+  else if (k == "mpi_engine")
+    {
+      if (v != "gtw" && v != "nullmsg")
+        return Fail (s, s->where, "bad mpi_engine " + Show (v) + " (gtw: granted time window, nullmsg: null messages)");
+      s->mpiEngine = v;
+    }
   else if (k == "map")
     {
       if (!v.empty () && v[0] != '/' && !s->base.empty ())
@@ -663,7 +676,7 @@ dce_scenario_set (struct dce_scenario *s, const char *key, const char *value)
     }
   else
     return Fail (s, s->where, "unknown setting " + Show (k) +
-                                  " (known: seed, run, stop, out, routing, ipv6, ipv6_stack, pcap, segment_size, map)");
+                                  " (known: seed, run, stop, out, routing, ipv6, ipv6_stack, pcap, segment_size, map, ranks, mpi_engine)");
   return 0;
 }
 

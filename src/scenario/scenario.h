@@ -96,6 +96,17 @@ int dce_scenario_add_command(struct dce_scenario *s, int node, const char *cmdli
 int dce_scenario_process_set(struct dce_scenario *s, int proc, const char *key, const char *value);
 int dce_scenario_process_count(const struct dce_scenario *s);
 
+/* Distributed runs (docs/mpi.md). The MPI rank that runs node (0 .. ranks-1); nodes
+ * without one are placed by dce_scenario_partition. */
+int dce_scenario_node_rank(struct dce_scenario *s, int node, int rank);
+/* Places every node on one of `ranks` ranks (the nodes' rank if any node has one,
+ * else a cut over point-to-point links with a delay, keeping connected parts
+ * together) and checks that the run can be distributed: only p2p links with a
+ * delay > 0 between ranks, no more ranks than nodes, a stop time. 0 or < 0. */
+int dce_scenario_partition(struct dce_scenario *s, int ranks);
+/* The rank of node after dce_scenario_partition (0 before). */
+int dce_scenario_node_rank_of(const struct dce_scenario *s, int node);
+
 /* Checks the whole scenario (address clashes, routes, times against stop, ...).
  * 0 if it can run. */
 int dce_scenario_check(struct dce_scenario *s);

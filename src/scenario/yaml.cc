@@ -15,7 +15,7 @@ using namespace dce_scenario_model;
 
 namespace {
 
-const std::set<std::string> kNodeKeys = {"name", "stack", "count", "sysctl", "files", "pcap", "position", "routes", "run"};
+const std::set<std::string> kNodeKeys = {"name", "stack", "count", "sysctl", "files", "pcap", "position", "routes", "run", "rank"};
 const std::set<std::string> kLinkOptions = {"rate",   "delay", "queue",   "queue_disc", "loss",      "subnet",
                                             "subnet6", "ipv6", "pcap",    "standard",   "mode",      "spacing",
                                             "layout", "data_mode", "control_mode"};
@@ -199,6 +199,17 @@ Reader::NodeExtras (int idx, yaml_node_t *spec, bool withRun)
                                       : dce_scenario_node_file (s, idx, e.first.c_str (), v.c_str ()))
                 return -1;
             }
+        }
+      else if (p.first == "rank")
+        {
+          std::string v;
+          uint64_t r;
+          if (Text (p.second, "rank", &v))
+            return -1;
+          if (!ParseUint (v, 0, 4095, &r))
+            return Err (p.second, "bad rank " + Show (v) + " (a whole number from 0: the MPI rank that runs the node)");
+          if (dce_scenario_node_rank (s, idx, (int)r))
+            return -1;
         }
       else if (p.first == "pcap")
         {
@@ -570,7 +581,7 @@ Reader::Load ()
     return Fail (s, file + ":1:1", "the file is empty: a scenario needs at least nodes:");
   std::vector<std::pair<std::string, yaml_node_t *>> top;
   if (Pairs (root, "the scenario",
-             {"seed", "run", "stop", "out", "routing", "ipv6", "ipv6_stack", "pcap", "segment_size", "map", "nodes", "generate",
+             {"seed", "run", "stop", "out", "routing", "ipv6", "ipv6_stack", "pcap", "segment_size", "map", "ranks", "mpi_engine", "nodes", "generate",
               "links", "processes"},
              &top))
     return -1;
@@ -736,6 +747,10 @@ dce_scenario_save (struct dce_scenario *s, const char *path)
   o << "segment_size: " << s->segmentSize << "\n";
   if (!s->ipv6Stack)
     o << "ipv6_stack: false\n";
+  if (s->ranks)
+    o << "ranks: " << s->ranks << "\n";
+  if (s->mpiEngine != "gtw")
+    o << "mpi_engine: " << s->mpiEngine << "\n";
   if (!s->maps.empty ())
     {
       o << "map:\n";
@@ -749,6 +764,8 @@ dce_scenario_save (struct dce_scenario *s, const char *path)
       o << "  - name: " << Quote (n.name) << "\n    stack: " << n.stack << "\n";
       if (n.pcap)
         o << "    pcap: true\n";
+      if (n.rank >= 0)
+        o << "    rank: " << n.rank << "\n";
       if (n.havePos)
         {
           char b[128];

@@ -327,6 +327,8 @@ run "$d" 0 configure -e dce-linux-dev && has "linux-source-6.1 linux-source-6.12
   && ok "dce-linux-dev resolves (the kernel libraries, 6.1 and 6.12, after their sources, and glibc-dce)" || not_ok "dce-linux-dev resolves"
 run "$d" 0 configure -e dce-ns3-dev && grep -Eq "build-tools ns-3 (scenario-deps )?dce-core" "$tmp/out" && ok "dce-ns3-dev resolves (ns-3 and build tools before dce-core)" \
   || not_ok "dce-ns3-dev resolves"
+run "$d" 0 configure -e dce-mpi-dev && grep -Eq "openmpi ns3-mpi (scenario-deps )?dce-core-mpi" "$tmp/out" && ! grep -Eq "dce-core( |$)" "$tmp/out" \
+  && ok "dce-mpi-dev resolves (OpenMPI and ns-3's mpi module before dce-core-mpi, no plain dce-core)" || not_ok "dce-mpi-dev resolves"
 
 # ---------------------------------------------------------------- debian-source (network: Debian archive)
 d=$(newcase debian <<'EOF'

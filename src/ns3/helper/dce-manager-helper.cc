@@ -35,6 +35,7 @@ extern "C" {
 #include "../../libc-ns3/net/kstack.h"
 #include "../../libc-ns3/net/ns3-socket.h"
 }
+#include "../../mpi/dce-mpi.h"
 
 namespace ns3 {
 
@@ -53,6 +54,14 @@ void
 FinishRun ()
 {
   dce_finish ();
+  // a distributed run (docs/mpi.md): every rank wrote its own exit table; rank 0
+  // merges them into the one a one-process run writes
+  if (dce_mpi_size () > 1)
+    {
+      dce_mpi_barrier ();
+      if (dce_mpi_rank () == 0)
+        dce_mpi_merge_exitprocs (g_outputDirectory.c_str (), (int)dce_mpi_size (), nullptr, 0);
+    }
 }
 } // namespace
 
@@ -205,6 +214,8 @@ DceManagerHelper::Init ()
   if (m_confine >= 0)
     dce_set_confine (m_confine);
   UseInstalledPaths ();
+  if (dce_mpi_size () > 1) // this process is one rank of a distributed run
+    dce_set_exitprocs_name (("exitprocs.rank-" + std::to_string (dce_mpi_rank ())).c_str ());
   NS_ABORT_MSG_IF (dce_init (m_outputDirectory.c_str (), seed) != 0, "dce could not start");
   dce_set_clock_quantum (m_clockQuantum);
   dce_set_syscall_cost (m_syscallCost, m_syscallCostSlice);
@@ -263,15 +274,18 @@ Exists (const std::string &path)
 void
 DceManagerHelper::WriteNameFiles ()
 {
+  // "id<TAB>address<TAB>name" per line; in a distributed run every rank adds its
+  // nodes' lines (src/mpi), and every hosts file lists all nodes in node order.
   std::ostringstream all;
   for (uint32_t id : g_dceNodes)
     {
+      std::string tag = std::to_string (id) + "\t";
       if (dce_kstack_enabled (id))
         {
           char addrs[32][64];
           int n = std::min (dce_kstack_addresses (id, addrs, 32), 32);
           for (int i = 0; i < n; i++)
-            all << addrs[i] << "\t" << NodeName (id) << "\n";
+            all << tag << addrs[i] << "\t" << NodeName (id) << "\n";
           continue;
         }
       std::vector<dce_ns3_iface> ifs (16);
@@ -284,7 +298,7 @@ DceManagerHelper::WriteNameFiles ()
             {
               char a[INET_ADDRSTRLEN];
               inet_ntop (AF_INET, &ifs[i].a4[j].addr, a, sizeof a);
-              all << a << "\t" << NodeName (id) << "\n";
+              all << tag << a << "\t" << NodeName (id) << "\n";
             }
           for (int j = 0; j < ifs[i].n6; j++)
             {
@@ -292,16 +306,30 @@ DceManagerHelper::WriteNameFiles ()
                 continue;
               char a[INET6_ADDRSTRLEN];
               inet_ntop (AF_INET6, ifs[i].a6[j].addr, a, sizeof a);
-              all << a << "\t" << NodeName (id) << "\n";
+              all << tag << a << "\t" << NodeName (id) << "\n";
             }
         }
     }
+  std::string mine = all.str ();
+  size_t len = 0;
+  char *every = dce_mpi_allgather_text (mine.data (), mine.size (), &len);
+  std::map<uint32_t, std::string> byNode;
+  std::istringstream lines (std::string (every ? every : "", len));
+  std::free (every);
+  for (std::string line; std::getline (lines, line);)
+    {
+      size_t tab = line.find ('\t');
+      byNode[(uint32_t)std::stoul (line.substr (0, tab))] += line.substr (tab + 1) + "\n";
+    }
+  std::string hostsLines;
+  for (auto &e : byNode)
+    hostsLines += e.second;
   for (uint32_t id : g_dceNodes)
     {
       std::string etc = g_outputDirectory + "/files-" + std::to_string (id) + "/etc/";
       std::ofstream hosts (etc + "hosts");
       hosts << "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-            << all.str ();
+            << hostsLines;
       if (!Exists (etc + "resolv.conf"))
         std::ofstream (etc + "resolv.conf") << "# dce: every node is in /etc/hosts; add a "
                                                "nameserver line to use a DNS server node\n"

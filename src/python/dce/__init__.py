@@ -172,11 +172,14 @@ class Network:
             return self.nodes[n]
         raise Error("%s: unknown node %r: add it with net.add_node first" % (_where(), n))
 
-    def add_node(self, name, stack="ns3", sysctl=None, files=None, pcap=False, position=None):
+    def add_node(self, name, stack="ns3", sysctl=None, files=None, pcap=False, position=None, rank=None):
         """A node named name on stack "ns3" (ns-3's TCP/IP) or "linux" (a Linux kernel);
-        position=(x, y[, z]) in meters for Wi-Fi."""
+        position=(x, y[, z]) in meters for Wi-Fi; rank=R: the MPI rank that runs it in a
+        distributed run (docs/mpi.md; default: an automatic cut)."""
         i = self._call(_dce.add_node, name, stack)
         node = self.nodes[name] = Node(self, i, name)
+        if rank is not None:
+            self._call(_dce.node_rank, i, rank)
         for k, v in (sysctl or {}).items():
             node.sysctl(k, v)
         for k, v in (files or {}).items():
@@ -309,9 +312,10 @@ class Network:
                 return p
         raise Error("%s: dce-run not found (%s): run make install" % (_where(), installed))
 
-    def run(self, stop=None, quiet=True):
+    def run(self, stop=None, quiet=True, ranks=None, mpi_engine=None):
         """Check, then run the scenario in a child process (dce-run on the saved
-        file OUT/scenario.yaml). Returns True when every process ended as expected
+        file OUT/scenario.yaml); ranks=N: on N MPI ranks (docs/mpi.md), mpi_engine
+        "gtw" (default) or "nullmsg". Returns True when every process ended as expected
         (exit code 0 unless told otherwise); raises dce.Error if it cannot run."""
         if stop is not None:
             self._call(_dce.set, "stop", _text(stop, "s"))
@@ -319,7 +323,9 @@ class Network:
         os.makedirs(self.out, exist_ok=True)
         path = os.path.join(self.out, "scenario.yaml")
         self.save(path)
-        r = subprocess.run([self._dce_run(), path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        extra = ["--ranks", str(ranks)] if ranks is not None else []
+        extra += ["--mpi-engine", mpi_engine] if mpi_engine is not None else []
+        r = subprocess.run([self._dce_run()] + extra + [path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            errors="replace")
         self.log, self.returncode = r.stdout, r.returncode
         if not quiet:
