@@ -4,7 +4,7 @@
 # dce; the ns-3 side bridges NetDevices (point-to-point) to the kernels; a kernel
 # panic takes down only its node. Needs the kernel library (src/kernel/build.sh,
 # cached; the kernel suite builds it first). DCE_KERNEL_VERSION=6.1 or 6.12 picks
-# the kernel (default: build.sh's, 6.1); test/linux-6.12-slow runs this on 6.12.
+# the kernel (default: build.sh's, 6.12); test/linux-6.1-slow runs this on 6.1.
 source "$(dirname "$0")/../lib.sh"
 build_once
 lib=$("$TOP/src/kernel/build.sh" 2>"$SCRATCH/kbuild.log") || {
