@@ -107,7 +107,7 @@ check "bridge: a pings c through br's bridge: 3 of 3 (rc $RC)" grep -q "3 packet
 c1=$(count "$OUT/csma-0-0.pcap" "icmp"); c2=$(count "$OUT/csma-2-0.pcap" "icmp")
 check "bridge: the ICMP crosses both LANs ($c1, $c2)" test "$c1" = 6 -a "$c2" = 6
 check "bridge: both ports forward and the fdb learned the hosts" \
-	sh -c "test \$(grep -c 'master br0 state forwarding' '$(out_of 1 "bridge link")') = 2 && test \$(grep -c 'master br0' '$(out_of 1 "bridge link")') -ge 4"
+	sh -c "test \$(grep -c 'master br0 state forwarding' '$(out_of 1 "sh -c bridge")') = 2 && test \$(grep -c 'master br0' '$(out_of 1 "sh -c bridge")') -ge 4"
 
 example gre
 check "GRE: ping through gre1: 3 of 3 (rc $RC)" grep -q "3 packets transmitted, 3 received" "$(out_of 0 "10.20.0.2")"
