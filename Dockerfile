@@ -5,7 +5,7 @@
 #                         with this file, the lock or EXTRA_PACKAGES)
 #   2. sources           (bake/, bakeconf.xml, src/kernel, src/glibc: bake configure
 #                         + download; the local modules' sources must be there)
-#   3. kernel library    (the slow modules: liblinux-6.1.so, glibc-dce; empty for
+#   3. kernel library    (the slow modules: liblinux-6.12.so, glibc-dce; empty for
 #                         dce-ns3-dev), keyed by the same inputs
 #   4. dce itself        (src/, examples/, test/programs, Makefile)
 #   5. the rest          (test/, bench/, ci/, docs/: no rebuild)

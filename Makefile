@@ -179,7 +179,7 @@ $(NUSE): $(NUSE_OBJS)
 # package build: make install PREFIX=/usr DESTDIR=debian/tmp).
 #   BINDIR       dce-run and the example scenarios (dce-iperf3, ...)
 #   LIBDIR       libdce.a, pkgconfig/dce.pc
-#   DCE_LIBDIR   the kernel library (liblinux-6.1.so) and glibc-dce/ (default:
+#   DCE_LIBDIR   the kernel library (liblinux-6.12.so) and glibc-dce/ (default:
 #                LIBDIR, where bake puts them; Debian: /usr/lib/dce, private)
 #   INCLUDEDIR   dce/ (C API, scenario.h) and ns3/ (ns-3-dce compatible headers)
 #   DATADIR      dce/examples (scenario files, Python examples), doc/dce
@@ -196,7 +196,7 @@ INCLUDEDIR   ?= $(PREFIX)/include
 DATADIR      ?= $(PREFIX)/share
 DOCDIR       ?= $(DATADIR)/doc/dce
 PYTHONDIR    ?= $(LIBDIR)/python3
-KERNEL_LIB   ?= build/install/lib/liblinux-6.1.so
+KERNEL_LIB   ?= build/install/lib/liblinux-6.12.so
 GLIBC_DCE    ?= build/install/lib/glibc-dce
 DCE_VERSION  ?= $(or $(shell git describe --tags 2>/dev/null | sed 's/^v//'),0.1)
 D = $(DESTDIR)

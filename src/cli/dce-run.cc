@@ -70,7 +70,7 @@ Usage (FILE *f)
                 "           $DCE_LINUX_LIBRARY or <prefix>/lib/liblinux-VERSION.so): sockets, ip, sysctl\n"
                 "           and /proc/sys are the node's kernel's (loopback only: dce-run has no links)\n"
                 "  --kernel VERSION: --linux with that built kernel, 6.12 or 6.1 (default\n"
-                "           $DCE_KERNEL_VERSION, else 6.1 if built); uname -r in a node says which\n"
+                "           $DCE_KERNEL_VERSION, else 6.12 if built); uname -r in a node says which\n"
                 "  --check: check the command line and say what would run, without running it\n"
                 "  --no-confine: run without the host's confinement (own mount and network namespaces,\n"
                 "           host files read-only but DIR, a seccomp filter); --confine: fail if the host\n"

@@ -24,7 +24,7 @@ force=0
 cached_only=0
 prefix=
 supported="6.1 6.12"
-default_kernel=6.1
+default_kernel=6.12
 kv=${DCE_KERNEL_VERSION:-$default_kernel}
 while [ $# -gt 0 ]; do
 	case "$1" in

@@ -323,8 +323,8 @@ else not_ok "odd directory name"; fi
 # ---------------------------------------------------------------- the real bakeconf.xml
 d="$tmp/real"; mkdir -p "$d"; cp bakeconf.xml "$d/"
 run "$d" 0 list && has "dce-ns3-dev" && has "dce-linux-dev" && ok "the shipped bakeconf.xml parses" || not_ok "shipped bakeconf.xml"
-run "$d" 0 configure -e dce-linux-dev && has "linux-source-6.1 linux-source-6.12(optional) linux-kernel-lib linux-kernel-lib-6.12(optional)" && has "glibc-dce" \
-  && ok "dce-linux-dev resolves (the kernel libraries, 6.1 and 6.12, after their sources, and glibc-dce)" || not_ok "dce-linux-dev resolves"
+run "$d" 0 configure -e dce-linux-dev && has "linux-source-6.12 linux-source-6.1(optional) linux-kernel-lib linux-kernel-lib-6.1(optional)" && has "glibc-dce" \
+  && ok "dce-linux-dev resolves (the kernel libraries, 6.12 the default and 6.1, after their sources, and glibc-dce)" || not_ok "dce-linux-dev resolves"
 run "$d" 0 configure -e dce-ns3-dev && grep -Eq "build-tools ns-3 (scenario-deps )?dce-core" "$tmp/out" && ok "dce-ns3-dev resolves (ns-3 and build tools before dce-core)" \
   || not_ok "dce-ns3-dev resolves"
 run "$d" 0 configure -e dce-mpi-dev && grep -Eq "openmpi ns3-mpi (scenario-deps )?dce-core-mpi" "$tmp/out" && ! grep -Eq "dce-core( |$)" "$tmp/out" \

@@ -42,7 +42,7 @@ if command -v dh_listpackages >/dev/null && command -v dpkg-parsechangelog >/dev
 		test "$few" = "dce dce-dev python3-dce"
 	check "  ... the changelog parses" sh -c "dpkg-parsechangelog -S Version | grep -q ."
 	dirs="usr/bin usr/lib/libdce.a usr/lib/pkgconfig/dce.pc usr/include usr/share/dce/examples usr/share/doc/dce
-usr/lib/python3/dist-packages/dce usr/lib/dce/liblinux-6.1.so usr/lib/dce/glibc-dce"
+usr/lib/python3/dist-packages/dce usr/lib/dce/liblinux-6.12.so usr/lib/dce/glibc-dce"
 	bad=
 	for f in debian/*.install; do
 		while read -r pat; do

@@ -4,9 +4,9 @@
 # host, boot several kernel copies in one process and run UDP/TCP over loopback on
 # simulated time. Exit status 0 = all ok.
 #   NODES=3 (default) kernel copies; KHOST_VERBOSE=1 echoes the kernels' consoles;
-#   DCE_KERNEL_VERSIONS: the series to build and boot (default: 6.1, the default
-#   kernel, plus 6.12 when its library is already built for these inputs;
-#   test/linux-6.12-slow builds it, 12+ minutes cold).
+#   DCE_KERNEL_VERSIONS: the series to build and boot (default: 6.12, the default
+#   kernel, plus 6.1 when its library is already built for these inputs;
+#   test/linux-6.1-slow builds it, 12+ minutes cold).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${DCE_KERNEL_TEST_DIR:-$top/build/kernel-test}
@@ -26,11 +26,11 @@ status=0
 libs=
 versions=${DCE_KERNEL_VERSIONS:-}
 if [ -z "$versions" ]; then
-	versions=6.1
-	if "$top/src/kernel/build.sh" --kernel 6.12 --cached > /dev/null 2>&1; then
-		versions="6.1 6.12"
+	versions=6.12
+	if "$top/src/kernel/build.sh" --kernel 6.1 --cached > /dev/null 2>&1; then
+		versions="6.12 6.1"
 	else
-		echo "# Linux 6.12 is not built for these inputs: only 6.1 here (test/linux-6.12-slow or DCE_KERNEL_VERSIONS=\"6.1 6.12\" builds and tests it)"
+		echo "# Linux 6.1 is not built for these inputs: only 6.12 here (test/linux-6.1-slow or DCE_KERNEL_VERSIONS=\"6.12 6.1\" builds and tests it)"
 	fi
 fi
 for kv in $versions; do

@@ -106,7 +106,7 @@ static int readable(const char *p)
 /* The kernel series a run asks for: dce_kstack_set_version, else
  * $DCE_KERNEL_VERSION; NULL: the first one built in kernel_versions. */
 static char *kernel_version;
-static const char *const kernel_versions[] = { "6.1", "6.12" }; /* the default first */
+static const char *const kernel_versions[] = { "6.12", "6.1" }; /* the default first */
 
 void dce_kstack_set_version(const char *version)
 {

@@ -19,7 +19,7 @@ extern "C" {
  * dce_kstack_library). Call before the first dce_kstack_install. */
 void dce_kstack_set_library(const char *path);
 /* The kernel series ("6.12", "6.1") the default library is searched for; NULL:
- * $DCE_KERNEL_VERSION, else the default (6.1), then 6.12. Call before the first install. */
+ * $DCE_KERNEL_VERSION, else the default (6.12), then 6.1. Call before the first install. */
 void dce_kstack_set_version(const char *version);
 const char *dce_kstack_version(void); /* the set one or $DCE_KERNEL_VERSION; NULL */
 /* The library that will be used: $DCE_LINUX_LIBRARY, the set path, then

@@ -188,7 +188,7 @@ DceManagerHelper::UseInstalledPaths ()
   if (dce_kstack_library ())
     return;
   const char *want = dce_kstack_version ();
-  for (const char *v : {"6.1", "6.12"})
+  for (const char *v : {"6.12", "6.1"})
     {
       std::string kernel = std::string (DCE_INSTALL_LIBDIR) + "/liblinux-" + (want ? want : v) + ".so";
       if (Readable (kernel))

@@ -94,7 +94,7 @@ public:
    * either the default is found as dce_kstack_library (kstack.h) says. A name
    * without '/' (ns-3-dce's "liblinux.so") keeps the default. "KernelVersion"
    * (string, "6.12" or "6.1"): which built kernel the default search takes
-   * (like $DCE_KERNEL_VERSION; without it 6.1, else 6.12). */
+   * (like $DCE_KERNEL_VERSION; without it 6.12, else 6.1). */
   void SetNetworkStack (std::string type, std::string n1, const AttributeValue &v1);
   /** ns-3-dce's task manager attributes. "FiberManagerType" (EnumValue or
    * StringValue: "UcontextFiberManager" or "PthreadFiberManager") is accepted and

@@ -84,7 +84,14 @@ void
 KernelDevice::Receive (Ptr<NetDevice> dev, Ptr<const Packet> packet, uint16_t protocol,
                        const Address &from, const Address &to, NetDevice::PacketType type)
 {
-  if (type == NetDevice::PACKET_OTHERHOST || !device)
+  if (!device)
+    return;
+  // On a shared medium (CSMA, Wi-Fi) frames for other hosts go to the kernel too,
+  // as a NIC in promiscuous mode passes them: a bridge port or a tcpdump needs
+  // them, and the kernel drops them itself otherwise (PACKET_OTHERHOST in
+  // eth_type_trans, then ip_rcv, arp_rcv, ipv6_rcv). A point-to-point link has
+  // no other hosts.
+  if (type == NetDevice::PACKET_OTHERHOST && !device->NeedsArp ())
     return;
   // A point-to-point link has no link-layer addresses: the frame is for us (the
   // kernel drops a unicast frame addressed to another MAC).

@@ -5,6 +5,7 @@
 #include <linux/init.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/netdevice.h>
 #include <linux/pfn.h>
 #include <linux/random.h>
 #include <linux/sched/task.h>
@@ -70,8 +71,26 @@ static void __init dce_random_init(void)
 	memzero_explicit(seed, sizeof(seed));
 }
 
+/* The tunnel drivers (ipip, ip_gre, ip6_tunnel, ip6_gre) register fallback devices
+ * (tunl0, gre0, gretap0, erspan0, ip6tnl0, ip6gre0) when they initialise, before
+ * the host adds eth0: a node would list six devices nobody made and eth0 would not
+ * be ifindex 2. None are made (fb_tunnels_only_for_init_net = 2), unless the
+ * command line says "dce.fb_tunnels" (then `ip tunnel add`, whose ioctls go
+ * through them, works; `ip link add ... type gre` never needs them). */
+static int __init dce_fb_tunnels(char *arg)
+{
+#ifdef CONFIG_SYSCTL
+	sysctl_fb_tunnels_only_for_init_net = 0;
+#endif
+	return 0;
+}
+early_param("dce.fb_tunnels", dce_fb_tunnels);
+
 void __init setup_arch(char **cmdline_p)
 {
+#ifdef CONFIG_SYSCTL
+	sysctl_fb_tunnels_only_for_init_net = 2;
+#endif
 	*cmdline_p = boot_command_line;
 	dce_console_init();
 	dce_memory_init();
