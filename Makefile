@@ -206,23 +206,23 @@ install: all
 	install -d $(D)$(BINDIR) $(D)$(LIBDIR)/pkgconfig $(D)$(INCLUDEDIR)/dce \
 	  $(D)$(INCLUDEDIR)/ns3/dce/helper $(D)$(INCLUDEDIR)/ns3/dce/model \
 	  $(D)$(DATADIR)/dce/examples $(D)$(DOCDIR) $(D)$(PYTHONDIR)/dce
-	install -m 755 $(RUN) $(NUSE) $(EXAMPLES) $(D)$(BINDIR)/
-	install -m 644 $(LIB) $(D)$(LIBDIR)/
-	install -m 644 src/core/dce.h src/scenario/scenario.h $(D)$(INCLUDEDIR)/dce/
-	install -m 644 src/ns3/dce-module.h src/ns3/compat/*.h $(D)$(INCLUDEDIR)/ns3/
-	install -m 644 src/ns3/helper/*.h $(D)$(INCLUDEDIR)/ns3/dce/helper/
-	install -m 644 src/ns3/model/*.h $(D)$(INCLUDEDIR)/ns3/dce/model/
-	install -m 644 examples/*.yaml examples/*.py examples/*.cc $(D)$(DATADIR)/dce/examples/
+	install -C -m 755 $(RUN) $(NUSE) $(EXAMPLES) $(D)$(BINDIR)/
+	install -C -m 644 $(LIB) $(D)$(LIBDIR)/
+	install -C -m 644 src/core/dce.h src/scenario/scenario.h $(D)$(INCLUDEDIR)/dce/
+	install -C -m 644 src/ns3/dce-module.h src/ns3/compat/*.h $(D)$(INCLUDEDIR)/ns3/
+	install -C -m 644 src/ns3/helper/*.h $(D)$(INCLUDEDIR)/ns3/dce/helper/
+	install -C -m 644 src/ns3/model/*.h $(D)$(INCLUDEDIR)/ns3/dce/model/
+	install -C -m 644 examples/*.yaml examples/*.py examples/*.cc $(D)$(DATADIR)/dce/examples/
 	@# the docs, where the tree has them (the image builds before it copies docs/)
 	@if [ -f README.md ]; then echo "install README.md docs/*.md -> $(D)$(DOCDIR)/"; install -m 644 README.md $$(ls docs/*.md 2>/dev/null) $(D)$(DOCDIR)/; fi
-	install -m 644 $(PYMOD) $(PYPKG) $(D)$(PYTHONDIR)/dce/
+	install -C -m 644 $(PYMOD) $(PYPKG) $(D)$(PYTHONDIR)/dce/
 	@# the slow modules (advanced mode), when built
 	@if [ -f "$(KERNEL_LIB)" ] && ! $(call same,$(KERNEL_LIB),$(D)$(DCE_LIBDIR)); then \
 	  echo "install $(KERNEL_LIB) -> $(D)$(DCE_LIBDIR)/"; \
-	  install -d $(D)$(DCE_LIBDIR) && install -m 644 $(KERNEL_LIB) $(D)$(DCE_LIBDIR)/; fi
+	  install -d $(D)$(DCE_LIBDIR) && install -C -m 644 $(KERNEL_LIB) $(D)$(DCE_LIBDIR)/; fi
 	@if [ -f "$(GLIBC_DCE)/libc.so.6" ] && ! $(call same,$(GLIBC_DCE),$(D)$(DCE_LIBDIR)); then \
 	  echo "install $(GLIBC_DCE) -> $(D)$(DCE_LIBDIR)/glibc-dce/"; \
-	  install -d $(D)$(DCE_LIBDIR)/glibc-dce && install -m 644 $(GLIBC_DCE)/* $(D)$(DCE_LIBDIR)/glibc-dce/; fi
+	  install -d $(D)$(DCE_LIBDIR)/glibc-dce && install -C -m 644 $(GLIBC_DCE)/* $(D)$(DCE_LIBDIR)/glibc-dce/; fi
 	@# a .pth file so that python3 finds the module with no variables (not when staging)
 	@[ -n "$(DESTDIR)" ] || src/python/install-pth.sh $(abspath $(PYTHONDIR))
 	printf '%s\n' 'prefix=$(abspath $(PREFIX))' 'libdir=$(abspath $(LIBDIR))' 'includedir=$(abspath $(INCLUDEDIR))' '' \

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test/run: exclusive all (it compares with the host kernel running in real time)
 # test/linux-fidelity - dce's Linux stack against the host's own kernel: the same
 # topology (a - r - b, r forwarding, a 10 Mbit/s tbf bottleneck with a 60 KB queue
 # on r's link to b) and the same stock programs run once in dce (three Linux-stack

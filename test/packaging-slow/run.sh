@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test/run: exclusive docker
 # test/packaging-slow - the fresh-machine path and the container path
 # (docs/packaging.md), as root on Debian 12 without a registry:
 #  1. the workflow (yamllint, ci/check-workflow, jobs/needs/cache keys), the compose
