@@ -83,22 +83,7 @@ Usage (FILE *f)
 std::string
 Show (const std::string &v)
 {
-  std::string o = "'";
-  for (size_t i = 0; i < v.size () && i < 80; i++)
-    {
-      unsigned char c = (unsigned char)v[i];
-      if (c < 32 || c == 127)
-        {
-          char b[8];
-          std::snprintf (b, sizeof b, "\\x%02x", c);
-          o += b;
-        }
-      else
-        o += (char)c;
-    }
-  if (v.size () > 80)
-    o += "...";
-  return o + "'";
+  return dce_scenario_model::Show (v, 80);
 }
 
 std::string

@@ -108,7 +108,8 @@ namespace dce_scenario_model {
 // Sets s->err to "<where>: msg" and returns -1.
 int Fail (dce_scenario *s, const std::string &where, const std::string &msg);
 // A value as it appears in a message: quoted, control characters escaped, cut short.
-std::string Show (const std::string &v);
+// v quoted for a message: control characters escaped, cut after max characters
+std::string Show (const std::string &v, size_t max = 60);
 bool ParseAddr4 (const std::string &t, uint32_t *a);
 bool ParseAddr6 (const std::string &t, V6 *a);
 std::string Addr4 (uint32_t a);

@@ -24,10 +24,10 @@ Fail (dce_scenario *s, const std::string &where, const std::string &msg)
 }
 
 std::string
-Show (const std::string &v)
+Show (const std::string &v, size_t max)
 {
   std::string o = "'";
-  for (size_t i = 0; i < v.size () && i < 60; i++)
+  for (size_t i = 0; i < v.size () && i < max; i++)
     {
       unsigned char c = (unsigned char)v[i];
       if (c < 32 || c == 127)
@@ -39,7 +39,7 @@ Show (const std::string &v)
       else
         o += (char)c;
     }
-  if (v.size () > 60)
+  if (v.size () > max)
     o += "...";
   return o + "'";
 }

@@ -43,24 +43,9 @@ Ipv4Linux::NotifyNewAggregate ()
 void
 Ipv4Linux::DoDispose ()
 {
-  m_interfaces.clear ();
+  m_if.Clear ();
   m_routing = nullptr;
   Ipv4::DoDispose ();
-}
-
-const Ipv4Linux::Interface &
-Ipv4Linux::At (uint32_t i, const char *what) const
-{
-  NS_ABORT_MSG_IF (i >= m_interfaces.size (),
-                   "Ipv4Linux::" << what << ": no interface " << i << " (the node has "
-                                 << m_interfaces.size () << ")");
-  return m_interfaces[i];
-}
-
-Ipv4Linux::Interface &
-Ipv4Linux::At (uint32_t i, const char *what)
-{
-  return const_cast<Interface &> (static_cast<const Ipv4Linux *> (this)->At (i, what));
 }
 
 namespace {
@@ -86,7 +71,7 @@ void
 Ipv4Linux::ApplyAddress (uint32_t interface, const Ipv4InterfaceAddress &address)
 {
   Ptr<Node> node = GetObject<Node> ();
-  Ptr<NetDevice> device = m_interfaces[interface].device;
+  Ptr<NetDevice> device = m_if.At (interface, "AddAddress").device;
   std::string name = LinuxStackHelper::GetInterfaceName (device);
   int r = dce_kstack_addr_add (node->GetId (), name.c_str (), Prefix (address).c_str ());
   NS_ABORT_MSG_IF (r < 0 && r != -EEXIST,
@@ -101,8 +86,8 @@ Ipv4Linux::KernelReady ()
   if (m_kernelReady)
     return;
   m_kernelReady = true;
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    for (auto &a : m_interfaces[i].addresses)
+  for (uint32_t i = 0; i < m_if.Size (); i++)
+    for (auto &a : m_if.At (i, "KernelReady").addresses)
       ApplyAddress (i, a);
 }
 
@@ -125,8 +110,9 @@ Ipv4Linux::PopulateRoutingTable ()
       bool direct = route->GetGateway () == Ipv4Address::GetZero ();
       gw << route->GetGateway ();
       std::string ifname;
-      if (route->GetInterface () < m_interfaces.size ())
-        ifname = LinuxStackHelper::GetInterfaceName (m_interfaces[route->GetInterface ()].device);
+      if (route->GetInterface () < m_if.Size ())
+        ifname = LinuxStackHelper::GetInterfaceName (
+            m_if.At (route->GetInterface (), "PopulateRoutingTable").device);
       int r = dce_kstack_route_add (node->GetId (), dst.str ().c_str (),
                                     direct ? nullptr : gw.str ().c_str (),
                                     ifname.empty () ? nullptr : ifname.c_str ());
@@ -153,50 +139,34 @@ Ipv4Linux::GetRoutingProtocol () const
 uint32_t
 Ipv4Linux::AddInterface (Ptr<NetDevice> device)
 {
-  int32_t known = GetInterfaceForDevice (device);
-  if (known >= 0)
-    return known;
-  Interface i;
-  i.device = device;
-  i.forwarding = m_ipForward;
-  m_interfaces.push_back (i);
-  return m_interfaces.size () - 1;
+  bool added;
+  uint32_t i = m_if.Add (device, m_ipForward, &added);
+  return i;
 }
 uint32_t
 Ipv4Linux::GetNInterfaces () const
 {
-  return m_interfaces.size ();
+  return m_if.Size ();
 }
 int32_t
 Ipv4Linux::GetInterfaceForAddress (Ipv4Address address) const
 {
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    for (auto &a : m_interfaces[i].addresses)
-      if (a.GetLocal () == address)
-        return i;
-  return -1;
+  return m_if.ForAddress (address);
 }
 int32_t
 Ipv4Linux::GetInterfaceForPrefix (Ipv4Address address, Ipv4Mask mask) const
 {
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    for (auto &a : m_interfaces[i].addresses)
-      if (a.GetLocal ().CombineMask (mask) == address.CombineMask (mask))
-        return i;
-  return -1;
+  return m_if.ForPrefix (address, mask);
 }
 int32_t
 Ipv4Linux::GetInterfaceForDevice (Ptr<const NetDevice> device) const
 {
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    if (m_interfaces[i].device == device)
-      return i;
-  return -1;
+  return m_if.ForDevice (device);
 }
 Ptr<NetDevice>
 Ipv4Linux::GetNetDevice (uint32_t interface)
 {
-  return At (interface, "GetNetDevice").device;
+  return m_if.At (interface, "GetNetDevice").device;
 }
 bool
 Ipv4Linux::IsDestinationAddress (Ipv4Address address, uint32_t iif) const
@@ -208,7 +178,7 @@ Ipv4Linux::IsDestinationAddress (Ipv4Address address, uint32_t iif) const
 bool
 Ipv4Linux::AddAddress (uint32_t interface, Ipv4InterfaceAddress address)
 {
-  At (interface, "AddAddress").addresses.push_back (address);
+  m_if.At (interface, "AddAddress").addresses.push_back (address);
   if (m_kernelReady)
     ApplyAddress (interface, address);
   if (m_routing)
@@ -218,26 +188,20 @@ Ipv4Linux::AddAddress (uint32_t interface, Ipv4InterfaceAddress address)
 uint32_t
 Ipv4Linux::GetNAddresses (uint32_t interface) const
 {
-  return At (interface, "GetNAddresses").addresses.size ();
+  return m_if.At (interface, "GetNAddresses").addresses.size ();
 }
 Ipv4InterfaceAddress
 Ipv4Linux::GetAddress (uint32_t interface, uint32_t addressIndex) const
 {
-  const Interface &i = At (interface, "GetAddress");
-  NS_ABORT_MSG_IF (addressIndex >= i.addresses.size (),
-                   "Ipv4Linux::GetAddress: interface " << interface << " has no address "
-                                                       << addressIndex);
-  return i.addresses[addressIndex];
+  return m_if.AddressAt (interface, addressIndex, "GetAddress");
 }
 bool
 Ipv4Linux::RemoveAddress (uint32_t interface, uint32_t addressIndex)
 {
   // the kernel keeps it: remove it there with RunIp ("addr del ...")
-  Interface &i = At (interface, "RemoveAddress");
-  if (addressIndex >= i.addresses.size ())
+  Ipv4InterfaceAddress a;
+  if (!m_if.Remove (interface, addressIndex, &a))
     return false;
-  Ipv4InterfaceAddress a = i.addresses[addressIndex];
-  i.addresses.erase (i.addresses.begin () + addressIndex);
   if (m_routing)
     m_routing->NotifyRemoveAddress (interface, a);
   return true;
@@ -245,17 +209,14 @@ Ipv4Linux::RemoveAddress (uint32_t interface, uint32_t addressIndex)
 bool
 Ipv4Linux::RemoveAddress (uint32_t interface, Ipv4Address address)
 {
-  Interface &i = At (interface, "RemoveAddress");
-  for (uint32_t j = 0; j < i.addresses.size (); j++)
-    if (i.addresses[j].GetLocal () == address)
-      return RemoveAddress (interface, j);
-  return false;
+  int32_t k = m_if.IndexOf (interface, address);
+  return k >= 0 && RemoveAddress (interface, k);
 }
 Ipv4Address
 Ipv4Linux::SelectSourceAddress (Ptr<const NetDevice> device, Ipv4Address dst,
                                 Ipv4InterfaceAddress::InterfaceAddressScope_e scope)
 {
-  for (auto &i : m_interfaces)
+  for (auto &i : m_if)
     if (!device || i.device == device)
       for (auto &a : i.addresses)
         if (a.GetScope () <= scope)
@@ -265,7 +226,7 @@ Ipv4Linux::SelectSourceAddress (Ptr<const NetDevice> device, Ipv4Address dst,
 Ipv4Address
 Ipv4Linux::SourceAddressSelection (uint32_t interface, Ipv4Address dest)
 {
-  const Interface &i = At (interface, "SourceAddressSelection");
+  auto &i = m_if.At (interface, "SourceAddressSelection");
   for (auto &a : i.addresses)
     if (a.GetLocal ().CombineMask (a.GetMask ()) == dest.CombineMask (a.GetMask ()))
       return a.GetLocal ();
@@ -275,54 +236,53 @@ Ipv4Linux::SourceAddressSelection (uint32_t interface, Ipv4Address dest)
 void
 Ipv4Linux::SetMetric (uint32_t interface, uint16_t metric)
 {
-  At (interface, "SetMetric").metric = metric;
+  m_if.At (interface, "SetMetric").metric = metric;
 }
 uint16_t
 Ipv4Linux::GetMetric (uint32_t interface) const
 {
-  return At (interface, "GetMetric").metric;
+  return m_if.At (interface, "GetMetric").metric;
 }
 uint16_t
 Ipv4Linux::GetMtu (uint32_t interface) const
 {
-  return At (interface, "GetMtu").device->GetMtu ();
+  return m_if.At (interface, "GetMtu").device->GetMtu ();
 }
 bool
 Ipv4Linux::IsUp (uint32_t interface) const
 {
-  return At (interface, "IsUp").up;
+  return m_if.At (interface, "IsUp").up;
 }
 void
 Ipv4Linux::SetUp (uint32_t interface)
 {
   // the kernel's devices are up from the start
-  At (interface, "SetUp").up = true;
+  m_if.At (interface, "SetUp").up = true;
   if (m_routing)
     m_routing->NotifyInterfaceUp (interface);
 }
 void
 Ipv4Linux::SetDown (uint32_t interface)
 {
-  At (interface, "SetDown").up = false;
+  m_if.At (interface, "SetDown").up = false;
   if (m_routing)
     m_routing->NotifyInterfaceDown (interface);
 }
 bool
 Ipv4Linux::IsForwarding (uint32_t interface) const
 {
-  return At (interface, "IsForwarding").forwarding;
+  return m_if.At (interface, "IsForwarding").forwarding;
 }
 void
 Ipv4Linux::SetForwarding (uint32_t interface, bool val)
 {
-  At (interface, "SetForwarding").forwarding = val;
+  m_if.At (interface, "SetForwarding").forwarding = val;
 }
 void
 Ipv4Linux::SetIpForward (bool forward)
 {
   m_ipForward = forward;
-  for (auto &i : m_interfaces)
-    i.forwarding = forward;
+  m_if.SetForwardingAll (forward);
 }
 bool
 Ipv4Linux::GetIpForward () const

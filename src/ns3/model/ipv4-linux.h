@@ -6,6 +6,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/ipv4-interface-address.h"
 #include "ns3/net-device.h"
+#include "linux-if-table.h"
 #include <vector>
 
 namespace ns3 {
@@ -84,19 +85,9 @@ private:
   void SetWeakEsModel (bool model) override;
   bool GetWeakEsModel () const override;
 
-  struct Interface
-  {
-    Ptr<NetDevice> device;
-    std::vector<Ipv4InterfaceAddress> addresses;
-    uint16_t metric = 1;
-    bool up = false;
-    bool forwarding = true;
-  };
-  const Interface &At (uint32_t i, const char *what) const;
-  Interface &At (uint32_t i, const char *what);
   void ApplyAddress (uint32_t interface, const Ipv4InterfaceAddress &address);
 
-  std::vector<Interface> m_interfaces;
+  LinuxIfTable<Ipv4InterfaceAddress> m_if{"Ipv4Linux"};
   Ptr<Ipv4RoutingProtocol> m_routing;
   bool m_kernelReady = false;
   bool m_ipForward = true;

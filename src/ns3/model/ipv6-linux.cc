@@ -34,24 +34,9 @@ Ipv6Linux::~Ipv6Linux () = default;
 void
 Ipv6Linux::DoDispose ()
 {
-  m_interfaces.clear ();
+  m_if.Clear ();
   m_routing = nullptr;
   Ipv6::DoDispose ();
-}
-
-const Ipv6Linux::Interface &
-Ipv6Linux::At (uint32_t i, const char *what) const
-{
-  NS_ABORT_MSG_IF (i >= m_interfaces.size (),
-                   "Ipv6Linux::" << what << ": no interface " << i << " (the node has "
-                                 << m_interfaces.size () << ")");
-  return m_interfaces[i];
-}
-
-Ipv6Linux::Interface &
-Ipv6Linux::At (uint32_t i, const char *what)
-{
-  return const_cast<Interface &> (static_cast<const Ipv6Linux *> (this)->At (i, what));
 }
 
 namespace {
@@ -79,7 +64,7 @@ Ipv6Linux::ApplyAddress (uint32_t interface, const Ipv6InterfaceAddress &address
   if (address.GetScope () == Ipv6InterfaceAddress::LINKLOCAL)
     return; // the kernel makes the device's link-local address itself
   Ptr<Node> node = GetObject<Node> ();
-  Ptr<NetDevice> device = m_interfaces[interface].device;
+  Ptr<NetDevice> device = m_if.At (interface, "AddAddress").device;
   std::string name = LinuxStackHelper::GetInterfaceName (device);
   int r = dce_kstack_addr_add (node->GetId (), name.c_str (), Prefix (address).c_str ());
   NS_ABORT_MSG_IF (r < 0 && r != -EEXIST,
@@ -94,8 +79,8 @@ Ipv6Linux::KernelReady ()
   if (m_kernelReady)
     return;
   m_kernelReady = true;
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    for (auto &a : m_interfaces[i].addresses)
+  for (uint32_t i = 0; i < m_if.Size (); i++)
+    for (auto &a : m_if.At (i, "KernelReady").addresses)
       ApplyAddress (i, a);
 }
 
@@ -115,63 +100,46 @@ Ipv6Linux::GetRoutingProtocol () const
 uint32_t
 Ipv6Linux::AddInterface (Ptr<NetDevice> device)
 {
-  int32_t known = GetInterfaceForDevice (device);
-  if (known >= 0)
-    return known;
-  Interface i;
-  i.device = device;
-  i.forwarding = m_ipForward;
+  bool added;
+  uint32_t i = m_if.Add (device, m_ipForward, &added);
   // as ns-3's stack: the link-local address first (the kernel's is the same EUI-64)
-  if (Mac48Address::IsMatchingType (device->GetAddress ()))
-    i.addresses.push_back (Ipv6InterfaceAddress (
+  if (added && Mac48Address::IsMatchingType (device->GetAddress ()))
+    m_if.At (i, "AddInterface").addresses.push_back (Ipv6InterfaceAddress (
         Ipv6Address::MakeAutoconfiguredLinkLocalAddress (device->GetAddress ()), Ipv6Prefix (64)));
-  m_interfaces.push_back (i);
-  return m_interfaces.size () - 1;
+  return i;
 }
 uint32_t
 Ipv6Linux::GetNInterfaces () const
 {
-  return m_interfaces.size ();
+  return m_if.Size ();
 }
 int32_t
 Ipv6Linux::GetInterfaceForAddress (Ipv6Address address) const
 {
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    for (auto &a : m_interfaces[i].addresses)
-      if (a.GetAddress () == address)
-        return i;
-  return -1;
+  return m_if.ForAddress (address);
 }
 int32_t
 Ipv6Linux::GetInterfaceForPrefix (Ipv6Address address, Ipv6Prefix mask) const
 {
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    for (auto &a : m_interfaces[i].addresses)
-      if (a.GetAddress ().CombinePrefix (mask) == address.CombinePrefix (mask))
-        return i;
-  return -1;
+  return m_if.ForPrefix (address, mask);
 }
 int32_t
 Ipv6Linux::GetInterfaceForDevice (Ptr<const NetDevice> device) const
 {
-  for (uint32_t i = 0; i < m_interfaces.size (); i++)
-    if (m_interfaces[i].device == device)
-      return i;
-  return -1;
+  return m_if.ForDevice (device);
 }
 Ptr<NetDevice>
 Ipv6Linux::GetNetDevice (uint32_t interface)
 {
-  return At (interface, "GetNetDevice").device;
+  return m_if.At (interface, "GetNetDevice").device;
 }
 
 bool
 Ipv6Linux::AddAddress (uint32_t interface, Ipv6InterfaceAddress address, bool)
 {
-  Interface &i = At (interface, "AddAddress");
-  for (auto &a : i.addresses)
-    if (a.GetAddress () == address.GetAddress ())
-      return false;
+  auto &i = m_if.At (interface, "AddAddress");
+  if (m_if.IndexOf (interface, address.GetAddress ()) >= 0)
+    return false;
   i.addresses.push_back (address);
   if (m_kernelReady)
     ApplyAddress (interface, address);
@@ -180,50 +148,40 @@ Ipv6Linux::AddAddress (uint32_t interface, Ipv6InterfaceAddress address, bool)
 uint32_t
 Ipv6Linux::GetNAddresses (uint32_t interface) const
 {
-  return At (interface, "GetNAddresses").addresses.size ();
+  return m_if.At (interface, "GetNAddresses").addresses.size ();
 }
 Ipv6InterfaceAddress
 Ipv6Linux::GetAddress (uint32_t interface, uint32_t addressIndex) const
 {
-  const Interface &i = At (interface, "GetAddress");
-  NS_ABORT_MSG_IF (addressIndex >= i.addresses.size (),
-                   "Ipv6Linux::GetAddress: interface " << interface << " has no address "
-                                                       << addressIndex);
-  return i.addresses[addressIndex];
+  return m_if.AddressAt (interface, addressIndex, "GetAddress");
 }
 bool
 Ipv6Linux::RemoveAddress (uint32_t interface, uint32_t addressIndex)
 {
   // the kernel keeps it: remove it there with RunIp ("-6 addr del ...")
-  Interface &i = At (interface, "RemoveAddress");
-  if (addressIndex >= i.addresses.size ())
-    return false;
-  i.addresses.erase (i.addresses.begin () + addressIndex);
-  return true;
+  Ipv6InterfaceAddress removed;
+  return m_if.Remove (interface, addressIndex, &removed);
 }
 bool
 Ipv6Linux::RemoveAddress (uint32_t interface, Ipv6Address address)
 {
-  Interface &i = At (interface, "RemoveAddress");
-  for (uint32_t k = 0; k < i.addresses.size (); k++)
-    if (i.addresses[k].GetAddress () == address)
-      return RemoveAddress (interface, k);
-  return false;
+  int32_t k = m_if.IndexOf (interface, address);
+  return k >= 0 && RemoveAddress (interface, k);
 }
 void
 Ipv6Linux::SetMetric (uint32_t interface, uint16_t metric)
 {
-  At (interface, "SetMetric").metric = metric;
+  m_if.At (interface, "SetMetric").metric = metric;
 }
 uint16_t
 Ipv6Linux::GetMetric (uint32_t interface) const
 {
-  return At (interface, "GetMetric").metric;
+  return m_if.At (interface, "GetMetric").metric;
 }
 uint16_t
 Ipv6Linux::GetMtu (uint32_t interface) const
 {
-  return At (interface, "GetMtu").device->GetMtu ();
+  return m_if.At (interface, "GetMtu").device->GetMtu ();
 }
 void
 Ipv6Linux::SetPmtu (Ipv6Address, uint32_t)
@@ -232,32 +190,32 @@ Ipv6Linux::SetPmtu (Ipv6Address, uint32_t)
 bool
 Ipv6Linux::IsUp (uint32_t interface) const
 {
-  return At (interface, "IsUp").up;
+  return m_if.At (interface, "IsUp").up;
 }
 void
 Ipv6Linux::SetUp (uint32_t interface)
 {
-  At (interface, "SetUp").up = true; // the kernel's device is up already
+  m_if.At (interface, "SetUp").up = true; // the kernel's device is up already
 }
 void
 Ipv6Linux::SetDown (uint32_t interface)
 {
-  At (interface, "SetDown").up = false;
+  m_if.At (interface, "SetDown").up = false;
 }
 bool
 Ipv6Linux::IsForwarding (uint32_t interface) const
 {
-  return At (interface, "IsForwarding").forwarding;
+  return m_if.At (interface, "IsForwarding").forwarding;
 }
 void
 Ipv6Linux::SetForwarding (uint32_t interface, bool val)
 {
-  At (interface, "SetForwarding").forwarding = val;
+  m_if.At (interface, "SetForwarding").forwarding = val;
 }
 Ipv6Address
 Ipv6Linux::SourceAddressSelection (uint32_t interface, Ipv6Address dest)
 {
-  const Interface &i = At (interface, "SourceAddressSelection");
+  auto &i = m_if.At (interface, "SourceAddressSelection");
   for (auto &a : i.addresses)
     if (a.GetScope () != Ipv6InterfaceAddress::LINKLOCAL || dest.IsLinkLocal ())
       return a.GetAddress ();
@@ -308,8 +266,7 @@ void
 Ipv6Linux::SetIpForward (bool forward)
 {
   m_ipForward = forward;
-  for (auto &i : m_interfaces)
-    i.forwarding = forward;
+  m_if.SetForwardingAll (forward);
 }
 bool
 Ipv6Linux::GetIpForward () const

@@ -6,6 +6,7 @@
 #include "ns3/ipv6.h"
 #include "ns3/ipv6-interface-address.h"
 #include "ns3/net-device.h"
+#include "linux-if-table.h"
 #include <vector>
 
 namespace ns3 {
@@ -72,19 +73,9 @@ private:
   void SetMtuDiscover (bool mtuDiscover) override;
   bool GetMtuDiscover () const override;
 
-  struct Interface
-  {
-    Ptr<NetDevice> device;
-    std::vector<Ipv6InterfaceAddress> addresses;
-    uint16_t metric = 1;
-    bool up = false;
-    bool forwarding = true;
-  };
-  const Interface &At (uint32_t i, const char *what) const;
-  Interface &At (uint32_t i, const char *what);
   void ApplyAddress (uint32_t interface, const Ipv6InterfaceAddress &address);
 
-  std::vector<Interface> m_interfaces;
+  LinuxIfTable<Ipv6InterfaceAddress> m_if{"Ipv6Linux"};
   Ptr<Ipv6RoutingProtocol> m_routing;
   bool m_kernelReady = false;
   bool m_ipForward = true;
