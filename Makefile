@@ -107,9 +107,10 @@ $(INC)/ns3/dce-module.h: src/ns3/dce-module.h $(wildcard src/ns3/compat/*.h)
 PATHS_H := $(BUILDDIR)/gen/dce-paths.h
 $(PATHS_H): FORCE
 	@mkdir -p $(dir $@)
-	@printf '#define DCE_INSTALL_LIBDIR "%s"\n/* dce-run: %s */\n' '$(abspath $(DCE_LIBDIR))' \
-	  '$(abspath $(BINDIR))/dce-run' > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+	@# one temporary file per make: test/run -j runs several makes at once
+	@t=$@.$$$$.tmp; printf '#define DCE_INSTALL_LIBDIR "%s"\n/* dce-run: %s */\n' \
+	  '$(abspath $(DCE_LIBDIR))' '$(abspath $(BINDIR))/dce-run' > $$t; \
+	  cmp -s $$t $@ && rm -f $$t || mv $$t $@
 $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: $(PATHS_H)
 $(BUILDDIR)/python/dcemodule.o: $(PATHS_H)
 $(BUILDDIR)/src/ns3/helper/dce-manager-helper.o: ALL_CXXFLAGS += -I$(BUILDDIR)/gen

@@ -237,7 +237,8 @@ static long addr_to_user(const struct sockaddr_storage *ss, socklen_t len, uint6
 	return dce_copy_to_user(lenp, &l, sizeof l) ? -EFAULT : 0;
 }
 
-long sys_bind(struct dce_thread *t, long fd, uint64_t addr, long len)
+/* bind and connect: the socket of fd, the address copied in, then the family's op. */
+static long addr_op(struct dce_thread *t, long fd, uint64_t addr, long len, int connect)
 {
 	long err = 0;
 	struct dce_sock *sk = dce_sock_of(t->proc, (int)fd, &err);
@@ -246,19 +247,17 @@ long sys_bind(struct dce_thread *t, long fd, uint64_t addr, long len)
 	struct sockaddr_storage ss;
 	if ((err = addr_from_user(&ss, addr, len)))
 		return err;
-	return sk->ops->bind(t, sk, (struct sockaddr *)&ss, (socklen_t)len);
+	return (connect ? sk->ops->connect : sk->ops->bind)(t, sk, (struct sockaddr *)&ss, (socklen_t)len);
+}
+
+long sys_bind(struct dce_thread *t, long fd, uint64_t addr, long len)
+{
+	return addr_op(t, fd, addr, len, 0);
 }
 
 long sys_connect(struct dce_thread *t, long fd, uint64_t addr, long len)
 {
-	long err = 0;
-	struct dce_sock *sk = dce_sock_of(t->proc, (int)fd, &err);
-	if (!sk)
-		return err;
-	struct sockaddr_storage ss;
-	if ((err = addr_from_user(&ss, addr, len)))
-		return err;
-	return sk->ops->connect(t, sk, (struct sockaddr *)&ss, (socklen_t)len);
+	return addr_op(t, fd, addr, len, 1);
 }
 
 long sys_listen(struct dce_thread *t, long fd, long backlog)
