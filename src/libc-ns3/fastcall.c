@@ -16,7 +16,7 @@
  * accounting is the same: the cost is added to the thread's debt, the entry is
  * counted (the watchdog's progress), last_nr is set.
  *
- * Conditions, checked by test/rewrite (the disassembly) and relied on:
+ * Conditions, relied on and checked by test/rewrite (the built code's disassembly):
  * - one host thread runs every fiber, so dce_current (a plain global written at
  *   each fiber switch) is the calling thread; MPI ranks are separate processes;
  * - the code reads no TLS (%fs is the program's: a stack protector would read

@@ -77,6 +77,17 @@ for mode in address selector; do
 	same "the same system calls are served ($mode)" "$W/t-on" "$W/t-off"
 done
 
+# the fast path runs C with the program's FS base: its code must read no TLS
+# (stack protector, errno), touch no vector register (only general ones are
+# saved), make no system call and call nothing but the vDSO counter's leaf
+dis() { objdump -d --no-show-raw-insn "$RUN" --disassemble="$1" 2>/dev/null | sed -n "/<$1>:/,/^\$/p"; }
+fc=$(dis dce_fastcall; dis dce_vdso_over_limit)
+if [ -z "$fc" ] || ! command -v objdump >/dev/null; then
+	echo "ok - # SKIP fast path code check: objdump (binutils) or the symbols are missing"
+elif bad=$(grep -E '%fs|%gs|[xyz]mm[0-9]|syscall|call ' <<<"$fc" | grep -v 'call .*<dce_vdso_over_limit>'); then
+	notok "fast path code: no TLS, vector registers, system calls or calls"; echo "$bad" | head -5 | sed 's/^/#   /'
+else ok "fast path code: no TLS, vector registers, system calls or calls ($(grep -c . <<<"$fc") lines checked)"; fi
+
 # calls served in program context (src/libc-ns3/fastcall.c): getpid and friends
 # give what the full entry gives (DCE_FASTCALL=0), through a rewritten site and
 # through glibc-dce's hook, and cost a fraction of it
