@@ -2,8 +2,10 @@
 # bench/speed.sh - issue 14's speed figures, each against its baseline measured in
 # the same run (docs/performance.md, "System calls rewritten, fork"):
 #  * syscall(SYS_getpid): native; trapped (stock libc, DCE_REWRITE=0); rewritten
-#    (stock libc, the default); glibc-dce's hook (when its build is found). Best
-#    batch of 500 calls, TSC cycles read inside the program.
+#    (stock libc, the default: served in program context, fastcall.c); rewritten
+#    through the full entry (DCE_FASTCALL=0, what any other call pays); glibc-dce's
+#    hook (when its build is found). Best batch of 500 calls, TSC cycles read
+#    inside the program.
 #  * fork+exec+wait of /bin/true: native vs dce (best batch of 10, TSC inside).
 #  * bash running 1000 `$(...)` substitutions: native vs dce, wall time of the
 #    script minus that of `bash -c :` (dce's and bash's start-up).
@@ -34,17 +36,20 @@ dce() { # OUT ENV... -- scenario: a dce run with bench/ and /bin mapped
 native=$("$B/bench/syscall-loop" best 200000 | awk '{print $3}')
 trap_c=$(dce t DCE_LIBC=stock DCE_REWRITE=0 -- "0: $B/bench/syscall-loop best 200000" | awk '{print $3}')
 rew_c=$(dce rw DCE_LIBC=stock -- "0: $B/bench/syscall-loop best 200000" | awk '{print $3}')
+full_c=$(dce rf DCE_LIBC=stock DCE_FASTCALL=0 -- "0: $B/bench/syscall-loop best 200000" | awk '{print $3}')
 hook_c=
 if [ -f "$GDIR/libc.so.6" ]; then
 	hook_c=$(dce h DCE_LIBC=dce DCE_GLIBC_DIR="$GDIR" -- "0: $B/bench/syscall-loop best 200000" | awk '{print $3}')
 fi
-nat_ns=$(ns "$native") trap_ns=$(ns "$trap_c") rew_ns=$(ns "$rew_c")
+nat_ns=$(ns "$native") trap_ns=$(ns "$trap_c") rew_ns=$(ns "$rew_c") full_ns=$(ns "$full_c")
 echo "getpid_native_ns $nat_ns"
 echo "getpid_trapped_ns $trap_ns ($(r "$trap_c" "$native")x native)"
 echo "getpid_rewritten_ns $rew_ns ($(r "$rew_c" "$native")x native, $(r "$trap_c" "$rew_c")x faster than trapped)"
-hook_ns=n/a
+echo "getpid_rewritten_full_entry_ns $full_ns ($(r "$full_c" "$native")x native; DCE_FASTCALL=0, what other calls pay)"
+hook_ns=n/a hook_cell=n/a
 if [ -n "$hook_c" ]; then
 	hook_ns=$(ns "$hook_c")
+	hook_cell="$hook_ns ns ($(r "$hook_c" "$native")x)"
 	echo "getpid_glibc_dce_hook_ns $hook_ns ($(r "$hook_c" "$native")x native)"
 fi
 fsg=$(LD_SHOW_AUXV=1 /bin/true | awk '/AT_HWCAP2/ {print $2}')
@@ -74,15 +79,15 @@ if [ "${1:-}" = --net ]; then
 	/usr/bin/time -f %e -o "$W/bs.t" "$B/examples/dce-iperf3" --rate=100Mbps --time=10 --pcap=0 --dce=0 --bulksend=1 --out="$W/bs" >/dev/null 2>&1
 	ip=$(cat "$W/ip.t") ip0=$(cat "$W/ip0.t") bs=$(cat "$W/bs.t")
 	echo "iperf3_wall_s $ip (DCE_REWRITE=0: $ip0) bulksend_wall_s $bs ratio $(r "$ip" "$bs") (trapped $(r "$ip0" "$bs"))"
-	net_row="| iperf3 example (10 s, 100 Mbit/s) vs BulkSend, wall | $bs s | $ip0 s ($(r "$ip0" "$bs")x) | $ip s ($(r "$ip" "$bs")x) | |"
+	net_row="| iperf3 example (10 s, 100 Mbit/s) vs BulkSend, wall | $bs s | $ip0 s ($(r "$ip0" "$bs")x) | $ip s ($(r "$ip" "$bs")x) | | |"
 fi
 
 cat <<MD
 
-| measure | native | dce, trapped (DCE_REWRITE=0) | dce, rewritten (default) | glibc-dce hook |
-|---|---|---|---|---|
-| syscall(SYS_getpid) | ${nat_ns} ns | ${trap_ns} ns ($(r "$trap_c" "$native")x) | ${rew_ns} ns ($(r "$rew_c" "$native")x) | ${hook_ns} ns |
-| fork+exec+wait of /bin/true | ${fe_nat_us} µs | | ${fe_dce_us} µs ($(r "$fe_dce" "$fe_native")x) | |
-| bash: one \`\$(...)\` of 1000 | ${sub_nat_ms} ms | | ${sub_dce_ms} ms ($(r "$sub_dce" "$sub_nat")x) | |
+| measure | native | dce, trapped (DCE_REWRITE=0) | dce, rewritten (default) | rewritten, full entry (DCE_FASTCALL=0) | glibc-dce hook |
+|---|---|---|---|---|---|
+| syscall(SYS_getpid) | ${nat_ns} ns | ${trap_ns} ns ($(r "$trap_c" "$native")x) | ${rew_ns} ns ($(r "$rew_c" "$native")x) | ${full_ns} ns ($(r "$full_c" "$native")x) | ${hook_cell} |
+| fork+exec+wait of /bin/true | ${fe_nat_us} µs | | ${fe_dce_us} µs ($(r "$fe_dce" "$fe_native")x) | | |
+| bash: one \`\$(...)\` of 1000 | ${sub_nat_ms} ms | | ${sub_dce_ms} ms ($(r "$sub_dce" "$sub_nat")x) | | |
 ${net_row}
 MD

@@ -41,11 +41,15 @@
 #define FRAME      (UC_FXAREA + 512 + 64)
 
 #include "setfs.h"
+#include "fastcall.h"
 	.text
 	.globl dce_hook_entry
 	.type dce_hook_entry,@function
 	.p2align 4
 dce_hook_entry:
+	movq (%rsp), %rcx
+	addq $2, %rcx                   /* where the program resumes */
+	FAST_CALL 136                   /* getpid and friends (fastcall.c) */
 	movb $0, dce_sud_selector(%rip)
 	movb $0, dce_in_user(%rip)
 	movq %rsp, %r11                 /* &R; r11 is free (a syscall clobbers it) */

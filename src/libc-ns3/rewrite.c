@@ -56,6 +56,7 @@
 #include "vmspace.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -89,11 +90,14 @@ static struct chunk { uintptr_t base, used; } *chunks;
 static size_t nchunks;
 uint64_t dce_rewrite_sites, dce_rewrite_fallbacks; /* counters (tests, bench) */
 
+static void forget_pid(void);
+
 /* /proc/self/mem is opened before anything else runs: dce_confine makes /proc
  * read-only for the run (the open file keeps working). */
 __attribute__((constructor)) static void rewrite_open(void)
 {
 	dce_rewrite_enabled();
+	pthread_atfork(NULL, NULL, forget_pid); /* a host child has its own pid */
 }
 
 int dce_rewrite_enabled(void)
@@ -189,10 +193,26 @@ static void page_add(uintptr_t pg)
 	npages++;
 }
 
+/* dce's host pid, for process_vm_readv/writev: glibc's getpid() is a host system
+ * call each time (three per rewritten site, ~30 per exec of a small program) */
+static pid_t host_pid;
+
+static void forget_pid(void)
+{
+	host_pid = 0;
+}
+
+static pid_t self_pid(void)
+{
+	if (!host_pid)
+		host_pid = getpid();
+	return host_pid;
+}
+
 static int read_self(uintptr_t addr, void *buf, size_t len)
 {
 	struct iovec l = { buf, len }, r = { (void *)addr, len };
-	return process_vm_readv(getpid(), &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -1;
+	return process_vm_readv(self_pid(), &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -1;
 }
 
 /* 1 when a plain store to [addr, addr+len) would succeed (the page is writable). */
@@ -203,7 +223,7 @@ static int writable(uintptr_t addr, size_t len)
 		return 1; /* unreadable: leave it alone */
 	struct iovec l = { b, len }, r = { (void *)addr, len };
 	errno = 0;
-	return !(process_vm_writev(getpid(), &l, 1, &r, 1, 0) < 0 && errno == EFAULT);
+	return !(process_vm_writev(self_pid(), &l, 1, &r, 1, 0) < 0 && errno == EFAULT);
 }
 
 static int poke(uintptr_t addr, const void *buf, size_t len)

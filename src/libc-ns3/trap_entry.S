@@ -7,6 +7,7 @@
  * rt_sigreturn issued from the exempt range below (the only code that may make a
  * real system call while the selector says BLOCK). */
 #include "setfs.h"
+#include "fastcall.h"
 	.text
 	.globl dce_sigsys_entry
 	.type dce_sigsys_entry,@function
@@ -46,6 +47,7 @@ dce_sigsys_entry:
 	.type dce_rewrite_entry,@function
 	.p2align 4
 dce_rewrite_entry:
+	FAST_CALL 0                     /* getpid and friends (fastcall.c) */
 	movb $0, dce_sud_selector(%rip)
 	movb $0, dce_in_user(%rip)
 	movq %rsp, %r11                 /* the program's rsp */

@@ -1,0 +1,94 @@
+/* fastcall.c - system calls served without leaving program context.
+ *
+ * A call that only reads what dce keeps about the calling thread (its pid, tid,
+ * parent, process group, user and group ids) needs none of dce's own TLS, stack
+ * protector or host system calls. From a rewritten site (trap_entry.S) or the
+ * glibc-dce hook (hook_entry.S), FAST_CALL (fastcall.h) calls dce_fastcall on the
+ * fiber's kernel stack with the program's FS base still loaded and the Syscall
+ * User Dispatch selector untouched: without FSGSBASE the two FS switches
+ * (arch_prctl, ~3 us each under a hypervisor) were nearly all of such a call.
+ *
+ * The result is the slow path's (dce_trap) in every way a program can see: the
+ * call is only served here when the slow path would do nothing else, i.e. no
+ * signal is deliverable, the call's simulated cost (time.c) does not complete a
+ * slice (which would sleep), the thread has not exhausted its vDSO clock reads
+ * and DCE_TRACE is off; otherwise FAST_CALL falls through to the full entry. The
+ * accounting is the same: the cost is added to the thread's debt, the entry is
+ * counted (the watchdog's progress), last_nr is set.
+ *
+ * Conditions, relied on and checked by test/rewrite (the built code's disassembly):
+ * - one host thread runs every fiber, so dce_current (a plain global written at
+ *   each fiber switch) is the calling thread; MPI ranks are separate processes;
+ * - the code reads no TLS (%fs is the program's: a stack protector would read
+ *   the program's canary, errno the program's errno), touches no vector register
+ *   (only general registers are saved), calls nothing but dce_vdso_over_limit
+ *   (a leaf reading one global, checked the same way) and cannot fault;
+ * - FAST_CALL clears dce_in_user first: a watchdog tick or a synchronous fault
+ *   landing here sees dce's context, so the watchdog returns at once and leaves
+ *   the kernel stack this runs on alone.
+ * DCE_FASTCALL=0 turns it off (every call takes the full entry). */
+#include "../core/kernel.h"
+#include "creds.h"
+#include "fastcall.h"
+#include "vdso.h"
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+/* read by FAST_CALL: 1 for a number dce_fastcall may serve */
+unsigned char dce_fast_nr[DCE_FAST_NR];
+static int fast_on;
+
+__attribute__((constructor)) static void fastcall_init(void)
+{
+	const char *e = getenv("DCE_FASTCALL");
+	fast_on = !(e && !strcmp(e, "0"));
+	if (!fast_on)
+		return;
+	static const int nrs[] = { SYS_getpid, SYS_getppid, SYS_gettid, SYS_getuid, SYS_geteuid,
+		                   SYS_getgid, SYS_getegid, SYS_getpgrp };
+	for (size_t i = 0; i < sizeof nrs / sizeof nrs[0]; i++)
+		dce_fast_nr[nrs[i]] = 1;
+}
+
+struct fast_result {
+	long value;
+	long served; /* 0: take the full entry */
+};
+
+#define FAST_ATTRS __attribute__((no_stack_protector, target("general-regs-only"), \
+	no_sanitize("address", "undefined", "thread"), no_instrument_function, noinline))
+
+FAST_ATTRS struct fast_result dce_fastcall(long nr)
+{
+	struct fast_result no = { 0, 0 };
+	struct dce_thread *t = dce_current;
+	if (!t || dce_world.trace)
+		return no;
+	struct dce_process *p = t->proc;
+	if ((t->sigpending | p->sigpending) & ~t->sigmask)
+		return no; /* dce_trap delivers it on the way out */
+	uint64_t debt = t->cpu_debt_ns + dce_world.syscall_cost;
+	if (dce_world.syscall_cost && debt >= dce_world.cost_slice)
+		return no; /* the slice is complete: the thread sleeps it off */
+	if (dce_vdso_over_limit())
+		return no; /* dce_trap marks the thread as polling the clock */
+	struct dce_cred *c = p->cred;
+	long v;
+	switch (nr) {
+	case SYS_getpid: v = p->pid; break;
+	case SYS_getppid: v = p->ppid; break;
+	case SYS_gettid: v = t->tid; break;
+	case SYS_getpgrp: v = p->pgid; break;
+	case SYS_getuid: if (!c) return no; v = c->ruid; break;
+	case SYS_geteuid: if (!c) return no; v = c->euid; break;
+	case SYS_getgid: if (!c) return no; v = c->rgid; break;
+	case SYS_getegid: if (!c) return no; v = c->egid; break;
+	default: return no;
+	}
+	if (dce_world.syscall_cost)
+		t->cpu_debt_ns = debt;
+	t->last_nr = nr;
+	dce_entries++;
+	return (struct fast_result){ v, 1 };
+}
