@@ -2,7 +2,7 @@
 # bench/linux-stack.sh - the Linux kernel library (advanced mode), each figure with
 # its baseline measured in the same run (machines here are noisy: read the ratios):
 #  * iperf3, 10 simulated s at 100 Mbit/s over point-to-point 2 ms, no pcap: the
-#    stock iperf3 over the Linux 6.1 stack (dce-linux-iperf3, cubic) vs over ns-3's
+#    stock iperf3 over the Linux stack (dce-linux-iperf3, cubic) vs over ns-3's
 #    stack (dce-iperf3) vs ns-3's own BulkSend alone (dce-iperf3 --dce=0
 #    --bulksend=1): wall time (best of 3, monotonic clock), CPU time, throughput,
 #    packets on the link;
@@ -11,7 +11,7 @@
 #    (linux - ns3) / N of the max RSS (/usr/bin/time) and of the private dirty
 #    memory (/proc/self/smaps_rollup, read by the example at t = 4 s);
 #  * kernel boot time per node (DCE_LINUX_BOOT_TIME=1, 50 nodes): mean and median;
-#  * build of liblinux-6.1.so: the no-change rebuild (hash hit), and an incremental
+#  * build of liblinux-<V>.so: the no-change rebuild (hash hit), and an incremental
 #    rebuild after touching arch/dce/kernel/time.c in a private copy of the kernel
 #    cache's tree (the real cache and src/kernel are left alone). kbuild records
 #    absolute source paths, so the copy is bind-mounted over the cache's path in a
@@ -19,6 +19,8 @@
 #    would recompile everything. The cold build runs only with BENCH_KERNEL_COLD=1
 #    (into a temporary DCE_KERNEL_CACHE; 12+ minutes on 2 cores).
 # The load average is printed next to every group of figures.
+# The kernel series is build.sh's default (6.12) or DCE_KERNEL_VERSION's (6.1, 6.12);
+# the incremental build copies that series' object tree.
 # Prints "name value unit" lines, then a markdown table for docs/performance.md.
 #   bench/linux-stack.sh [--quick]   (--quick: 2 simulated s, one run each, 10
 #                                     nodes only, no incremental build)
@@ -37,6 +39,7 @@ DCE_LINUX_LIBRARY=$("$TOP/src/kernel/build.sh" 2>/dev/null) || {
 	exit 1
 }
 export DCE_LINUX_LIBRARY
+KV=$(basename "$DCE_LINUX_LIBRARY" .so); KV=${KV#liblinux-} # the series under test
 W=$(mktemp -d)
 KCOPY=""
 trap 'rm -rf "$W" ${KCOPY:+"$KCOPY"}' EXIT
@@ -61,7 +64,7 @@ run() {
 cpu() { awk '{ printf "%.2f", $1 + $2 }' "$W/$1.time"; }
 maxrss() { awk '{ print $3 }' "$W/$1.time"; }
 
-echo "# load average at start: $(load) ($(nproc) cores)"
+echo "# Linux $KV ($DCE_LINUX_LIBRARY); load average at start: $(load) ($(nproc) cores)"
 
 # ---- 1. iperf3 over the Linux stack, over ns-3's stack, and ns-3's BulkSend ----
 echo "# iperf3 $T s at 100 Mbit/s, p2p 2 ms, no pcap (best of $RUNS, runs interleaved)"
@@ -175,7 +178,7 @@ noop="not measured"
 if [ $QUICK = 1 ]; then
 	incr="skipped (--quick)"
 	noop=$incr
-elif ! tree=$(ls -d "$cache"/tree-* 2>/dev/null | head -1) || [ -z "$tree" ]; then
+elif ! tree=$(ls -d "$cache/tree-$(dpkg-query -W -f '${Version}' "linux-source-$KV" 2>/dev/null)" 2>/dev/null) || [ -z "$tree" ]; then
 	incr="not measured (no object tree in $cache)"
 	noop=$incr
 else

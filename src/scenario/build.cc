@@ -47,6 +47,31 @@ using SNode = dce_scenario_model::Node; // ns3::Node is the other one
 
 namespace {
 
+// A node's sysctl from the scenario, written into its kernel; what the kernel's
+// build lacks (the key, or a value such as a congestion control that is not built
+// in) is a one-line error naming it and where to add it.
+int
+SetSysctl (dce_scenario *s, const SNode &n, uint32_t id, const KV &kv)
+{
+  int r = dce_kstack_sysctl_set (id, kv.first.c_str (), kv.second.c_str ());
+  if (r == 0)
+    return 0;
+  const char *rel = dce_kstack_release (id);
+  std::string linux = std::string ("Linux ") + (rel ? rel : "?");
+  char buf[512];
+  if (dce_kstack_sysctl_get (id, kv.first.c_str (), buf, sizeof buf) == -ENOENT)
+    return Fail (s, n.where, "node " + n.name + ": sysctl " + kv.first + " does not exist in " + linux +
+                                 " (not built in: enable its option in src/kernel/dce_defconfig and rebuild, "
+                                 "or drop the line)");
+  std::string hint;
+  if (kv.first == "net.ipv4.tcp_congestion_control" &&
+      dce_kstack_sysctl_get (id, "net.ipv4.tcp_available_congestion_control", buf, sizeof buf) == 0)
+    hint = " (built: " + std::string (buf) +
+           "; others need their CONFIG_TCP_CONG_ option in src/kernel/dce_defconfig)";
+  return Fail (s, n.where, "node " + n.name + ": " + linux + " refuses sysctl " + kv.first + " = " + kv.second +
+                               ": " + std::strerror (-r) + hint);
+}
+
 int
 MakeDirs (const std::string &path)
 {
@@ -484,7 +509,8 @@ dce_scenario_run (struct dce_scenario *s)
               LinuxStackHelper::SysctlSet (one, "net.ipv6.conf.all.forwarding", "1");
             }
           for (const KV &kv : n.sysctls)
-            LinuxStackHelper::SysctlSet (one, kv.first, kv.second);
+            if (SetSysctl (s, n, b.nodes.Get ((uint32_t)i)->GetId (), kv))
+              return -1;
         }
     }
   if (s->routing == "global")

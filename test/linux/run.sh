@@ -126,6 +126,52 @@ check "a missing kernel library is a one-line error naming it (rc $RC)" \
 DCE_LINUX_LIBRARY=/bin/true run_dce notelf --linux "0: true"
 check "a library that is not a kernel image is refused (rc $RC)" \
 	sh -c "test $RC != 0 && grep -q '/bin/true' '$SCRATCH/notelf.log'"
+# A kernel library built for another interface version (DCE_KERNEL_ABI): a copy of
+# the library whose dce_kernel_boot compares the host's version with ABI + 1, as a
+# library built from a newer dce-kernel.h does (`cmpl $ABI,(%rdi)`, its first check).
+abi=$(sed -n 's/^#define DCE_KERNEL_ABI \([0-9]*\)$/\1/p' "$TOP/src/kernel/dce-kernel.h")
+if python3 - "$lib" "$SCRATCH/liblinux-otherabi.so" "$abi" <<'PY'; then
+import subprocess, sys
+src, dst, abi = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sym = [l.split() for l in subprocess.run(["readelf", "-sW", src], capture_output=True, text=True).stdout.splitlines()]
+addr = next(int(s[1], 16) for s in sym if len(s) > 7 and s[7] == "dce_kernel_boot")
+sec = [l.split() for l in subprocess.run(["readelf", "-SW", src], capture_output=True, text=True).stdout.splitlines() if " .text " in l]
+name = sec[0].index(".text")
+vaddr, off = int(sec[0][name + 2], 16), int(sec[0][name + 3], 16)
+data = bytearray(open(src, "rb").read())
+at = off + addr - vaddr
+i = data.find(bytes([0x83, 0x3f, abi]), at, at + 32)  # cmpl $abi,(%rdi)
+if i < 0:
+    sys.exit("no 'cmpl $%d,(%%rdi)' at the start of dce_kernel_boot" % abi)
+data[i + 2] = abi + 1
+open(dst, "wb").write(data)
+PY
+	DCE_LINUX_LIBRARY=$SCRATCH/liblinux-otherabi.so run_dce otherabi --linux "0: true"
+	check "a kernel library built for another interface version: one line naming it and the fix (rc $RC)" \
+		sh -c "test $RC != 0 && test \$(wc -l < '$SCRATCH/otherabi.log') = 1 && grep -q 'liblinux-otherabi.so does not match this dce (kernel interface version $abi): rebuild it' '$SCRATCH/otherabi.log'"
+else
+	notok "a copy of the kernel library with another interface version can be made (readelf, python3)"
+fi
+# A scenario's sysctl the build lacks: the key (no such file under /proc/sys), or
+# a value it does not know (a congestion control not built in): one line at the
+# node's place in the file, naming the key, value and kernel, and the fix.
+printf 'nodes:\n  - {name: a, stack: linux, sysctl: {net.ipv4.tcp_congestion_control: vegas}}\n' >"$SCRATCH/vegas.yaml"
+"$DCE_RUN" "$SCRATCH/vegas.yaml" --out "$SCRATCH/vegas" >"$SCRATCH/vegas.log" 2>&1
+RC=$?
+check "a congestion control the build lacks (vegas): one line naming it, the built ones and the fix (rc $RC)" \
+	sh -c "test $RC != 0 && test \$(wc -l < '$SCRATCH/vegas.log') = 1 && grep -q '^.*vegas.yaml:2:5: node a: Linux $kv\\.[0-9]* refuses sysctl net.ipv4.tcp_congestion_control = vegas: No such file or directory (built: reno .*cubic.*CONFIG_TCP_CONG_ option in src/kernel/dce_defconfig)' '$SCRATCH/vegas.log'"
+printf 'nodes:\n  - {name: a, stack: linux, sysctl: {net.ipv4.tcp_nosuch: 1}}\n' >"$SCRATCH/nokey.yaml"
+"$DCE_RUN" "$SCRATCH/nokey.yaml" --out "$SCRATCH/nokey" >"$SCRATCH/nokey.log" 2>&1
+RC=$?
+check "a sysctl key the build lacks: one line naming it and the fix (rc $RC)" \
+	sh -c "test $RC != 0 && test \$(wc -l < '$SCRATCH/nokey.log') = 1 && grep -q 'nokey.yaml:2:5: node a: sysctl net.ipv4.tcp_nosuch does not exist in Linux $kv\\.[0-9]* (not built in: enable its option in src/kernel/dce_defconfig' '$SCRATCH/nokey.log'"
+# A series the build supports whose Debian source is not installed: build.sh says
+# which package to install.
+DCE_KERNEL_TARBALL=$SCRATCH/none/linux-source-6.1.tar.xz "$TOP/src/kernel/build.sh" --kernel 6.1 --cached \
+	>/dev/null 2>"$SCRATCH/nosrc.log"
+RC=$?
+check "a kernel series whose source is not installed: one line naming it and the apt-get line (rc $RC)" \
+	sh -c "test $RC != 0 && test \$(wc -l < '$SCRATCH/nosrc.log') = 1 && grep -q 'Linux 6.1 is not installed (apt-get install linux-source-6.1)' '$SCRATCH/nosrc.log'"
 
 # ---- a kernel panic fails its node only ----
 run_dce panic --linux "0: sh -c 'sleep 1; echo survivor'" \
