@@ -112,7 +112,7 @@ Ns3Stack ()
 }
 
 static void
-LinuxStack ()
+LinuxStack (const std::string &cc)
 {
   NodeContainer nodes;
   nodes.Create (3);
@@ -140,7 +140,8 @@ LinuxStack ()
   Ipv4GlobalRoutingHelper::PopulateRoutingTables ();
   LinuxStackHelper::PopulateRoutingTables ();
   stack.SysctlSet (nodes, ".net.ipv4.ip_forward", "1");
-  stack.SysctlSet (nodes, ".net.ipv4.tcp_congestion_control", "reno");
+  stack.SysctlSet (nodes, ".net.ipv4.tcp_congestion_control", cc);
+  stack.SysctlSet (nodes, ".net.mptcp.mptcp_enabled", "1"); // net-next-nuse's key: skipped
   LinuxStackHelper::SysctlGet (nodes.Get (0), Seconds (1.0), ".net.ipv4.tcp_congestion_control",
                                &PrintSysctl);
   LinuxStackHelper::RunIp (nodes.Get (0), Seconds (0.5), "-o link show dev sim0");
@@ -218,8 +219,9 @@ int
 main (int argc, char *argv[])
 {
   bool useLinux = false, ipv6 = false;
-  std::string bad;
+  std::string bad, cc = "reno";
   CommandLine cmd;
+  cmd.AddValue ("cc", "the congestion control SysctlSet asks for (Linux stack)", cc);
   cmd.AddValue ("linux", "Linux-stack nodes instead of ns-3's stack", useLinux);
   cmd.AddValue ("ipv6", "Ipv6AddressHelper on Linux-stack nodes", ipv6);
   cmd.AddValue ("bad", "a mistake to make: fiber, freebsd, nodce", bad);
@@ -229,7 +231,7 @@ main (int argc, char *argv[])
   else if (ipv6)
     LinuxIpv6 ();
   else if (useLinux)
-    LinuxStack ();
+    LinuxStack (cc);
   else
     Ns3Stack ();
   return 0;

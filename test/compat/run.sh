@@ -62,6 +62,11 @@ if [ "$HAVE_LINUX" = 1 ]; then
 		grep -q '2 packets transmitted, 2 received' "$OUT/files-0/var/log/1002/stdout"
 	check "SysctlGet (node, time, key, callback) reads the kernel at that time" \
 		grep -qx 'sysctl .net.ipv4.tcp_congestion_control => reno' "$OUT.log"
+	check "SysctlSet of a key the kernel lacks (net-next-nuse's mptcp_enabled): one warning, the run goes on" \
+		grep -q "the kernel has no net.mptcp.mptcp_enabled (not built in); ignored" "$OUT.log"
+	run linux-vegas --linux=1 --cc=vegas
+	check "SysctlSet of a value the kernel lacks (vegas, not built in) stops the run naming it (rc $RC)" \
+		sh -c "test $RC != 0 && grep -q 'net.ipv4.tcp_congestion_control = vegas: No such file or directory' '$OUT.log'"
 fi
 
 # ---- ns-3's own applications on Linux-stack nodes: the kernel's sockets ----

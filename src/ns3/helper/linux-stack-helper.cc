@@ -335,7 +335,10 @@ LinuxStackHelper::SysctlSet (NodeContainer nodes, std::string key, std::string v
       uint32_t id = (*i)->GetId ();
       StackOf (*i, "SysctlSet");
       int r = dce_kstack_sysctl_set (id, key.c_str (), value.c_str ());
-      if (r == -ENOENT)
+      char cur[512];
+      // ENOENT is also a value the kernel does not know (a congestion control that
+      // is not built in): only a missing key is skipped
+      if (r == -ENOENT && dce_kstack_sysctl_get (id, key.c_str (), cur, sizeof cur) == -ENOENT)
         {
           // ns-3-dce scripts set keys of kernels of their own (DCCP, out-of-tree MPTCP)
           static std::set<std::string> warned;
