@@ -17,7 +17,7 @@
 #    absolute source paths, so the copy is bind-mounted over the cache's path in a
 #    private mount namespace (unshare -m, needs root); a copy at another path
 #    would recompile everything. The cold build runs only with BENCH_KERNEL_COLD=1
-#    (into a temporary DCE_KERNEL_CACHE; 12+ minutes on 2 cores).
+#    (into a temporary DCE_KERNEL_CACHE; ~6 minutes on 2 idle cores).
 # The load average is printed next to every group of figures.
 # The kernel series is build.sh's default (6.12) or DCE_KERNEL_VERSION's (6.1, 6.12);
 # the incremental build copies that series' object tree.
@@ -229,7 +229,7 @@ if [ "${BENCH_KERNEL_COLD:-0}" = 1 ]; then
 	rm -rf "$KCOPY"
 	KCOPY=""
 else
-	cold="about 12 min on 2 cores (docs/kernel.md; not re-measured: BENCH_KERNEL_COLD=1 does)"
+	cold="about 6 min on 2 idle cores, ~700 s CPU (docs/performance.md; not re-measured: BENCH_KERNEL_COLD=1 does)"
 fi
 echo "kernel-build-cold $cold"
 build_load=$(load)
