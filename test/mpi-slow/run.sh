@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# test/run: exclusive docker (its containers part may start and stop the docker engine, as packaging-slow does)
 # test/mpi-slow - distributed runs on ns-3's MPI simulator (docs/mpi.md): ns-3's mpi
 # module built from Debian's ns3 source (src/mpi/build-ns3-mpi.sh, cached), dce built
 # with it (make MPI=1), then scenario files run on 1, 2, 3 and 4 ranks: ping and
