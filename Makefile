@@ -44,7 +44,7 @@ ALL_CXXFLAGS := -std=c++17 $(WARN) -Wno-unused-parameter $(NS3_CFLAGS) $(CXXFLAG
 C_SRCS := $(wildcard src/core/*.c src/loader/*.c src/libc-ns3/*.c src/libc-ns3/net/*.c)
 S_SRCS := $(wildcard src/core/*.S src/libc-ns3/*.S)
 VDSO := $(BUILDDIR)/vdso/dce-vdso.so
-CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc src/scenario/*.cc) $(MPI_SRC) src/mpi/rank.cc
+CXX_SRCS := $(wildcard src/ns3/*.cc src/ns3/model/*.cc src/ns3/helper/*.cc src/ns3/net/*.cc src/scenario/*.cc) $(MPI_SRC) src/mpi/rank.cc src/mpi/pcap-order.cc
 CORE_OBJS := $(C_SRCS:%.c=$(BUILDDIR)/%.o) $(S_SRCS:%.S=$(BUILDDIR)/%.o) $(CXX_SRCS:%.cc=$(BUILDDIR)/%.o)
 LIB := $(BUILDDIR)/libdce.a
 RUN := $(BUILDDIR)/dce-run

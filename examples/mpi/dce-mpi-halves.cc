@@ -5,7 +5,7 @@
 // and the matching leaf of the second pings it back (with --iperf=1, the first also
 // sends 1 MB with iperf3); half 0 runs on rank 0, half 1 on rank 1 (on rank 0 too in one process).
 //
-//   make MPI=1 && mpirun -np 2 build/dce-mpi/examples/mpi/dce-mpi-halves --half=4
+//   make MPI=1 && mpirun -np 2 build/dce-mpi/examples/mpi/dce-mpi-halves --half=500
 //   (as root: mpirun --allow-run-as-root ...; build/dce-mpi/examples/mpi/dce-mpi-halves
 //   alone is the one-process run with the same outputs)
 #include "ns3/core-module.h"

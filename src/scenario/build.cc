@@ -30,6 +30,7 @@ extern "C" {
 #include "../libc-ns3/net/kstack.h"
 }
 #include "../mpi/dce-mpi.h"
+#include "../mpi/pcap-order.h"
 
 using namespace ns3;
 using dce_scenario_model::Addr4;
@@ -101,6 +102,7 @@ struct Built
   std::vector<YansWifiPhyHelper> wifi;
   std::vector<int> helperOf; // link -> index in its kind's vector
   std::vector<bool> owned;   // node runs on this rank (every node in a one-process run)
+  bool ordered = false;      // p2p pcaps with one order of simultaneous records (src/mpi/pcap-order.cc)
 };
 
 void
@@ -109,7 +111,9 @@ EnablePcap (dce_scenario *s, Built &b, int link, Ptr<NetDevice> dev)
   const Link &l = s->links[link];
   std::string prefix = s->out + "/" + (l.kind == "wifi" ? "wifi" : l.kind);
   int h = b.helperOf[link];
-  if (l.kind == "p2p")
+  if (l.kind == "p2p" && b.ordered)
+    DceOrderedP2pPcap (prefix, dev); // a distributed run: the same records, in one order
+  else if (l.kind == "p2p")
     b.p2p[h].EnablePcap (prefix, dev, false);
   else if (l.kind == "csma")
     b.csma[h].EnablePcap (prefix, dev, false);
@@ -446,8 +450,13 @@ dce_scenario_run (struct dce_scenario *s)
   RngSeedManager::SetSeed ((uint32_t)s->seed);
   RngSeedManager::SetRun (s->run);
   Config::SetDefault ("ns3::TcpSocket::SegmentSize", UintegerValue (s->segmentSize));
+  // A distributed run (and --ranks 1) writes nanosecond pcaps whose records of one
+  // nanosecond come in one order whatever the cut (src/mpi/pcap-order.cc)
+  if (distributed || s->ranks > 0)
+    Config::SetDefault ("ns3::PcapFileWrapper::NanosecMode", BooleanValue (true));
 
   Built b;
+  b.ordered = distributed || s->ranks > 0;
   for (size_t i = 0; i < s->nodes.size (); i++)
     {
       b.nodes.Add (CreateObject<Node> (s->nodeRank[i])); // the system id is the rank
@@ -558,6 +567,7 @@ dce_scenario_run (struct dce_scenario *s)
   else
     dce_stop_when_done (1);
   Simulator::Run ();
+  DceOrderedPcapsClose ();
   std::vector<int64_t> pids;
   for (auto &a : apps)
     pids.push_back (a ? a->GetPid () : 0);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
+# test/run: exclusive docker (its containers part may start and stop the docker engine, as packaging-slow does)
 # test/mpi-slow - distributed runs on ns-3's MPI simulator (docs/mpi.md): ns-3's mpi
 # module built from Debian's ns3 source (src/mpi/build-ns3-mpi.sh, cached), dce built
 # with it (make MPI=1), then scenario files run on 1, 2, 3 and 4 ranks: ping and
 # iperf3 across rank boundaries on ns-3's stack and on Linux-stack nodes, program
-# outputs byte for byte against --ranks 1, pcaps record for record, both engines, a
+# outputs and pcaps byte for byte against --ranks 1, both engines, the hostfile recipe,
+# 3 containers as 3 hosts (examples/mpi/compose, as root), a
 # program crashing on rank 1, a rank that dies, and the one-line errors for bad input.
 . "$(dirname "$0")/../lib.sh"
 # OpenMPI from Debian (installed when root)
@@ -17,52 +19,47 @@ fi
 t0=$SECONDS
 NS3MPI=$("$TOP/src/mpi/build-ns3-mpi.sh" -j2 2>"$SCRATCH/ns3mpi.log") || { echo "not ok - build-ns3-mpi.sh: $(tail -1 "$SCRATCH/ns3mpi.log")"; exit 1; }
 echo "# ${SECONDS}s: ns-3 mpi module at $NS3MPI ($((SECONDS - t0)) s)"
-make -s -C "$TOP" -j2 >/dev/null || { echo "not ok - make"; exit 1; }
+. "$TOP/test/scenario/lib-scenario.sh" # the plain build, $Y, run_yaml
 PLAIN_RUN=$DCE_RUN
 make -s -C "$TOP" -j2 MPI=1 BUILDDIR=build/dce-mpi build/dce-mpi/dce-run programs >/dev/null ||
 	{ echo "not ok - make MPI=1"; exit 1; }
 D=$TOP/build/dce-mpi/dce-run
 PROGS=$TOP/build/dce-mpi/test-programs
 echo "# ${SECONDS}s: built"
-Y=$SCRATCH/yaml
-mkdir -p "$Y"
-# run NAME FILE [OPTIONS...]: dce-run into $SCRATCH/NAME (sets OUT, RC; log in NAME.log)
-run() {
-	local name=$1 file=$2
-	shift 2
-	OUT=$SCRATCH/$name
-	rm -rf "$OUT"
-	timeout 600 "$D" --out "$OUT" "$@" "$file" >"$SCRATCH/$name.log" 2>&1
-	RC=$?
-}
-# same_outputs A B [EXCLUDE]: every file but pcaps (and EXCLUDE) byte-identical
+# run NAME FILE [OPTIONS...]: $D (the MPI build's dce-run) into $SCRATCH/NAME (OUT, RC,
+# NAME.log), stopped after 10 min: a distributed run that hangs must not hang CI;
+# RUN_PATH: dce-run's PATH
+export D
+printf '#!/bin/sh\n[ -z "${RUN_PATH:-}" ] || PATH=$RUN_PATH\nexec /usr/bin/timeout 600 "$D" "$@"\n' >"$SCRATCH/dce-run-timed"
+chmod +x "$SCRATCH/dce-run-timed"
+run() { DCE_RUN=$SCRATCH/dce-run-timed run_yaml "$@"; }
+# same_outputs A B [EXCLUDE]: every file (pcaps included) byte-identical, EXCLUDE aside
 same_outputs() {
-	diff -r -x '*.pcap' ${3:+-x "$3"} "$SCRATCH/$1" "$SCRATCH/$2" >"$SCRATCH/diff-$1-$2" 2>&1
+	diff -r ${3:+-x "$3"} "$SCRATCH/$1" "$SCRATCH/$2" >"$SCRATCH/diff-${1//\//_}-${2//\//_}" 2>&1
 }
-# same_pcap_records A B: each pcap holds the same records (time, bytes); the order of
-# records with the same timestamp may differ between rank counts (docs/mpi.md)
-same_pcap_records() {
-	python3 - "$SCRATCH/$1" "$SCRATCH/$2" <<'PY'
-import glob, os, struct, sys
-def records(p):
-    d = open(p, 'rb').read()
-    out, i = [], 24
-    while i + 16 <= len(d):
-        s, us, n, _ = struct.unpack('<IIII', d[i:i + 16])
-        out.append((s, us, d[i + 16:i + 16 + n]))
-        i += 16 + n
-    return d[:24], sorted(out)
-a, b = sys.argv[1], sys.argv[2]
-pa = sorted(os.path.basename(p) for p in glob.glob(a + '/*.pcap'))
-pb = sorted(os.path.basename(p) for p in glob.glob(b + '/*.pcap'))
-if not pa or pa != pb:
-    sys.exit('pcap files differ: %s vs %s' % (pa, pb))
-for f in pa:
-    if records(a + '/' + f) != records(b + '/' + f):
-        sys.exit(f + ': records differ')
-PY
+# ns_pcaps NAME: the run wrote pcaps, with nanosecond timestamps (magic a1b23c4d)
+ns_pcaps() {
+	local f n=0
+	for f in "$SCRATCH/$1"/*.pcap; do
+		[ "$(od -An -tx4 -N4 "$f" 2>/dev/null | tr -d ' ')" = a1b23c4d ] || return 1
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ]
 }
 all_ok() { grep -q 'every process ended as expected' "$SCRATCH/$1.log"; }
+# against_one_rank WHAT NAME R EXCLUDE [OPTIONS...]: run $Y/NAME.yaml on R ranks (with
+# OPTIONS) and check it against the run NAME-r1: every process as expected, the same
+# program outputs and pcaps (EXCLUDE aside)
+against_one_rank() {
+	local what=$1 name=$2 r=$3 ex=$4 tag=$2-r$3
+	shift 4
+	[ $# -gt 0 ] && tag=$tag-${!#}
+	local w="$what, $r ranks${*:+ ($*)}"
+	run "$tag" "$Y/$name.yaml" --ranks "$r" "$@"
+	check "$w: every process ended as expected" all_ok "$tag"
+	check "$w: program outputs, pids, exitprocs, hosts, pcaps byte-identical to 1 rank${ex:+ ($ex aside)}" \
+		same_outputs "$name-r1" "$tag" "$ex"
+}
 
 echo "# ${SECONDS}s: ns-3 stack, a line of 4 nodes cut into 1, 2 and 4 ranks"
 cat >"$Y/line.yaml" <<'YAML'
@@ -80,23 +77,25 @@ processes:
   - {node: b, cmd: ping -c 3 d, at: 1s, stack: 1M}
   - {node: c, cmd: ping -c 2 a, at: 1.5s, stack: 1M}
 YAML
-run ns3-r1 "$Y/line.yaml" --ranks 1
-check "ns3 stack, 1 rank: every process ended as expected" all_ok ns3-r1
+run line-r1 "$Y/line.yaml" --ranks 1
+check "ns3 stack, 1 rank: every process ended as expected" all_ok line-r1
 check "ns3 stack, 1 rank: iperf3 measured a transfer across the line" \
-	grep -q 'receiver' "$SCRATCH/ns3-r1/files-0/var/log/1000/stdout"
-for r in 2 4; do
-	run ns3-r$r "$Y/line.yaml" --ranks $r
-	check "ns3 stack, $r ranks: every process ended as expected" all_ok ns3-r$r
-	check "ns3 stack, $r ranks: program outputs, exitprocs, hosts byte-identical to 1 rank" same_outputs ns3-r1 ns3-r$r
-	check "ns3 stack, $r ranks: pcaps hold the same records as 1 rank" same_pcap_records ns3-r1 ns3-r$r
-done
-run ns3-r2n "$Y/line.yaml" --ranks 2 --mpi-engine nullmsg
-check "ns3 stack, 2 ranks, null-message engine: identical program outputs" same_outputs ns3-r1 ns3-r2n
-check "ns3 stack, 2 ranks, null-message engine: same pcap records" same_pcap_records ns3-r1 ns3-r2n
+	grep -q 'receiver' "$SCRATCH/line-r1/files-0/var/log/1000/stdout"
+check "ns3 stack, 1 rank: nanosecond pcaps (records of one nanosecond in one order)" ns_pcaps line-r1
+against_one_rank "ns3 stack" line 2 ''
+against_one_rank "ns3 stack" line 4 ''
+against_one_rank "ns3 stack" line 2 '' --mpi-engine nullmsg
 check "4 ranks: the automatic cut put one node on each rank" \
-	grep -q 'line.yaml: 4 ranks (rank 0: a; rank 1: b; rank 2: c; rank 3: d)' "$SCRATCH/ns3-r4.log"
+	grep -q 'line.yaml: 4 ranks (rank 0: a; rank 1: b; rank 2: c; rank 3: d)' "$SCRATCH/line-r4.log"
 check "2 ranks: the automatic cut split the line in halves" \
-	grep -q 'line.yaml: 2 ranks (rank 0: a, b; rank 1: c, d)' "$SCRATCH/ns3-r2.log"
+	grep -q 'line.yaml: 2 ranks (rank 0: a, b; rank 1: c, d)' "$SCRATCH/line-r2.log"
+# docs/mpi.md's hostfile recipe, as written there, with a hostfile naming this host
+printf 'localhost slots=2\n' >"$SCRATCH/hosts"
+(cd "$SCRATCH" && DCE_MPIRUN_ARGS="--hostfile hosts" run line-r2-hostfile "$Y/line.yaml" --ranks 2)
+check "hostfile recipe (DCE_MPIRUN_ARGS=\"--hostfile hosts\"): every process ended as expected" all_ok line-r2-hostfile
+check "hostfile recipe: outputs byte-identical to 1 rank" same_outputs line-r1 line-r2-hostfile
+DCE_MPIRUN_ARGS="--hostfile $SCRATCH/no-such-hostfile" run no-hostfile "$Y/line.yaml" --ranks 2
+check "hostfile recipe: mpirun reads the hostfile (a missing one fails the run)" test "$RC" != 0
 
 echo "# ${SECONDS}s: Linux-stack nodes across ranks"
 if lib=$("$TOP/src/kernel/build.sh" --cached 2>/dev/null) || lib=$("$TOP/src/kernel/build.sh" -j2 2>"$SCRATCH/kbuild.log"); then
@@ -119,13 +118,9 @@ processes:
 YAML
 	run linux-r1 "$Y/linux.yaml" --ranks 1
 	check "linux stack, 1 rank: every process ended as expected" all_ok linux-r1
-	for r in 2 3; do
-		run linux-r$r "$Y/linux.yaml" --ranks $r
-		check "linux stack, $r ranks: every process ended as expected" all_ok linux-r$r
-		check "linux stack, $r ranks: program outputs byte-identical to 1 rank (kernel logs aside)" \
-			same_outputs linux-r1 linux-r$r messages
-		check "linux stack, $r ranks: pcaps hold the same records as 1 rank" same_pcap_records linux-r1 linux-r$r
-	done
+	# the kernel's boot log (files-N/var/log/messages) prints host addresses (docs/mpi.md)
+	against_one_rank "linux stack" linux 2 messages
+	against_one_rank "linux stack" linux 3 messages
 	check "linux stack: ping crossed two rank boundaries" grep -q '3 received' "$SCRATCH/linux-r3/files-0/var/log/1000/stdout"
 else
 	notok "the kernel library is not built (src/kernel/build.sh: $(tail -1 "$SCRATCH/kbuild.log"))"
@@ -200,6 +195,65 @@ check "a rank that dies: one clear line names the rank" grep -q 'ended early.*ra
 check "a rank that dies: rank 0's outputs are kept (its ping's output and exitprocs)" \
 	eval 'grep -q "bytes from" "$OUT/files-0/var/log/1000/stdout" && grep -q "RUNNING" "$OUT/exitprocs"'
 
+echo "# ${SECONDS}s: containers as hosts: examples/mpi/compose, 3 containers, 3 ranks"
+# docker as packaging-slow sets it up: Debian's docker.io and docker-compose, the engine
+# started here when none answers (and stopped at the end), the base image debootstrapped
+compose_test() {
+	local need=() started= cdir=$TOP/examples/mpi/compose rc
+	command -v dockerd >/dev/null || need+=(docker.io)
+	command -v docker-compose >/dev/null || need+=(docker-compose)
+	command -v debootstrap >/dev/null || need+=(debootstrap)
+	if [ ${#need[@]} -gt 0 ]; then
+		{ apt-get install -y -qq "${need[@]}" || { apt-get update -qq && apt-get install -y -qq "${need[@]}"; }; } >"$SCRATCH/apt-docker.log" 2>&1 ||
+			{ notok "containers: apt-get install ${need[*]}: $(tail -1 "$SCRATCH/apt-docker.log")"; return; }
+	fi
+	if ! docker info >/dev/null 2>&1; then
+		setsid dockerd --storage-driver=overlay2 --iptables=false </dev/null >"$SCRATCH/dockerd.log" 2>&1 &
+		started=$!
+		for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+	fi
+	export DCE_TOP=$TOP DCE_MPI_OUT=$SCRATCH/compose COMPOSE_PROJECT_NAME=dcempitest$$ DCE_MPI_WORKERS=2
+	mkdir -p "$DCE_MPI_OUT"
+	cp "$Y/line.yaml" "$DCE_MPI_OUT/line.yaml"
+	local t=$SECONDS
+	if ! docker info >/dev/null 2>&1; then
+		notok "containers: no docker engine answers (dockerd: $(tail -1 "$SCRATCH/dockerd.log" 2>/dev/null))"
+	elif ! "$TOP/scripts/make-base-image.sh" >"$SCRATCH/base.log" 2>&1; then
+		notok "containers: scripts/make-base-image.sh: $(tail -1 "$SCRATCH/base.log")"
+	elif ! (cd "$cdir" && docker-compose build >"$SCRATCH/compose-build.log" 2>&1); then
+		notok "containers: docker-compose build: $(tail -1 "$SCRATCH/compose-build.log")"
+	else
+		echo "# image dce-mpi-node:bookworm ready in $((SECONDS - t)) s"
+		(
+			cd "$cdir" || exit 1
+			docker-compose up -d --scale rank=2 rank >"$SCRATCH/compose-up.log" 2>&1 &&
+				DCE_MPIRUN_ARGS=--display-map timeout 600 docker-compose run --rm head --ranks 3 --out /out/run /out/line.yaml
+		) >"$SCRATCH/compose-run.log" 2>&1
+		rc=$?
+		check "containers: 'docker-compose run --rm head --ranks 3' ran (exit $rc)" test $rc = 0 ||
+			sed 's/^/#   /' "$SCRATCH/compose-run.log" | tail -5
+		check "containers: the head wrote a hostfile naming the 3 containers" \
+			eval "grep -q 'hostfile [0-9.]* slots=1 [0-9.]* slots=1 [0-9.]* slots=1' '$SCRATCH/compose-run.log'"
+		check "containers: mpirun placed one rank on each of the 3 containers (--display-map)" \
+			eval "test \$(grep 'Data for node: .*Num procs: 1' '$SCRATCH/compose-run.log' | sort -u | wc -l) = 3"
+		check "containers: every process ended as expected" grep -q 'every process ended as expected' "$SCRATCH/compose-run.log"
+		# files-N/etc/passwd and group are copies of the host's (here: the containers')
+		check "containers: outputs and pcaps on the shared directory byte-identical to 1 rank in one process (the hosts' passwd, group aside)" \
+			diff -r -x passwd -x group "$SCRATCH/line-r1" "$SCRATCH/compose/run"
+		(cd "$cdir" && docker-compose down -v --remove-orphans) >/dev/null 2>&1
+	fi
+	echo "# containers: $((SECONDS - t)) s"
+	if [ -n "$started" ]; then
+		kill "$started" 2>/dev/null
+		for _ in $(seq 40); do kill -0 "$started" 2>/dev/null || break; sleep 0.5; done
+	fi
+}
+if [ "$(id -u)" = 0 ]; then
+	compose_test
+else
+	echo "# skipped: containers as hosts (examples/mpi/compose) need root to install and start docker"
+fi
+
 echo "# ${SECONDS}s: bad input, one line each before the run"
 # expect_line NAME PATTERN FILE [OPTIONS]: exit 2, one line on stderr matching PATTERN
 expect_line() {
@@ -225,6 +279,7 @@ expect_line rank-too-big 'node b has rank: 2 but the run has 2 ranks (0 to 1)' "
 printf 'nodes: [a, b]\nlinks:\n  - {nodes: [a, b], delay: 1ms}\n' >"$Y/nostop.yaml"
 expect_line no-stop 'a distributed run needs a stop time' "$Y/nostop.yaml" --ranks 2
 expect_line bad-engine 'bad mpi_engine' "$Y/line.yaml" --ranks 2 --mpi-engine fast
+RUN_PATH=/nonexistent expect_line no-mpirun 'mpirun is not installed (apt-get install openmpi-bin)' "$Y/line.yaml" --ranks 2
 D=$PLAIN_RUN expect_line mpi-not-built 'built without MPI: build ns-3.s MPI module' "$Y/line.yaml" --ranks 2
 echo "# ${SECONDS}s: done"
 finish
