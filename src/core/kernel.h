@@ -35,10 +35,21 @@ struct dce_waiter {
 	struct dce_waiter *tnext; /* the thread's other waits (poll waits on many) */
 };
 
+/* A host descriptor that may be closed while idle and reopened by its path
+ * (hostfd.c): node roots and programs' log files, so that the number of host
+ * files open does not grow with the number of nodes. */
+struct dce_hostfd {
+	int fd;                    /* -1: closed now (reopened by dce_hostfd_get) */
+	char *path;                /* NULL: a fixed descriptor, never closed early */
+	int oflags;                /* open flags to reopen with */
+	off_t pos;                 /* offset kept while closed (-1: none) */
+	struct dce_hostfd *prev, *next; /* least-recently-used order of the open ones */
+};
+
 struct dce_node {
 	uint32_t id;
 	char *root;                /* host path of files-N */
-	int rootfd;                /* O_PATH fd of files-N */
+	struct dce_hostfd rootdir; /* O_PATH fd of files-N: dce_hostfd_get(&n->rootdir) */
 	char hostname[65];
 	uint64_t rand_state;       /* /dev/urandom and getrandom for this node */
 	int next_pid;
@@ -144,7 +155,8 @@ struct dce_file_ops;
 struct dce_file {
 	int refs;
 	const struct dce_file_ops *ops;
-	int hostfd;                /* -1 if not backed by a host fd */
+	int hostfd;                /* -1 if not backed by a host fd; read it with dce_file_hostfd */
+	struct dce_hostfd *reopen; /* non-NULL: the host fd is reopened by path (hostfd unused) */
 	int flags;                 /* O_ flags (status flags) */
 	char *vpath;               /* virtual path for /proc/self/fd and fchdir */
 	void *priv;
@@ -237,6 +249,19 @@ void dce_thread_enter_user(struct dce_thread *t) __attribute__((noreturn));
  * malloc and no stdio, so it may run in a signal handler that interrupted dce.
  * Returns; the caller exits. */
 void dce_run_emergency_end(const char *why);
+
+/* hostfd.c */
+void dce_hostfd_init(struct dce_hostfd *h, int fd, const char *path, int oflags); /* path NULL: fixed */
+int dce_hostfd_get(struct dce_hostfd *h); /* the open descriptor, reopened if it was closed; -1 */
+void dce_hostfd_release(struct dce_hostfd *h);
+long dce_hostfd_cache_size(void); /* how many reopenable descriptors may be open at once */
+long dce_hostfd_open_count(void);  /* how many are open now */
+
+/* The host descriptor behind f (-1: none). */
+static inline int dce_file_hostfd(struct dce_file *f)
+{
+	return f->reopen ? dce_hostfd_get(f->reopen) : f->hostfd;
+}
 
 /* fd.c */
 struct dce_fdtable *dce_fdtable_new(void);

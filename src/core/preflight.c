@@ -3,7 +3,7 @@
  * Every program of every node lives in this one host process, so the host's
  * per-process limits bound the whole scenario: memory mappings (vm.max_map_count:
  * each program maps its own ld.so, libc and libraries), open files (RLIMIT_NOFILE:
- * each node's root, each process's stdout and stderr), address space (RLIMIT_AS:
+ * dce's own, a bounded cache of node roots and log files, what programs open), address space (RLIMIT_AS:
  * each process reserves its heap and stack) and memory. Programs are counted as they
  * are created (a scenario's programs are created when their start is scheduled, so
  * before any of them loads); each time the count grows by a step, the estimate is
@@ -26,9 +26,11 @@
  * dynamically linked program holds ~21 host mappings (its image, ld.so and libc, 5
  * each; libc's bss, heap, stack, TLS; its kernel stack 2); a Linux-stack node ~52
  * more (the kernel library's segments, its heap and fibers). Files: a node's
- * root, each process's stdout and stderr (stdin /dev/null is one shared file), and
- * the few a program holds while it is loaded (its binary, ld.so, a library). Memory: private pages, per program
- * and per Linux kernel. */
+ * root and each process's stdout and stderr are reopened by path when used
+ * (hostfd.c), at most dce_hostfd_cache_size() of them open at once (stdin
+ * /dev/null is one shared file), and the few a program holds while it is loaded
+ * (its binary, ld.so, a library). Memory: private pages, per program and per
+ * Linux kernel. */
 #define MAPS_PER_PROC 21
 #define MAPS_PER_KNODE 52
 #define FDS_PER_NODE 1
@@ -82,15 +84,13 @@ static void init(void)
 {
 	max_map_count = read_long("/proc/sys/vm/max_map_count");
 	base_maps = count_lines("/proc/self/maps");
-	long nodes = 0, knodes = 0; /* already counted here, counted in estimate() too */
-	for (struct dce_node *nd = dce_world.nodes; nd; nd = nd->next) {
-		nodes++;
+	long knodes = 0; /* already counted here, counted in estimate() too */
+	for (struct dce_node *nd = dce_world.nodes; nd; nd = nd->next)
 		knodes += dce_kstack_enabled(nd->id) != 0;
-	}
 	base_maps -= knodes * MAPS_PER_KNODE;
 	if (base_maps < 100)
 		base_maps = 100;
-	base_fds = count_fds() - nodes * FDS_PER_NODE; /* counted in estimate() */
+	base_fds = count_fds() - dce_hostfd_open_count(); /* counted in estimate() */
 	if (base_fds < 0)
 		base_fds = 0;
 	FILE *f = fopen("/proc/meminfo", "re");
@@ -124,8 +124,9 @@ static struct need estimate(long procs)
 	}
 	n.maps = (unsigned long)base_maps + (unsigned long)procs * MAPS_PER_PROC +
 	         (unsigned long)n.knodes * MAPS_PER_KNODE;
-	n.fds = (unsigned long)base_fds + (unsigned long)n.nodes * FDS_PER_NODE + (unsigned long)procs * FDS_PER_PROC +
-	         FDS_LOADING;
+	unsigned long reopenable = (unsigned long)n.nodes * FDS_PER_NODE + (unsigned long)procs * FDS_PER_PROC;
+	unsigned long cached = (unsigned long)dce_hostfd_cache_size();
+	n.fds = (unsigned long)base_fds + (reopenable < cached ? reopenable : cached) + FDS_LOADING;
 	n.kb = (unsigned long)procs * KB_PER_PROC + (unsigned long)n.knodes * KB_PER_KNODE;
 	n.vm = (unsigned long)procs * VM_PER_PROC;
 	return n;

@@ -172,7 +172,7 @@ struct dce_node *dce_node_create(uint32_t id)
 	dce_cred_node_etc(path); /* passwd and group */
 	snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\t%s\n", n->hostname);
 	write_file(path, "hosts", buf, 0);
-	n->rootfd = open(n->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dce_hostfd_init(&n->rootdir, open(n->root, O_PATH | O_DIRECTORY | O_CLOEXEC), n->root, O_PATH | O_DIRECTORY);
 	n->rand_state = dce_random_key(dce_world.seed, id, DCE_RANDOM_NODE);
 	n->next_pid = 1000;
 	struct dce_node **pp = &dce_world.nodes;
@@ -496,11 +496,27 @@ static void free_vec(char **v)
 	free(v);
 }
 
-static int open_log(struct dce_process *p, const char *name)
+/* A process's stdout or stderr file, created empty now; its host descriptor is
+ * closed while idle and reopened on use (hostfd.c), so that 10,000 nodes do not
+ * hold 40,000 host descriptors of log files. */
+static struct dce_file *open_log(struct dce_process *p, const char *name)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", p->logdir, name);
-	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	int oflags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
+	int h = open(path, oflags | O_CLOEXEC, 0644);
+	if (h < 0)
+		return NULL;
+	struct dce_file *f = dce_file_new(&dce_hostfile_ops, -1, O_WRONLY | O_APPEND);
+	f->reopen = malloc(sizeof *f->reopen);
+	dce_hostfd_init(f->reopen, h, path, oflags);
+	return f;
+}
+
+static struct dce_file *host_stdio_file(int fd)
+{
+	int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	return h < 0 ? NULL : dce_file_new(&dce_hostfile_ops, h, O_WRONLY | O_APPEND);
 }
 
 static void stop_event(void *arg)
@@ -542,10 +558,15 @@ static int install_stdio(struct dce_process *p, const char *stdin_file)
 		dce_process_fatal(p, "cannot open stdin file %s: %s", stdin_file ? stdin_file : "/dev/null", strerror(errno));
 		return -1;
 	}
-	int hout = dce_world.host_stdio ? fcntl(1, F_DUPFD_CLOEXEC, 3) : open_log(p, "stdout");
-	int herr = dce_world.host_stdio ? fcntl(2, F_DUPFD_CLOEXEC, 3) : open_log(p, "stderr");
-	struct dce_file *fout = dce_file_new(&dce_hostfile_ops, hout, O_WRONLY | O_APPEND);
-	struct dce_file *ferr = dce_file_new(&dce_hostfile_ops, herr, O_WRONLY | O_APPEND);
+	struct dce_file *fout = dce_world.host_stdio ? host_stdio_file(1) : open_log(p, "stdout");
+	struct dce_file *ferr = dce_world.host_stdio ? host_stdio_file(2) : open_log(p, "stderr");
+	if (!fout || !ferr) {
+		dce_process_fatal(p, "cannot open its stdout or stderr under %s: %s", p->logdir, strerror(errno));
+		dce_file_put(fin);
+		if (fout)
+			dce_file_put(fout);
+		return -1;
+	}
 	char vp[64];
 	snprintf(vp, sizeof vp, "/var/log/%d/stdout", p->pid);
 	fout->vpath = strdup(vp);

@@ -85,7 +85,10 @@ void dce_file_put(struct dce_file *f)
 	dce_locks_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
-	if (f->hostfd >= 0)
+	if (f->reopen) {
+		dce_hostfd_release(f->reopen);
+		free(f->reopen);
+	} else if (f->hostfd >= 0)
 		close(f->hostfd);
 	free(f->vpath);
 	free(f);
@@ -180,17 +183,17 @@ void dce_file_notify(struct dce_file *f)
 static ssize_t host_read(struct dce_thread *t, struct dce_file *f, void *buf, size_t len)
 {
 	(void)t;
-	ssize_t r = read(f->hostfd, buf, len);
+	ssize_t r = read(dce_file_hostfd(f), buf, len);
 	return r < 0 ? -errno : r;
 }
 
 static ssize_t host_write(struct dce_thread *t, struct dce_file *f, const void *buf, size_t len)
 {
-	ssize_t r = write(f->hostfd, buf, len);
+	ssize_t r = write(dce_file_hostfd(f), buf, len);
 	if (r < 0)
 		return -errno;
 	if (dce_fs_kind(t->proc, f) == DCE_FS_NODE)
-		dce_fs_touch_fd(f->hostfd);
+		dce_fs_touch_fd(dce_file_hostfd(f));
 	return r;
 }
 

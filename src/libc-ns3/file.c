@@ -105,11 +105,11 @@ long sys_writev(struct dce_thread *t, long fd, uint64_t iovp, long cnt)
 		return r;
 	struct dce_file *f = lookup(t, fd);
 	if (f && f->ops == &dce_hostfile_ops && (f->flags & O_ACCMODE) != O_RDONLY && !(f->flags & O_PATH)) {
-		ssize_t w = writev(f->hostfd, iov, (int)cnt); /* one atomic write, as on Linux */
+		ssize_t w = writev(dce_file_hostfd(f), iov, (int)cnt); /* one atomic write, as on Linux */
 		if (w < 0)
 			return -errno;
 		if (is_node_file(t, f))
-			dce_fs_touch_fd(f->hostfd);
+			dce_fs_touch_fd(dce_file_hostfd(f));
 		return w;
 	}
 	return iov_each(t, fd, iov, cnt, sys_write);
@@ -122,9 +122,9 @@ static int host_fd_of(struct dce_thread *t, long fd, struct dce_file **fp)
 		return -EBADF;
 	if (fp)
 		*fp = f;
-	if (f->hostfd < 0)
+	if (dce_file_hostfd(f) < 0)
 		return -ESPIPE;
-	return f->hostfd;
+	return dce_file_hostfd(f);
 }
 
 /* A positioned transfer on fd: the file must be open for it (O_PATH is not). */
@@ -426,11 +426,11 @@ static void anon_stat(struct dce_file *f, struct stat *st)
 /* stat of an open file as the program sees it. */
 static long file_stat(struct dce_thread *t, struct dce_file *f, struct stat *st)
 {
-	if (f->hostfd < 0) {
+	if (dce_file_hostfd(f) < 0) {
 		anon_stat(f, st);
 		return 0;
 	}
-	if (fstat(f->hostfd, st))
+	if (fstat(dce_file_hostfd(f), st))
 		return -errno;
 	dce_fs_fix_stat(t->proc->node, st, dce_fs_kind(t->proc, f), f->vpath);
 	return 0;
@@ -529,10 +529,10 @@ long sys_statx(struct dce_thread *t, long dirfd, uint64_t pathp, long flags, lon
 	struct stat_target tg;
 	struct statx sx;
 	r = stat_resolve(t, dirfd, path, flags, &tg);
-	if (r == 0 && tg.sf && tg.sf->hostfd < 0)
+	if (r == 0 && tg.sf && dce_file_hostfd(tg.sf) < 0)
 		r = -ENOSYS; /* glibc falls back to fstat */
 	else if (r == 0) {
-		int h = tg.sf ? tg.sf->hostfd : tg.h;
+		int h = tg.sf ? dce_file_hostfd(tg.sf) : tg.h;
 		int kind = tg.sf ? dce_fs_kind(t->proc, tg.sf) : tg.kind;
 		int sflags = ((int)flags & AT_STATX_SYNC_TYPE) | AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW;
 		if (syscall(SYS_statx, h, tg.name, sflags, (unsigned)mask, &sx))
@@ -651,9 +651,9 @@ long sys_fchdir(struct dce_thread *t, long fd)
 	struct dce_file *f = lookup(t, fd);
 	if (!f)
 		return -EBADF;
-	if (f->hostfd < 0)
+	if (dce_file_hostfd(f) < 0)
 		return -ENOTDIR;
-	return chdir_to(t, f->hostfd);
+	return chdir_to(t, dce_file_hostfd(f));
 }
 
 long sys_getdents64(struct dce_thread *t, long fd, uint64_t buf, long len)
@@ -661,10 +661,10 @@ long sys_getdents64(struct dce_thread *t, long fd, uint64_t buf, long len)
 	struct dce_file *f = lookup(t, fd);
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
-	if (f->hostfd < 0 || f->ops != &dce_hostfile_ops)
+	if (dce_file_hostfd(f) < 0 || f->ops != &dce_hostfile_ops)
 		return -ENOTDIR;
 	struct stat st;
-	if (fstat(f->hostfd, &st))
+	if (fstat(dce_file_hostfd(f), &st))
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
@@ -741,8 +741,8 @@ long sys_fcntl(struct dce_thread *t, long fd, long cmd, long arg)
 	case F_SETFL: {
 		int settable = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 		f->flags = (f->flags & ~settable) | (iarg & settable);
-		if (f->hostfd >= 0 && f->ops == &dce_hostfile_ops)
-			fcntl(f->hostfd, F_SETFL, iarg & (O_APPEND | O_NOATIME));
+		if (dce_file_hostfd(f) >= 0 && f->ops == &dce_hostfile_ops)
+			fcntl(dce_file_hostfd(f), F_SETFL, iarg & (O_APPEND | O_NOATIME));
 		return 0;
 	}
 	case F_GETLK:
@@ -839,8 +839,8 @@ long sys_ioctl(struct dce_thread *t, long fd, long req, uint64_t arg)
 		return 0;
 	case FIONREAD: {
 		long r;
-		if (f->hostfd >= 0)
-			r = ioctl(f->hostfd, FIONREAD, &v) < 0 ? -errno : 0;
+		if (dce_file_hostfd(f) >= 0)
+			r = ioctl(dce_file_hostfd(f), FIONREAD, &v) < 0 ? -errno : 0;
 		else
 			r = dce_file_fionread(f, &v);
 		if (r < 0)
@@ -1155,7 +1155,7 @@ static int meta_target(struct dce_thread *t, long dirfd, uint64_t pathp)
 		return (int)r;
 	if (r > 0) { /* /proc/self/fd/N (glibc's fchmodat AT_SYMLINK_NOFOLLOW) or /dev */
 		int kind = dce_fs_kind(t->proc, sf);
-		int h = kind == DCE_FS_NODE ? fcntl(sf->hostfd, F_DUPFD_CLOEXEC, 0) : -1;
+		int h = kind == DCE_FS_NODE ? fcntl(dce_file_hostfd(sf), F_DUPFD_CLOEXEC, 0) : -1;
 		dce_file_put(sf);
 		return kind == DCE_FS_NODE ? (h < 0 ? -errno : h) : kind == DCE_FS_HOST ? -EROFS : -EPERM;
 	}

@@ -61,7 +61,7 @@ static int classify(struct dce_process *p, int hostfd)
 
 struct dce_fsinfo *dce_fs_info(struct dce_process *p, struct dce_file *f)
 {
-	if (f->ops != &dce_hostfile_ops || f->hostfd < 0)
+	if (f->ops != &dce_hostfile_ops || dce_file_hostfd(f) < 0)
 		return NULL;
 	struct dce_fsinfo *i = f->priv;
 	if (!i) {
@@ -69,7 +69,7 @@ struct dce_fsinfo *dce_fs_info(struct dce_process *p, struct dce_file *f)
 		f->priv = i;
 	}
 	if (!i->kind && p)
-		i->kind = classify(p, f->hostfd);
+		i->kind = classify(p, dce_file_hostfd(f));
 	return i;
 }
 
@@ -197,7 +197,7 @@ static uint64_t sim_ino(struct dce_node *n, uint64_t dev, uint64_t ino)
 		*c = (struct node_ctr){ n->id, FIRST_INO, node_ctrs };
 		node_ctrs = c;
 		struct stat rs;
-		if (fstat(n->rootfd, &rs) == 0)
+		if (fstat(dce_hostfd_get(&n->rootdir), &rs) == 0)
 			vino_add(n->id, rs.st_dev, rs.st_ino, ROOT_INO);
 	}
 	struct vino *v = vino_find(n->id, dev, ino);
@@ -373,16 +373,16 @@ long dce_fs_getdents(struct dce_process *p, struct dce_file *f, uint64_t ubuf, s
 	if (!info)
 		return -ENOTDIR;
 	if (!info->dir) {
-		info->dir = dir_load(f->hostfd);
+		info->dir = dir_load(dce_file_hostfd(f));
 		if (!info->dir)
 			return -errno;
 	}
 	struct dce_fsdir *d = info->dir;
 	struct stat dst, pst;
 	int node = info->kind == DCE_FS_NODE;
-	if (node && fstat(f->hostfd, &dst))
+	if (node && fstat(dce_file_hostfd(f), &dst))
 		return -errno;
-	int is_root = node && fstat(p->node->rootfd, &pst) == 0 && pst.st_ino == dst.st_ino && pst.st_dev == dst.st_dev;
+	int is_root = node && fstat(dce_hostfd_get(&p->node->rootdir), &pst) == 0 && pst.st_ino == dst.st_ino && pst.st_dev == dst.st_dev;
 	if (len > 65536)
 		len = 65536;
 	char out[65536];

@@ -155,9 +155,9 @@ static long wait_for(struct dce_thread *t, struct dce_locks *L, struct lk *req)
 static long file_id(struct dce_file *f, struct lk *req)
 {
 	struct stat st;
-	if (f->hostfd < 0 || f->ops != &dce_hostfile_ops || (f->flags & O_PATH))
+	if (dce_file_hostfd(f) < 0 || f->ops != &dce_hostfile_ops || (f->flags & O_PATH))
 		return -EBADF;
-	if (fstat(f->hostfd, &st))
+	if (fstat(dce_file_hostfd(f), &st))
 		return -errno;
 	req->dev = st.st_dev;
 	req->ino = st.st_ino;
@@ -171,8 +171,8 @@ static long flock_range(struct dce_file *f, const struct flock *fl, struct lk *r
 	struct stat st;
 	switch (fl->l_whence) {
 	case SEEK_SET: base = 0; break;
-	case SEEK_CUR: base = lseek(f->hostfd, 0, SEEK_CUR); break;
-	case SEEK_END: base = fstat(f->hostfd, &st) ? 0 : st.st_size; break;
+	case SEEK_CUR: base = lseek(dce_file_hostfd(f), 0, SEEK_CUR); break;
+	case SEEK_END: base = fstat(dce_file_hostfd(f), &st) ? 0 : st.st_size; break;
 	default: return -EINVAL;
 	}
 	int64_t start = base + fl->l_start, len = fl->l_len;
@@ -242,7 +242,7 @@ long dce_locks_flock(struct dce_thread *t, struct dce_file *f, int op)
 {
 	struct lk req = { .cls = CLS_FLOCK, .owner = f, .pid = -1, .start = 0, .end = OFF_MAX };
 	long r = file_id(f, &req);
-	if (r == -EBADF && f->hostfd >= 0 && !(f->flags & O_PATH))
+	if (r == -EBADF && dce_file_hostfd(f) >= 0 && !(f->flags & O_PATH))
 		r = 0, req.dev = (dev_t)-1, req.ino = (ino_t)(uintptr_t)f; /* sockets, pipes: locks of their own */
 	if (r)
 		return r;
@@ -301,7 +301,7 @@ static int any_held(void)
 void dce_locks_close(struct dce_fdtable *owner, struct dce_file *f)
 {
 	struct stat st;
-	if (!any_held() || f->ops != &dce_hostfile_ops || f->hostfd < 0 || fstat(f->hostfd, &st))
+	if (!any_held() || f->ops != &dce_hostfile_ops || dce_file_hostfd(f) < 0 || fstat(dce_file_hostfd(f), &st))
 		return;
 	drop_owner(owner, 1, st.st_dev, st.st_ino, 0);
 }

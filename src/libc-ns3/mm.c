@@ -82,7 +82,7 @@ long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long
 		struct dce_file *f = dce_fd_lookup(p, (int)fd);
 		if (!f)
 			return -EBADF;
-		if (f->hostfd < 0) {
+		if (dce_file_hostfd(f) < 0) {
 			/* an AF_PACKET socket's PACKET_MMAP ring (net/pring.c), always shared */
 			long r = dce_pring_mapfd(f, len, off);
 			if (r < 0)
@@ -90,7 +90,7 @@ long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long
 			hostfd = (int)r;
 			flags = (flags & ~MAP_PRIVATE) | MAP_SHARED;
 		} else
-			hostfd = f->hostfd;
+			hostfd = dce_file_hostfd(f);
 	}
 	if (flags & MAP_FIXED) {
 		/* never let a program map over dce's own memory */

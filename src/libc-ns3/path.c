@@ -177,7 +177,7 @@ void dce_fsroot_put(struct dce_fsroot *r)
 
 int dce_root_fd(struct dce_process *p)
 {
-	return p->fsroot ? p->fsroot->fd : p->node->rootfd;
+	return p->fsroot ? p->fsroot->fd : dce_hostfd_get(&p->node->rootdir);
 }
 
 /* A node path as the process sees it under its chroot (unchanged outside it). */

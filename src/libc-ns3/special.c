@@ -299,7 +299,7 @@ long dce_special_readlink(struct dce_thread *t, int dirfd, const char *path, cha
 			return -ENOENT;
 		if (f->vpath)
 			v = f->vpath;
-		else if (f->hostfd >= 0 && dce_path_of_fd_proc(p, f->hostfd, tmp) >= 0)
+		else if (dce_file_hostfd(f) >= 0 && dce_path_of_fd_proc(p, dce_file_hostfd(f), tmp) >= 0)
 			v = tmp; /* the standard streams dce opened itself */
 		else {
 			/* no address in it: the same run twice must read the same */

@@ -442,9 +442,9 @@ int main(int argc, char **argv)
 	char logroot[PATH_MAX];
 	snprintf(logroot, sizeof logroot, "%s", node->root);
 	node->logroot = strdup(logroot);
-	close(node->rootfd);
+	dce_hostfd_release(&node->rootdir);
 	node->root = strdup("");
-	node->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dce_hostfd_init(&node->rootdir, open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), NULL, 0);
 	char host[65];
 	if (gethostname(host, sizeof host) == 0)
 		snprintf(node->hostname, sizeof node->hostname, "%s", host);
