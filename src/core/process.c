@@ -141,12 +141,27 @@ int dce_map_host_path(const char *prefix)
 	return 0;
 }
 
+/* Nodes by id (ns-3 node ids are dense from 0): dce_node_get is on the path of
+ * every system call that names a node, so it must not walk 10,000 nodes. */
+static struct dce_node **by_id, *last_node;
+static uint32_t by_id_len;
+
 struct dce_node *dce_node_get(uint32_t id)
 {
-	for (struct dce_node *n = dce_world.nodes; n; n = n->next)
-		if (n->id == id)
-			return n;
-	return NULL;
+	return id < by_id_len ? by_id[id] : NULL;
+}
+
+static void index_node(struct dce_node *n)
+{
+	if (n->id >= by_id_len) {
+		uint32_t len = by_id_len ? by_id_len : 64;
+		while (len <= n->id)
+			len *= 2;
+		by_id = realloc(by_id, len * sizeof *by_id);
+		memset(by_id + by_id_len, 0, (len - by_id_len) * sizeof *by_id);
+		by_id_len = len;
+	}
+	by_id[n->id] = n;
 }
 
 struct dce_node *dce_node_create(uint32_t id)
@@ -175,10 +190,12 @@ struct dce_node *dce_node_create(uint32_t id)
 	dce_hostfd_init(&n->rootdir, open(n->root, O_PATH | O_DIRECTORY | O_CLOEXEC), n->root, O_PATH | O_DIRECTORY);
 	n->rand_state = dce_random_key(dce_world.seed, id, DCE_RANDOM_NODE);
 	n->next_pid = 1000;
-	struct dce_node **pp = &dce_world.nodes;
-	while (*pp)
-		pp = &(*pp)->next;
-	*pp = n;
+	if (last_node && dce_world.nodes) /* appended: the list stays in creation order */
+		last_node->next = n;
+	else
+		dce_world.nodes = n;
+	last_node = n;
+	index_node(n);
 	return n;
 }
 
