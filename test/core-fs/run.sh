@@ -80,4 +80,27 @@ n=$(cd "$W/d1" && find . -path '*/var/log/*' -type f | wc -l)
 check "determinism: compared $n log files" test "$n" -gt 50
 check "determinism: same file trees" diff <(cd "$W/d1" && find . | sort) <(cd "$W/d2" && find . | sort)
 
+# 5. host descriptors of log files closed while idle and reopened (hostfd.c): with
+# a cache of 2, programs writing in turn reopen their files all the time; a
+# program's offsets and F_SETFL flags survive, and the outputs are identical.
+reopen() {
+  DCE_HOSTFD_CACHE=$2 $RUN -o "$1" --seed 7 --map "$HERE" "0@1s: python3 $HERE/reopen.py" \
+    "1@1s: sh -c 'for i in \$(seq 30); do echo o\$i; echo e\$i >&2; sleep 0.2; done'" \
+    "2@1s: sh -c 'for i in \$(seq 30); do echo O\$i; sleep 0.15; done'" >/dev/null 2>&1
+}
+reopen "$W/r1" 2
+check "reopen: stdout offsets and flags kept across reopening" \
+  test "$(cat "$(log "$W/r1" 1000)")" = "$(printf 'J1llo\n6')"
+check "reopen: stderr of the same program" grep -qx "append 0" "$W/r1/files-0/var/log/1000/stderr"
+check "reopen: interleaved writers complete" \
+  sh -c "test \$(grep -c '^o' '$(log "$W/r1" 1000 1)') = 30 && test \$(grep -c '^e' '$W/r1/files-1/var/log/1000/stderr') = 30"
+reopen "$W/r2" 4096
+check "reopen: outputs identical with a cache of 2 and of 4096" diff -r "$W/r1" "$W/r2"
+# many nodes under a low open-file limit: ~5 host files per node before, now a bounded cache
+mkdir -p "$W/nofile"
+prlimit --nofile=48:48 "$PWD/build/dce/examples/dce-udp-many" --programs="$PROGS" --nodes=100 \
+  --out="$W/nofile" >"$W/nofile.log" 2>&1
+check "100 nodes x 2 programs under 48 open files: every echo" grep -q "^udp-many: 100/100 clients got every echo" "$W/nofile.log"
+check "100 nodes under 48 open files: no preflight line" sh -c "! grep -q preflight '$W/nofile.log'"
+
 [ $failed = 0 ]
