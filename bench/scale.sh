@@ -15,10 +15,19 @@
 # a markdown table for docs/performance.md.
 #   bench/scale.sh [--quick]       (--quick: 100 and 1000 nodes, 10 and 50 Linux)
 #   SIZES="100 300" LINUX_SIZES="10" PNG=/tmp/x.png bench/scale.sh
+#   DATA=/tmp/d bench/scale.sh     also keep the plotted figures in /tmp/d
+#   bench/scale.sh --plot D1 D2... only draw the PNG from kept figures (runs of
+#                                  several sessions, e.g. the biggest size alone)
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${DCE_BUILDDIR:-$TOP/build/dce}
-make -s -C "$TOP" -j2 >/dev/null
+plot_only=""
+if [ "${1:-}" = --plot ]; then
+	shift
+	plot_only=$(cat "$@")
+else
+	make -s -C "$TOP" -j2 >/dev/null
+fi
 if [ "${1:-}" = --quick ]; then
 	SIZES=${SIZES:-"100 1000"}
 	LINUX_SIZES=${LINUX_SIZES:-"10 50"}
@@ -72,6 +81,7 @@ ratio() { # sets RATIO: wall and memory per node against the first size of the k
 	RATIO=$(printf "%.2f x / %.2f x" "$(echo "$wpn / $base_wpn" | bc -l)" "$(echo "$mpn / $base_mpn" | bc -l)")
 }
 
+[ -n "$plot_only" ] && SIZES="" LINUX_SIZES="" && printf '%s\n' "$plot_only" >"$W/data"
 for n in $SIZES; do
 	mkdir -p "$W/u$n"
 	read -r w cpu mx mp rc < <(measure "u$n" "$B/examples/dce-udp-many" \
@@ -91,7 +101,7 @@ for n in $SIZES; do
 done
 
 base_wpn="" base_mpn=""
-if [ -f "$KLIB" ]; then
+if [ -f "$KLIB" ] || [ -n "$plot_only" ]; then
 	for n in $LINUX_SIZES; do
 		mkdir -p "$W/k$n"
 		read -r w cpu mx mp rc < <(DCE_LINUX_LIBRARY=$KLIB measure "k$n" "$B/examples/dce-linux-idle" \
@@ -111,9 +121,10 @@ else
 	echo "linux: skipped (no kernel library: build it with scripts/quickstart dce-linux-dev or set DCE_LINUX_LIBRARY)"
 fi
 
+[ -n "${DATA:-}" ] && cp "$W/data" "$DATA"
 if command -v gnuplot >/dev/null; then
-	grep '^ns3 ' "$W/data" | awk '$8 == "yes"' >"$W/ns3.dat" || true
-	grep '^linux ' "$W/data" | awk '$8 == "yes"' >"$W/linux.dat" || true
+	grep '^ns3 ' "$W/data" | awk '$8 == "yes"' | sort -k2,2n >"$W/ns3.dat" || true
+	grep '^linux ' "$W/data" | awk '$8 == "yes"' | sort -k2,2n >"$W/linux.dat" || true
 	plots="" plots2=""
 	[ -s "$W/ns3.dat" ] && plots="'$W/ns3.dat' using 2:3 with linespoints title 'ns-3 stack, 2 programs/node, wall', '$W/ns3.dat' using 2:4 with linespoints title 'ns-3 stack, CPU'" &&
 		plots2="'$W/ns3.dat' using 2:6 with linespoints title 'ns-3 stack, 2 programs/node'"

@@ -3,8 +3,11 @@
 #  * 1500 nodes x 2 programs (3000 programs alive, more than the 2,844 that the
 #    host's default vm.max_map_count of 65530 allowed before the stack's guard page
 #    became a gap), every output correct;
+#  * 1000 nodes x 2 programs under an open-file limit of 256 (lowered with prlimit):
+#    node roots and log files are reopened by path from a bounded cache of host
+#    descriptors (hostfd.c); before, each node held ~5 host files (5,000 here);
 #  * the preflight check names the limit to raise, in one line, when the open-file
-#    limit (lowered with prlimit for the run) or the address-space limit is too low
+#    limit or the address-space limit (lowered with prlimit for the run) is too low
 #    for the scenario, before programs fail.
 # If vm.max_map_count is below what 3000 programs need and the suite runs as root,
 # it is raised for the run and restored afterwards (never lowered).
@@ -13,12 +16,26 @@ build_once
 MANY=$BUILD/examples/dce-udp-many
 N=${DCE_SCALE_NODES:-1500}
 
-# the preflight, open files: 100 nodes need ~900 host files, the run gets 300
+# many nodes, few host files: 1000 nodes x 2 programs under 256 open files
+OUT=$SCRATCH/fewfiles
+mkdir -p "$OUT"
+t0=$(date +%s)
+prlimit --nofile=256:256 "$MANY" --out="$OUT" --programs="$PROGS" --nodes=1000 >"$SCRATCH/fewfiles.log" 2>&1
+echo "# 1000 nodes under 256 open files: $(($(date +%s) - t0)) s wall"
+check "1000 nodes under 256 open files: every client got every echo" \
+	grep -q "^udp-many: 1000/1000 clients got every echo" "$SCRATCH/fewfiles.log"
+check "1000 nodes under 256 open files: all 2000 programs exit 0, no preflight line" \
+	sh -c "awk 'NR > 1 && \$3 != \"0\" { bad = 1 } END { exit bad || NR != 2001 }' '$OUT/exitprocs' && ! grep -q preflight '$SCRATCH/fewfiles.log'"
+check "1000 nodes under 256 open files: every server got every datagram" \
+	sh -c "test \$(cat '$OUT'/files-*/var/log/1000/stdout | grep -c '^server got') = 3000"
+
+# the preflight, open files: dce's own files and the cache of reopened ones do
+# not fit in 16
 OUT=$SCRATCH/nofile
 mkdir -p "$OUT"
-prlimit --nofile=300:300 "$MANY" --out="$OUT" --programs="$PROGS" --nodes=100 >"$SCRATCH/nofile.log" 2>&1
+prlimit --nofile=16:16 "$MANY" --out="$OUT" --programs="$PROGS" --nodes=100 >"$SCRATCH/nofile.log" 2>&1
 check "preflight: a too-low open-file limit is named in one line, with the ulimit to run" \
-	grep -qE "^dce: preflight: 100 nodes and [0-9]+ programs need about [0-9]+ open files, more than the open-file limit \(300, hard 300\): raise it before the run: ulimit -n [0-9]+" "$SCRATCH/nofile.log"
+	grep -qE "^dce: preflight: 100 nodes and [0-9]+ programs need about [0-9]+ open files, more than the open-file limit \(16, hard 16\): raise it before the run: ulimit -n [0-9]+" "$SCRATCH/nofile.log"
 check "preflight: said once, before the first program starts failing" \
 	sh -c "test \$(grep -c 'preflight:.*open files' '$SCRATCH/nofile.log') = 1 && head -1 '$SCRATCH/nofile.log' | grep -q preflight"
 
