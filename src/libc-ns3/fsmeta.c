@@ -159,11 +159,11 @@ struct vino {
 struct node_ctr {
 	uint32_t node;
 	uint64_t next;
-	struct node_ctr *link;
 };
-#define VINO_BUCKETS 4096
+#define VINO_BUCKETS 65536
 static struct vino *vino_tab[VINO_BUCKETS]; /* one table for the run, keyed by node */
-static struct node_ctr *node_ctrs;
+static struct node_ctr **node_ctrs; /* by node id */
+static uint32_t n_node_ctrs;
 
 static unsigned vino_hash(uint32_t node, uint64_t dev, uint64_t ino)
 {
@@ -189,13 +189,19 @@ static void vino_add(uint32_t node, uint64_t dev, uint64_t ino, uint64_t num)
 
 static uint64_t sim_ino(struct dce_node *n, uint64_t dev, uint64_t ino)
 {
-	struct node_ctr *c = node_ctrs;
-	while (c && c->node != n->id)
-		c = c->link;
+	if (n->id >= n_node_ctrs) {
+		uint32_t len = n_node_ctrs ? n_node_ctrs : 64;
+		while (len <= n->id)
+			len *= 2;
+		node_ctrs = realloc(node_ctrs, len * sizeof *node_ctrs);
+		memset(node_ctrs + n_node_ctrs, 0, (len - n_node_ctrs) * sizeof *node_ctrs);
+		n_node_ctrs = len;
+	}
+	struct node_ctr *c = node_ctrs[n->id];
 	if (!c) { /* first use on this node: its root is inode 2 */
 		c = calloc(1, sizeof *c);
-		*c = (struct node_ctr){ n->id, FIRST_INO, node_ctrs };
-		node_ctrs = c;
+		*c = (struct node_ctr){ n->id, FIRST_INO };
+		node_ctrs[n->id] = c;
 		struct stat rs;
 		if (fstat(dce_hostfd_get(&n->rootdir), &rs) == 0)
 			vino_add(n->id, rs.st_dev, rs.st_ino, ROOT_INO);

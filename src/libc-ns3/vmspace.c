@@ -23,6 +23,22 @@ struct vm_hole {
 static struct vm_hole *holes; /* sorted, disjoint, coalesced */
 static int initialised;
 
+/* First fit walks the holes from the lowest; with 10,000 nodes the holes left by
+ * alignment number tens of thousands and every program's heap, stack and images
+ * walked them all. For a request of a given size and alignment, the holes before
+ * the one it was last served from cannot serve it again until memory is released
+ * (takes and claims only shrink or split holes), so each size remembers the hole
+ * before its last fit and starts there: the same addresses as a walk from the
+ * start. A release, or a hole freed, bumps `gen` and forgets every hint. */
+struct fit_hint {
+	size_t len, align;
+	struct vm_hole *prev; /* the hole before the last fit (NULL: the first hole) */
+	unsigned long gen;
+};
+static struct fit_hint hints[16];
+static unsigned next_hint;
+static unsigned long gen = 1;
+
 /* The end of programs' memory: VM_END, or below the lowest host mapping above
  * VM_BASE (dce-run's own PIE image, near 85 TiB), so that [0, limit) holds
  * program memory only (trap.c dispatches every system call made from there). */
@@ -57,11 +73,20 @@ static uintptr_t take(size_t len, size_t align)
 {
 	if (!initialised)
 		init();
-	for (struct vm_hole **pp = &holes; *pp; pp = &(*pp)->next) {
+	struct fit_hint *hn = NULL;
+	for (unsigned i = 0; i < sizeof hints / sizeof *hints; i++)
+		if (hints[i].gen && hints[i].len == len && hints[i].align == align) {
+			hn = &hints[i];
+			break;
+		}
+	struct vm_hole *prev = hn && hn->gen == gen ? hn->prev : NULL;
+	for (struct vm_hole **pp = prev ? &prev->next : &holes; *pp; pp = &(*pp)->next) {
 		struct vm_hole *h = *pp;
 		uintptr_t s = (h->start + align - 1) & ~(align - 1);
-		if (s < h->start || s + len > h->end || s + len < s)
+		if (s < h->start || s + len > h->end || s + len < s) {
+			prev = h;
 			continue;
+		}
 		if (s > h->start) { /* keep the part before the aligned start */
 			struct vm_hole *before = malloc(sizeof *before);
 			before->start = h->start;
@@ -69,12 +94,17 @@ static uintptr_t take(size_t len, size_t align)
 			before->next = h;
 			*pp = before;
 			pp = &before->next;
+			prev = before;
 		}
 		h->start = s + len;
 		if (h->start == h->end) {
 			*pp = h->next;
 			free(h);
+			gen++;
 		}
+		if (!hn)
+			hn = &hints[next_hint++ % (sizeof hints / sizeof *hints)];
+		*hn = (struct fit_hint){ len, align, prev, gen };
 		return s;
 	}
 	return 0;
@@ -87,6 +117,7 @@ void dce_vm_release(uintptr_t start, size_t len)
 		return;
 	if (!initialised)
 		init();
+	gen++; /* holes grow or merge: every hint is forgotten */
 	struct vm_hole **pp = &holes;
 	while (*pp && (*pp)->end < start)
 		pp = &(*pp)->next;
@@ -130,6 +161,7 @@ int dce_vm_claim(uintptr_t start, size_t len)
 		if (h->start == h->end) {
 			*pp = h->next;
 			free(h);
+			gen++;
 		}
 		return 0;
 	}
