@@ -118,6 +118,7 @@ struct dce_process {
 	int pid, ppid, pgid, sid;
 	enum dce_proc_state state;
 	struct dce_process *parent;
+	int had_children;          /* some process was created with this one as parent */
 	struct dce_thread *threads;
 	int nthreads;
 	struct dce_fdtable *fds;

@@ -212,10 +212,14 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	snprintf(p->cwd, sizeof p->cwd, "%s", parent ? parent->cwd : "/");
 	dce_cred_inherit(p, parent);
 	p->state = DCE_P_LOADING;
-	struct dce_process **pp = &dce_world.procs;
-	while (*pp)
-		pp = &(*pp)->next_all;
-	*pp = p;
+	static struct dce_process *last_proc; /* processes stay on the list for the run */
+	if (last_proc && dce_world.procs)
+		last_proc->next_all = p;
+	else
+		dce_world.procs = p;
+	last_proc = p;
+	if (parent)
+		parent->had_children = 1;
 	if (dce_world.nprocv == dce_world.procv_cap) { /* grown here: the outputs need no malloc */
 		size_t cap = dce_world.procv_cap ? dce_world.procv_cap * 2 : 64;
 		struct dce_process **v = realloc(dce_world.procv, cap * sizeof *v);
@@ -432,7 +436,7 @@ static void teardown(struct dce_process *p, int code, int sig)
 		report_loader_error(p);
 	write_status(p, NULL);
 	/* children are adopted by nobody: they are reaped when they exit */
-	for (struct dce_process *c = dce_world.procs; c; c = c->next_all)
+	for (struct dce_process *c = p->had_children ? dce_world.procs : NULL; c; c = c->next_all)
 		if (c->parent == p) {
 			c->parent = NULL;
 			if (c->state == DCE_P_ZOMBIE)
