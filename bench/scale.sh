@@ -32,8 +32,8 @@ if [ "${1:-}" = --quick ]; then
 	SIZES=${SIZES:-"100 1000"}
 	LINUX_SIZES=${LINUX_SIZES:-"10 50"}
 fi
-SIZES=${SIZES:-"100 1000 5000 10000"}
-LINUX_SIZES=${LINUX_SIZES:-"100 500 1000 2000"}
+SIZES=${SIZES-"100 1000 5000 10000"} # SIZES="": no ns-3-stack sizes
+LINUX_SIZES=${LINUX_SIZES-"100 500 1000 2000"}
 PNG=${PNG:-$TOP/docs/scale.png}
 KLIB=${DCE_LINUX_LIBRARY:-$TOP/build/install/lib/liblinux-6.1.so}
 [ -f "$KLIB" ] || KLIB=$(ls /work/main/build/install/lib/liblinux-6.1.so 2>/dev/null || true)
