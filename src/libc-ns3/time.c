@@ -38,7 +38,14 @@ static void clock_read_cost(struct dce_thread *t)
 		poller.step = dce_world.clock_quantum;
 	poller.p = t->proc;
 	poller.tid = t->tid;
+	/* This sleep is the polling's own cost, not a wait: it pays off only its length
+	 * of the system-call debt (below). A wait forgives the whole debt; if this did,
+	 * a loop of ready pselects and clock reads (iperf3 between its writes) would
+	 * never owe a whole slice and would run ~100 times more calls per simulated
+	 * millisecond than the model allows. */
+	uint64_t debt = t->cpu_debt_ns;
 	dce_thread_block(t, (int64_t)poller.step);
+	t->cpu_debt_ns = debt > poller.step ? debt - poller.step : 0;
 	poller.woke_at = dce_sim_now();
 	t->clock_reads = 0;
 }

@@ -29,6 +29,15 @@ check "--syscall-cost and --cost-slice set the model" \
 	grep -qx 'getpid calls 10000 took 50000000 ns' "$(stdout_of 0 1000)"
 run_dce nocost --syscall-cost 0 "0: $P/call-loop getpid 10000"
 check "--syscall-cost 0: calls are free" grep -qx 'getpid calls 10000 took 0 ns' "$(stdout_of 0 1000)"
+# Two pollers at once (each a ready select and a clock read per round, as iperf3
+# between its writes): each call still costs its 1 us. The clock-read backoff used
+# to forgive the owed time, so 20000 rounds took 200 us (10 ns a call).
+run_dce pollers "0: $P/call-loop poll 20000" "1: $P/call-loop poll 20000"
+for n in 0 1; do
+	t=$(sed -n 's/^poll rounds 20000 (20000 ready) took \([0-9]*\) ns$/\1/p' "$(stdout_of $n 1000)")
+	check "two pollers: node $n's 20000 ready selects take about 20 ms (${t:-?} ns)" \
+		test "${t:-0}" -ge 19000000 -a "${t:-0}" -le 21000000
+done
 run_dce sleeper "0: sleep 5"
 check "a program that blocks pays nothing: sleep 5 still ends at 5 s" \
 	grep -Eq '^0 +1000 +0 +0\.000000000 +5\.000000000 +sleep 5$' "$OUT/exitprocs"
