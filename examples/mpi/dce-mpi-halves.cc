@@ -3,9 +3,13 @@
 // system id (rank) per node. Each half is a star of `half` nodes around a hub; the
 // two hubs are joined by a 10 ms link (the lookahead). Every leaf of the first half
 // and the matching leaf of the second pings it back (with --iperf=1, the first also
-// sends 1 MB with iperf3); half 0 runs on rank 0, half 1 on rank 1 (on rank 0 too in one process).
+// sends 1 MB with iperf3). With N ranks, half 0 runs on the first N/2 ranks (at least
+// one) and half 1 on the others: a hub on the first rank of its half, the leaves dealt
+// round-robin over the half's ranks (their 1 ms links are the lookahead then). The
+// outputs are the same for any N, one process included.
 //
 //   make MPI=1 && mpirun -np 2 build/dce-mpi/examples/mpi/dce-mpi-halves --half=500
+//   (or -np 4: each half on two ranks)
 //   (as root: mpirun --allow-run-as-root ...; build/dce-mpi/examples/mpi/dce-mpi-halves
 //   alone is the one-process run with the same outputs)
 #include "ns3/core-module.h"
@@ -14,6 +18,9 @@
 #include "ns3/mpi-interface.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
+
+#include <algorithm>
+#include <cstdio>
 
 using namespace ns3;
 
@@ -40,11 +47,24 @@ main (int argc, char *argv[])
                                                       : "ns3::DistributedSimulatorImpl"));
   MpiInterface::Enable (&argc, &argv);
   uint32_t rank = MpiInterface::GetSystemId ();
-  uint32_t second = MpiInterface::GetSize () > 1 ? 1 : 0; // the rank of half 1
+  uint32_t size = MpiInterface::GetSize ();
+  if (size > 2 * half)
+    {
+      if (rank == 0)
+        std::fprintf (stderr,
+                      "dce-mpi-halves: %u ranks but %u nodes: every rank needs a node "
+                      "(use -np %u or fewer, or a larger --half)\n",
+                      size, 2 * half, 2 * half);
+      MpiInterface::Disable ();
+      return 2;
+    }
+  // ranks [first[h], first[h] + count[h]) run half h
+  uint32_t first[2] = {0, size / 2}, count[2] = {std::max (1u, size / 2), size - size / 2};
 
-  NodeContainer h0, h1;
-  h0.Create (half, 0);
-  h1.Create (half, second);
+  NodeContainer h0, h1; // created in the same order whatever the ranks: the same node ids
+  for (uint32_t h = 0; h < 2; h++)
+    for (uint32_t i = 0; i < half; i++)
+      (h ? h1 : h0).Create (1, first[h] + (i == 0 ? 0 : i % count[h]));
   PointToPointHelper leafLink, middle;
   leafLink.SetDeviceAttribute ("DataRate", StringValue ("100Mbps"));
   leafLink.SetChannelAttribute ("Delay", StringValue ("1ms"));

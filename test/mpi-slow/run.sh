@@ -281,5 +281,31 @@ expect_line no-stop 'a distributed run needs a stop time' "$Y/nostop.yaml" --ran
 expect_line bad-engine 'bad mpi_engine' "$Y/line.yaml" --ranks 2 --mpi-engine fast
 RUN_PATH=/nonexistent expect_line no-mpirun 'mpirun is not installed (apt-get install openmpi-bin)' "$Y/line.yaml" --ranks 2
 D=$PLAIN_RUN expect_line mpi-not-built 'built without MPI: build ns-3.s MPI module' "$Y/line.yaml" --ranks 2
+# The C++ example of docs/mpi.md (two halves, system ids set by the program) on 1, 2
+# and 4 ranks: the same outputs; more ranks than nodes: one line.
+if make -s -C "$TOP" -j2 MPI=1 BUILDDIR=build/dce-mpi build/dce-mpi/examples/mpi/dce-mpi-halves >"$SCRATCH/halves-make.log" 2>&1; then
+	HX=$TOP/build/dce-mpi/examples/mpi/dce-mpi-halves
+	MPIRUN=(mpirun --oversubscribe)
+	[ "$(id -u)" = 0 ] && MPIRUN+=(--allow-run-as-root)
+	for r in 1 2 4; do
+		mkdir -p "$SCRATCH/halves-$r"
+		if [ $r = 1 ]; then
+			timeout 600 "$HX" --half=8 --out="$SCRATCH/halves-$r" >"$SCRATCH/halves-$r.log" 2>&1
+		else
+			timeout 600 "${MPIRUN[@]}" -np $r "$HX" --half=8 --out="$SCRATCH/halves-$r" >"$SCRATCH/halves-$r.log" 2>&1
+		fi
+		rc=$?
+		check "dce-mpi-halves --half=8 on $r rank(s): exit 0, 14 pings ended 0 in exitprocs (rc $rc)" \
+			sh -c "[ $rc = 0 ] && [ \$(grep -c ' 0 .* ping ' '$SCRATCH/halves-$r/exitprocs') = 14 ]"
+	done
+	check "dce-mpi-halves: 2 ranks' outputs and pcaps byte-identical to one process" diff -r "$SCRATCH/halves-1" "$SCRATCH/halves-2"
+	check "dce-mpi-halves: 4 ranks' outputs and pcaps byte-identical to one process" diff -r "$SCRATCH/halves-1" "$SCRATCH/halves-4"
+	mkdir -p "$SCRATCH/halves-17"
+	timeout 120 "${MPIRUN[@]}" -np 17 "$HX" --half=8 --out="$SCRATCH/halves-17" >"$SCRATCH/halves-17.log" 2>&1
+	check "dce-mpi-halves on 17 ranks for 16 nodes: one line naming the fix" \
+		grep -q '^dce-mpi-halves: 17 ranks but 16 nodes: every rank needs a node (use -np 16 or fewer' "$SCRATCH/halves-17.log"
+else
+	notok "make MPI=1 dce-mpi-halves: $(tail -1 "$SCRATCH/halves-make.log")"
+fi
 echo "# ${SECONDS}s: done"
 finish
