@@ -287,6 +287,9 @@ uint64_t dce_time_realtime_ns(void);
 uint64_t dce_time_node_realtime_ns(struct dce_node *n); /* CLOCK_REALTIME of node n */
 /* At every system call entry: charge its cost, sleeping once enough is owed. */
 void dce_time_syscall_cost(struct dce_thread *t);
+/* Grow *arrayp, an array of pointers indexed by node id of *len entries, so that it
+ * has entry id: doubled from 64, new entries NULL (process.c). */
+void dce_grow_by_id(void *arrayp, uint32_t *len, uint32_t id);
 
 /* watchdog.c (libc-ns3): preempting programs that run without system calls */
 extern uint64_t dce_entries;  /* times simulated code entered dce: traps, switches */

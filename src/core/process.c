@@ -151,16 +151,25 @@ struct dce_node *dce_node_get(uint32_t id)
 	return id < by_id_len ? by_id[id] : NULL;
 }
 
+void dce_grow_by_id(void *arrayp, uint32_t *len, uint32_t id)
+{
+	void **array = arrayp;
+	if (id < *len)
+		return;
+	uint32_t n = *len ? *len : 64;
+	while (n <= id)
+		n *= 2;
+	void **v = realloc(*array, n * sizeof *v);
+	if (!v)
+		abort();
+	memset(v + *len, 0, (n - *len) * sizeof *v);
+	*array = v;
+	*len = n;
+}
+
 static void index_node(struct dce_node *n)
 {
-	if (n->id >= by_id_len) {
-		uint32_t len = by_id_len ? by_id_len : 64;
-		while (len <= n->id)
-			len *= 2;
-		by_id = realloc(by_id, len * sizeof *by_id);
-		memset(by_id + by_id_len, 0, (len - by_id_len) * sizeof *by_id);
-		by_id_len = len;
-	}
+	dce_grow_by_id(&by_id, &by_id_len, n->id);
 	by_id[n->id] = n;
 }
 

@@ -189,14 +189,7 @@ static void vino_add(uint32_t node, uint64_t dev, uint64_t ino, uint64_t num)
 
 static uint64_t sim_ino(struct dce_node *n, uint64_t dev, uint64_t ino)
 {
-	if (n->id >= n_node_ctrs) {
-		uint32_t len = n_node_ctrs ? n_node_ctrs : 64;
-		while (len <= n->id)
-			len *= 2;
-		node_ctrs = realloc(node_ctrs, len * sizeof *node_ctrs);
-		memset(node_ctrs + n_node_ctrs, 0, (len - n_node_ctrs) * sizeof *node_ctrs);
-		n_node_ctrs = len;
-	}
+	dce_grow_by_id(&node_ctrs, &n_node_ctrs, n->id);
 	struct node_ctr *c = node_ctrs[n->id];
 	if (!c) { /* first use on this node: its root is inode 2 */
 		c = calloc(1, sizeof *c);
