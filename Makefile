@@ -147,7 +147,7 @@ $(BUILDDIR)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILDDIR)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) -c $< -o $@
+	$(CC) -MMD -MP -c $< -o $@
 
 # dce's vDSO: freestanding, no relocations; embedded into libdce by vdso_blob.S.
 $(VDSO): src/libc-ns3/vdso/vdso.c src/libc-ns3/vdso/vdso.lds src/libc-ns3/vdso/vdso-layout.lds

@@ -166,6 +166,13 @@ struct dce_file {
 	int owner;                 /* F_SETOWN: pid (> 0) or process group (< 0) for SIGIO */
 	struct dce_node *owner_node; /* the node of that pid */
 	int sigio;                 /* F_SETSIG: the signal sent instead of SIGIO (0: SIGIO) */
+	/* "This non-blocking call returns EAGAIN": what the full path found in the
+	 * entry numbered again_at (dce_slow_entries) for the call again_nr, with the
+	 * buffer it checked then; fastcall.c answers its repeats until the next full
+	 * entry. Set by dce_file_again, cleared by dce_file_notify. */
+	uint64_t again_at;
+	long again_nr, again_args[3];  /* the call; recvfrom/sendto: flags, address, length */
+	uintptr_t again_lo, again_hi;
 };
 
 struct dce_file_ops {
@@ -277,6 +284,12 @@ struct dce_file *dce_fd_lookup(struct dce_process *p, int fd);
 int dce_fd_close(struct dce_process *p, int fd);
 void dce_fd_close_on_exec(struct dce_process *p);
 void dce_file_notify(struct dce_file *f); /* readiness changed: wake pollers */
+/* Called by a read (write) handler when a non-blocking read (write) of f returns
+ * EAGAIN now and will until the next change of f's state (dce_file_notify):
+ * fastcall.c then answers repeats of the same read(2), write(2), recvfrom(2) or
+ * sendto(2) on a buffer inside [buf, buf+len) without the full entry, until the
+ * next full entry. Other calls are ignored. */
+void dce_file_again(struct dce_thread *t, struct dce_file *f, int write, const void *buf, size_t len);
 extern const struct dce_file_ops dce_hostfile_ops;
 
 /* mm.c */
@@ -293,6 +306,9 @@ void dce_grow_by_id(void *arrayp, uint32_t *len, uint32_t id);
 
 /* watchdog.c (libc-ns3): preempting programs that run without system calls */
 extern uint64_t dce_entries;  /* times simulated code entered dce: traps, switches */
+/* The same without fastcall.c's calls: program state dce saw in one full entry
+ * holds until the next (no event, no other program ran in between). */
+extern uint64_t dce_slow_entries;
 int dce_watchdog_arm(uint64_t budget_ns);
 
 /* shutdown.c: SIGINT, SIGTERM and SIGHUP to dce end the run with its outputs */

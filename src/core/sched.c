@@ -36,6 +36,7 @@ void dce_thread_run(struct dce_thread *t)
 	t->state = DCE_T_RUNNING;
 	dce_current = t;
 	dce_entries++;
+	dce_slow_entries++;
 	dce_vdso_enter(dce_sim_now());
 	dce_kstack_top = (uint64_t)dce_fiber_stack_top(&t->fiber);
 	dce_fiber_switch(&host_fiber, &t->fiber);

@@ -1,7 +1,10 @@
 /* fastcall.c - system calls served without leaving program context.
  *
  * A call that only reads what dce keeps about the calling thread (its pid, tid,
- * parent, process group, user and group ids) needs none of dce's own TLS, stack
+ * parent, process group, user and group ids), or that repeats a read(2) or
+ * write(2) the full path just found would return EAGAIN (a non-blocking socket
+ * drained or full: the read-until-EAGAIN and write-until-EAGAIN loops of event
+ * driven programs; dce_file_again), needs none of dce's own TLS, stack
  * protector or host system calls. From a rewritten site (trap_entry.S) or the
  * glibc-dce hook (hook_entry.S), FAST_CALL (fastcall.h) calls dce_fastcall on the
  * fiber's kernel stack with the program's FS base still loaded and the Syscall
@@ -31,8 +34,11 @@
 #include "creds.h"
 #include "fastcall.h"
 #include "vdso.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 
 /* read by FAST_CALL: 1 for a number dce_fastcall may serve */
@@ -46,7 +52,8 @@ __attribute__((constructor)) static void fastcall_init(void)
 	if (!fast_on)
 		return;
 	static const int nrs[] = { SYS_getpid, SYS_getppid, SYS_gettid, SYS_getuid, SYS_geteuid,
-		                   SYS_getgid, SYS_getegid, SYS_getpgrp };
+		                   SYS_getgid, SYS_getegid, SYS_getpgrp, SYS_read, SYS_write,
+	                           SYS_recvfrom, SYS_sendto };
 	for (size_t i = 0; i < sizeof nrs / sizeof nrs[0]; i++)
 		dce_fast_nr[nrs[i]] = 1;
 }
@@ -56,10 +63,43 @@ struct fast_result {
 	long served; /* 0: take the full entry */
 };
 
-#define FAST_ATTRS __attribute__((no_stack_protector, target("general-regs-only"), \
-	no_sanitize("address", "undefined", "thread"), no_instrument_function, noinline))
 
-FAST_ATTRS struct fast_result dce_fastcall(long nr)
+#define FAST_CODE no_stack_protector, target("general-regs-only"), \
+	no_sanitize("address", "undefined", "thread"), no_instrument_function
+#define FAST_ATTRS __attribute__((FAST_CODE, noinline))
+
+/* read(2), write(2), recvfrom(2) or sendto(2) (args r): -EAGAIN when the full
+ * path recorded, in the current full entry's window, that the same call on this
+ * file says EAGAIN (dce_file_again), with the same flags and address arguments
+ * and a buffer inside the one it checked, starting on a page it probed (so the
+ * entry's pointer checks come out the same); else 0. The file's status flags
+ * are read now. */
+static inline __attribute__((FAST_CODE, always_inline)) long again(struct dce_process *p, long nr,
+                                                                   const struct dce_fast_regs *r)
+{
+	struct dce_fdtable *ft = p->fds;
+	int n = (int)r->rdi;
+	if (!ft || n < 0 || n >= ft->size || r->rdx <= 0)
+		return 0;
+	struct dce_file *f = ft->files[n];
+	if (!f || f->again_at != dce_slow_entries || f->again_nr != nr)
+		return 0;
+	if (nr == SYS_recvfrom || nr == SYS_sendto) {
+		if (r->r10 != f->again_args[0] || r->r8 != f->again_args[1] || r->r9 != f->again_args[2])
+			return 0;
+	}
+	if (!(f->flags & O_NONBLOCK) && !((nr == SYS_recvfrom || nr == SYS_sendto) && (r->r10 & MSG_DONTWAIT)))
+		return 0;
+	uintptr_t lo = (uintptr_t)r->rsi, hi = lo + (uintptr_t)r->rdx;
+	if (hi < lo || lo < f->again_lo || hi > f->again_hi)
+		return 0;
+	/* the entry probes the first 16 pages of a buffer and its last one */
+	if ((lo >> 12) - (f->again_lo >> 12) >= 16 && (lo >> 12) != ((f->again_hi - 1) >> 12))
+		return 0;
+	return -EAGAIN;
+}
+
+FAST_ATTRS struct fast_result dce_fastcall(long nr, const struct dce_fast_regs *r)
 {
 	struct fast_result no = { 0, 0 };
 	struct dce_thread *t = dce_current;
@@ -84,6 +124,13 @@ FAST_ATTRS struct fast_result dce_fastcall(long nr)
 	case SYS_geteuid: if (!c) return no; v = c->euid; break;
 	case SYS_getgid: if (!c) return no; v = c->rgid; break;
 	case SYS_getegid: if (!c) return no; v = c->egid; break;
+	case SYS_read:
+	case SYS_write:
+	case SYS_recvfrom:
+	case SYS_sendto:
+		if (!(v = again(p, nr, r)))
+			return no;
+		break;
 	default: return no;
 	}
 	if (dce_world.syscall_cost)

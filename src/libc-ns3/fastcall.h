@@ -4,6 +4,13 @@
 #define DCE_FASTCALL_H
 #define DCE_FAST_NR 512            /* system call numbers FAST_CALL looks up */
 
+#ifndef __ASSEMBLER__
+/* The program's registers as FAST_CALL saves them (lowest address first). */
+struct dce_fast_regs {
+	long flags, r10, r9, r8, rdx, rsi, rdi, rax, rcx, rsp;
+};
+#endif
+
 #ifdef __ASSEMBLER__
 /* FAST_CALL sp_off: with the `syscall` convention (rax = number, rdi...r9
  * arguments) and rcx = where the program resumes, serve the call with
@@ -36,7 +43,8 @@
 	pushfq
 	andq $~0x40500, (%rsp)
 	popfq
-	movq %rax, %rdi
+	movq %rax, %rdi                 /* dce_fastcall(nr, the block above) */
+	movq %rsp, %rsi
 	call dce_fastcall               /* rax = value, rdx = served */
 	testq %rdx, %rdx
 	jz 5f

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define DCE_FD_MAX 1024 /* RLIMIT_NOFILE each process sees */
@@ -173,10 +174,29 @@ static void send_sigio(struct dce_file *f)
 void dce_file_notify(struct dce_file *f)
 {
 	f->events++;
+	f->again_at = 0; /* no entry has number 0 */
 	if ((f->flags & O_ASYNC) && f->owner && f->owner_node)
 		send_sigio(f);
 	dce_waitq_wake_all(&f->readq);
 	dce_waitq_wake_all(&f->writeq);
+}
+
+void dce_file_again(struct dce_thread *t, struct dce_file *f, int write, const void *buf, size_t len)
+{
+	/* only the calls fastcall.c repeats, with the buffer their entry checked */
+	long nr = t->last_nr;
+	if (!len || !t->uc || (write ? nr != SYS_write && nr != SYS_sendto : nr != SYS_read && nr != SYS_recvfrom))
+		return;
+	const greg_t *g = t->uc->uc_mcontext.gregs;
+	if (nr == SYS_sendto && g[REG_R8])
+		return; /* a destination: what it points to can change */
+	f->again_at = dce_slow_entries;
+	f->again_nr = nr;
+	f->again_args[0] = g[REG_R10];
+	f->again_args[1] = g[REG_R8];
+	f->again_args[2] = g[REG_R9];
+	f->again_lo = (uintptr_t)buf;
+	f->again_hi = (uintptr_t)buf + len;
 }
 
 /* Files backed by a host descriptor: regular files, directories, devices we pass. */
@@ -212,3 +232,4 @@ const struct dce_file_ops dce_hostfile_ops = {
 	.name = "file", .read = host_read, .write = host_write, .poll = host_poll,
 	.release = host_release,
 };
+

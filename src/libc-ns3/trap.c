@@ -129,6 +129,7 @@ void dce_trap(ucontext_t *uc)
 	t->uc = uc;
 	long nr = g[REG_RAX];
 	dce_entries++;
+	dce_slow_entries++;
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = serve(t, nr, g);
@@ -160,6 +161,7 @@ ucontext_t *dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
 	struct dce_thread *t = dce_current;
 	struct dce_process *p = t->proc;
 	dce_entries++;
+	dce_slow_entries++;
 	if (dce_signal_fault_handled(t, sig, info)) {
 		t->uc = uc;
 		t->last_nr = -1; /* not in a system call: nothing to restart */

@@ -23,6 +23,7 @@
 #define WATCHDOG_SIGNAL SIGVTALRM
 
 uint64_t dce_entries;
+uint64_t dce_slow_entries;
 extern volatile unsigned char dce_in_user;
 extern uint64_t dce_user_fs;
 void dce_watchdog_entry(int, siginfo_t *, void *);

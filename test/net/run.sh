@@ -338,4 +338,44 @@ same() {
 }
 check "same scenario twice: identical pcaps and stdout" same
 
+# Non-blocking calls asked again after EAGAIN are answered in program context
+# (fastcall.c, from the record the full path leaves: dce_file_again): the same
+# results as the full entry (DCE_FASTCALL=0), step by step, and far cheaper
+nb_yaml() { # MODE
+	cat >"$SCRATCH/nb-$1.yaml" <<YAML
+seed: 1
+stop: 20s
+nodes: [a, b]
+links:
+  - {nodes: [a, b], delay: 1ms}
+processes:
+  - {node: a, cmd: "$PROGS/nb-again $1", at: 1s}
+YAML
+}
+nb_yaml check
+nb_yaml time
+run_dce nb-fast "$SCRATCH/nb-check.yaml"
+NBF=$(stdout_of 0 1000)
+DCE_FASTCALL=0 run_dce nb-full "$SCRATCH/nb-check.yaml"
+NBS=$(stdout_of 0 1000)
+check "EAGAIN repeats: every step as with the full entry (read, recv, send, recvfrom, a dup)" \
+	sh -c "[ \$(wc -l <'$NBF') = 10 ] && cmp -s '$NBF' '$NBS'"
+check "EAGAIN repeats: data arriving is read, then EAGAIN again" \
+	grep -qx "data: read 5 'hello', then -1 EAGAIN, again -1 EAGAIN" "$NBF"
+check "EAGAIN repeats: a buffer's page the entry's probe sees unmapped is EFAULT, the last page EAGAIN" \
+	grep -q "^hole: whole -1 EAGAIN, at the hole -1 EFAULT, last page -1 EAGAIN" "$NBF"
+check "EAGAIN repeats: MSG_DONTWAIT's EAGAIN does not answer a blocking recv (it waits its 20 ms)" \
+	grep -qx "flags: dontwait -1 EAGAIN, again -1 EAGAIN, blocking -1 EAGAIN after 20 ms" "$NBF"
+check "EAGAIN repeats: a full send buffer, then writable again once drained" \
+	sh -c "grep -q '^full: wrote [0-9]* then -1 EAGAIN, again -1 EAGAIN, send -1 EAGAIN, again -1 EAGAIN' '$NBF' && grep -q '^drained: read [0-9]*, poll 1, write 1000' '$NBF'"
+check "EAGAIN repeats: recvfrom gets the datagram and its address, then EAGAIN again" \
+	grep -q "datagram 1 from 127.0.0.1 (len 16), then -1 EAGAIN, again -1 EAGAIN" "$NBF"
+run_dce nbt-fast "$SCRATCH/nb-time.yaml"
+read -r _ _ nbf < "$(stdout_of 0 1000)" || true
+DCE_FASTCALL=0 run_dce nbt-full "$SCRATCH/nb-time.yaml"
+read -r _ _ nbs < "$(stdout_of 0 1000)" || true
+if [ -n "${nbf:-}" ] && [ -n "${nbs:-}" ] && [ $((nbf * 10)) -lt "$nbs" ]; then
+	ok "EAGAIN repeats: $nbf cycles per repeated read, $nbs with the full entry"
+else notok "EAGAIN repeats: ${nbf:-?} cycles per repeated read, against ${nbs:-?} with the full entry"; fi
+
 finish

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -324,8 +325,10 @@ static long stream_send(struct dce_thread *t, struct dce_sock *sk, const char *b
 			return (long)done;
 		size_t room = st.connected ? st.tx_avail : 0;
 		if (room == 0) {
-			if (dce_sock_nonblock(sk, flags))
+			if (dce_sock_nonblock(sk, flags)) {
+				dce_file_again(t, sk->file, 1, buf, len); /* until room is made */
 				return done ? (long)done : -EAGAIN;
+			}
 			int w = dce_sock_wait(t, sk, 1, deadline);
 			if (w)
 				return done ? (long)done : w;
@@ -404,6 +407,24 @@ static long inet_send(struct dce_thread *t, struct dce_sock *sk, const void *buf
 	return r < 0 ? r : (long)len;
 }
 
+/* After a non-blocking read(2) or recvfrom(2) took data: if the socket is now empty and the next
+ * read would say EAGAIN (inet_recv's checks, in its order), record it, so that
+ * the program's usual read-until-EAGAIN costs no full entry (dce_file_again). */
+static void note_drained(struct dce_thread *t, struct dce_sock *sk, void *buf, size_t len, int flags)
+{
+	if ((t->last_nr != SYS_read && t->last_nr != SYS_recvfrom) || !dce_sock_nonblock(sk, flags))
+		return;
+	struct dce_ns3_status st;
+	status(sk, &st);
+	if (st.error || I(sk)->shut_rd)
+		return;
+	if (sk->type == SOCK_STREAM ? st.rx_avail || st.peer_closed || st.closed ||
+	                                      (!st.connected && !st.connecting)
+	                            : st.rx_next != 0)
+		return;
+	dce_file_again(t, sk->file, 0, buf, len);
+}
+
 static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size_t len, int flags,
                       struct sockaddr_storage *from, socklen_t *fromlen, struct dce_rxmeta *meta)
 {
@@ -431,8 +452,11 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 				meta->pi_dst = info.pi_dst;
 				return (long)done;
 			}
-			if (done == len || !(flags & MSG_WAITALL) || peek)
+			if (done == len || !(flags & MSG_WAITALL) || peek) {
+				if (!peek)
+					note_drained(t, sk, buf, len, flags);
 				return (long)done;
+			}
 			continue;
 		}
 		if (avail > 0 && len == 0)
@@ -448,8 +472,10 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 				return done ? (long)done : -ENOTCONN;
 		} else if (in->shut_rd)
 			return 0;
-		if (dce_sock_nonblock(sk, flags))
+		if (dce_sock_nonblock(sk, flags)) {
+			dce_file_again(t, sk->file, 0, buf, len); /* until data or a change comes */
 			return done ? (long)done : -EAGAIN;
+		}
 		int w = dce_sock_wait(t, sk, 0, deadline);
 		if (w)
 			return done ? (long)done : w;
