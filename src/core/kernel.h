@@ -78,6 +78,8 @@ struct dce_thread {
 	enum dce_thread_state state;
 	uint64_t user_fs;
 	ucontext_t *uc;            /* user context of the trap being served */
+	struct dce_file *ahead_want[4]; /* files to read ahead at the end of this entry */
+	int n_ahead_want;
 	ucontext_t start_uc;       /* user context a new thread starts from */
 	/* blocking */
 	int wake_reason;           /* 0 = woken, -ETIMEDOUT, -EINTR */
@@ -172,7 +174,17 @@ struct dce_file {
 	 * entry. Set by dce_file_again, cleared by dce_file_notify. */
 	uint64_t again_at;
 	long again_nr, again_args[3];  /* the call; recvfrom/sendto: flags, address, length */
-	uintptr_t again_lo, again_hi;
+	struct dce_ahead *ahead;       /* data read ahead for the program (NULL: none) */
+};
+
+/* Bytes a file's owner took from the stack for the program's next read(2) when a
+ * poll or select told the program the file is readable (f->ops->read_ahead):
+ * reads take them first; fastcall.c serves a read from them in program context. */
+struct dce_ahead {
+	char *buf;
+	size_t off, len, cap;          /* unread: [off, len) */
+	uint64_t at;                   /* the entry (dce_slow_entries) that filled it */
+	int all;                       /* it took everything the stack held then */
 };
 
 struct dce_file_ops {
@@ -182,6 +194,9 @@ struct dce_file_ops {
 	/* readiness mask (POLLIN/POLLOUT/...) right now */
 	int (*poll)(struct dce_file *);
 	void (*release)(struct dce_file *);
+	/* a poll, select or epoll_wait just reported f readable to the program: take
+	 * what its next read will want into f->ahead (NULL: never) */
+	void (*read_ahead)(struct dce_thread *, struct dce_file *);
 };
 
 /* ---- global state of the run (one host process runs one scenario) ---- */
@@ -287,9 +302,13 @@ void dce_file_notify(struct dce_file *f); /* readiness changed: wake pollers */
 /* Called by a read (write) handler when a non-blocking read (write) of f returns
  * EAGAIN now and will until the next change of f's state (dce_file_notify):
  * fastcall.c then answers repeats of the same read(2), write(2), recvfrom(2) or
- * sendto(2) on a buffer inside [buf, buf+len) without the full entry, until the
- * next full entry. Other calls are ignored. */
-void dce_file_again(struct dce_thread *t, struct dce_file *f, int write, const void *buf, size_t len);
+ * sendto(2) without the full entry, until the next full entry. Other calls are
+ * ignored. nr: the call recorded (-1: the one being served, t->last_nr). */
+void dce_file_again(struct dce_thread *t, struct dce_file *f, int write, long nr);
+/* poll.c: f was reported readable; its read_ahead runs at the end of the entry */
+void dce_file_want_ahead(struct dce_thread *t, struct dce_file *f);
+void dce_file_read_ahead(struct dce_thread *t);
+int dce_fastcall_on(void); /* fastcall.c: DCE_FASTCALL is not 0 and DCE_TRACE is off */
 extern const struct dce_file_ops dce_hostfile_ops;
 
 /* mm.c */

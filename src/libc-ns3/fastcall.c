@@ -58,6 +58,11 @@ __attribute__((constructor)) static void fastcall_init(void)
 		dce_fast_nr[nrs[i]] = 1;
 }
 
+int dce_fastcall_on(void)
+{
+	return fast_on && !dce_world.trace;
+}
+
 struct fast_result {
 	long value;
 	long served; /* 0: take the full entry */
@@ -68,35 +73,85 @@ struct fast_result {
 	no_sanitize("address", "undefined", "thread"), no_instrument_function
 #define FAST_ATTRS __attribute__((FAST_CODE, noinline))
 
+/* fastcall_user.S: program memory, a fault returning -1 */
+long dce_fast_probe(uintptr_t ptr, size_t len, int out);
+long dce_fast_copy(void *dst, const void *src, size_t n);
+
+/* What the entry's check of a buffer argument (uaccess_table.c) says of [ptr,
+ * ptr+len), len > 0: 1 when it passes uncut (the process's tracked mappings hold
+ * it all and the probed pages answer), 0 when the full entry must decide. */
+static inline __attribute__((FAST_CODE, always_inline)) int user_ok(struct dce_process *p, uintptr_t ptr,
+                                                                    size_t len, int out)
+{
+	uintptr_t end = ptr + len, at = ptr;
+	if (end < ptr)
+		return 0;
+	for (int pieces = 0; at < end; pieces++) {
+		struct dce_mapping *m = p->maps;
+		while (m && !(at >= m->start && at < m->end))
+			m = m->next;
+		if (!m || pieces == 4)
+			return 0; /* the fixed images and fork groups are the full entry's */
+		at = m->end;
+	}
+	return dce_fast_probe(ptr, len, out) == 0;
+}
+
 /* read(2), write(2), recvfrom(2) or sendto(2) (args r): -EAGAIN when the full
  * path recorded, in the current full entry's window, that the same call on this
- * file says EAGAIN (dce_file_again), with the same flags and address arguments
- * and a buffer inside the one it checked, starting on a page it probed (so the
- * entry's pointer checks come out the same); else 0. The file's status flags
- * are read now. */
+ * file says EAGAIN (dce_file_again), with the same flags and address arguments,
+ * and the entry's check of the buffer would pass; else 0. The file's status
+ * flags are read now. */
 static inline __attribute__((FAST_CODE, always_inline)) long again(struct dce_process *p, long nr,
+                                                                   struct dce_file *f,
                                                                    const struct dce_fast_regs *r)
+{
+	if (f->again_at != dce_slow_entries || f->again_nr != nr)
+		return 0;
+	int sock = nr == SYS_recvfrom || nr == SYS_sendto;
+	if (sock && (r->r10 != f->again_args[0] || r->r8 != f->again_args[1] || r->r9 != f->again_args[2]))
+		return 0;
+	if (!(f->flags & O_NONBLOCK) && !(sock && (r->r10 & MSG_DONTWAIT)))
+		return 0;
+	if (!user_ok(p, (uintptr_t)r->rsi, (size_t)r->rdx, nr == SYS_read || nr == SYS_recvfrom))
+		return 0;
+	return -EAGAIN;
+}
+
+/* read(2) of a file with bytes read ahead (struct dce_ahead): as the full path,
+ * which returns them without asking the stack as long as they cover the read
+ * (or they were all the stack held, in this entry's window). 0: not served. */
+static inline __attribute__((FAST_CODE, always_inline)) long ahead(struct dce_process *p, struct dce_file *f,
+                                                                   const struct dce_fast_regs *r)
+{
+	struct dce_ahead *a = f->ahead;
+	size_t len = (size_t)r->rdx, have = a->len - a->off;
+	if (len > have && !(a->all && a->at == dce_slow_entries))
+		return 0;
+	if (!user_ok(p, (uintptr_t)r->rsi, len, 1))
+		return 0;
+	size_t n = len < have ? len : have;
+	if (dce_fast_copy((void *)r->rsi, a->buf + a->off, n))
+		return 0; /* a page the probe did not see: the full entry's EFAULT */
+	a->off += n;
+	if (a->off == a->len)
+		a->off = a->len = 0;
+	return (long)n;
+}
+
+static inline __attribute__((FAST_CODE, always_inline)) long file_call(struct dce_process *p, long nr,
+                                                                       const struct dce_fast_regs *r)
 {
 	struct dce_fdtable *ft = p->fds;
 	int n = (int)r->rdi;
 	if (!ft || n < 0 || n >= ft->size || r->rdx <= 0)
 		return 0;
 	struct dce_file *f = ft->files[n];
-	if (!f || f->again_at != dce_slow_entries || f->again_nr != nr)
+	if (!f)
 		return 0;
-	if (nr == SYS_recvfrom || nr == SYS_sendto) {
-		if (r->r10 != f->again_args[0] || r->r8 != f->again_args[1] || r->r9 != f->again_args[2])
-			return 0;
-	}
-	if (!(f->flags & O_NONBLOCK) && !((nr == SYS_recvfrom || nr == SYS_sendto) && (r->r10 & MSG_DONTWAIT)))
-		return 0;
-	uintptr_t lo = (uintptr_t)r->rsi, hi = lo + (uintptr_t)r->rdx;
-	if (hi < lo || lo < f->again_lo || hi > f->again_hi)
-		return 0;
-	/* the entry probes the first 16 pages of a buffer and its last one */
-	if ((lo >> 12) - (f->again_lo >> 12) >= 16 && (lo >> 12) != ((f->again_hi - 1) >> 12))
-		return 0;
-	return -EAGAIN;
+	if (nr == SYS_read && f->ahead && f->ahead->len > f->ahead->off)
+		return ahead(p, f, r);
+	return again(p, nr, f, r);
 }
 
 FAST_ATTRS struct fast_result dce_fastcall(long nr, const struct dce_fast_regs *r)
@@ -128,7 +183,7 @@ FAST_ATTRS struct fast_result dce_fastcall(long nr, const struct dce_fast_regs *
 	case SYS_write:
 	case SYS_recvfrom:
 	case SYS_sendto:
-		if (!(v = again(p, nr, r)))
+		if (!(v = file_call(p, nr, r)))
 			return no;
 		break;
 	default: return no;

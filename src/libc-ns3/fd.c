@@ -181,22 +181,46 @@ void dce_file_notify(struct dce_file *f)
 	dce_waitq_wake_all(&f->writeq);
 }
 
-void dce_file_again(struct dce_thread *t, struct dce_file *f, int write, const void *buf, size_t len)
+void dce_file_again(struct dce_thread *t, struct dce_file *f, int write, long nr)
 {
-	/* only the calls fastcall.c repeats, with the buffer their entry checked */
-	long nr = t->last_nr;
-	if (!len || !t->uc || (write ? nr != SYS_write && nr != SYS_sendto : nr != SYS_read && nr != SYS_recvfrom))
+	/* only the calls fastcall.c repeats */
+	if (nr < 0)
+		nr = t->last_nr;
+	if (!t->uc || (write ? nr != SYS_write && nr != SYS_sendto : nr != SYS_read && nr != SYS_recvfrom))
 		return;
-	const greg_t *g = t->uc->uc_mcontext.gregs;
-	if (nr == SYS_sendto && g[REG_R8])
-		return; /* a destination: what it points to can change */
+	long a[3] = { 0, 0, 0 };
+	if (nr == SYS_sendto || nr == SYS_recvfrom) {
+		if (nr != t->last_nr)
+			return;
+		const greg_t *g = t->uc->uc_mcontext.gregs;
+		if (nr == SYS_sendto && g[REG_R8])
+			return; /* a destination: what it points to can change */
+		a[0] = g[REG_R10], a[1] = g[REG_R8], a[2] = g[REG_R9];
+	}
 	f->again_at = dce_slow_entries;
 	f->again_nr = nr;
-	f->again_args[0] = g[REG_R10];
-	f->again_args[1] = g[REG_R8];
-	f->again_args[2] = g[REG_R9];
-	f->again_lo = (uintptr_t)buf;
-	f->again_hi = (uintptr_t)buf + len;
+	memcpy(f->again_args, a, sizeof a);
+}
+
+void dce_file_want_ahead(struct dce_thread *t, struct dce_file *f)
+{
+	if (!f->ops->read_ahead || t->n_ahead_want == 4 || !dce_fastcall_on())
+		return;
+	for (int i = 0; i < t->n_ahead_want; i++)
+		if (t->ahead_want[i] == f)
+			return;
+	t->ahead_want[t->n_ahead_want++] = f;
+}
+
+/* At the end of the call that wanted it (dce_trap), at the simulated time the
+ * program's read would come: not when the call's cost is about to be slept off
+ * (time would pass before the read). */
+void dce_file_read_ahead(struct dce_thread *t)
+{
+	int sleeps = dce_world.syscall_cost && t->cpu_debt_ns + dce_world.syscall_cost >= dce_world.cost_slice;
+	for (int i = 0; i < t->n_ahead_want && !sleeps; i++)
+		t->ahead_want[i]->ops->read_ahead(t, t->ahead_want[i]);
+	t->n_ahead_want = 0;
 }
 
 /* Files backed by a host descriptor: regular files, directories, devices we pass. */

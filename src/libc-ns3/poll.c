@@ -92,6 +92,9 @@ static long do_poll(struct dce_thread *t, struct pollfd *fds, unsigned long n, i
 	free(files);
 	if (ready > 0 && !waited)
 		dce_time_busy_tick(t); /* select/poll in a loop on ready fds costs time, as on a CPU */
+	for (unsigned long i = 0; ready > 0 && i < n; i++)
+		if (fds[i].revents & POLLIN)
+			dce_file_want_ahead(t, dce_fd_lookup(t->proc, fds[i].fd));
 	return ready;
 }
 
@@ -363,8 +366,9 @@ long sys_epoll_ctl(struct dce_thread *t, long epfd, long op, long fd, uint64_t e
 	}
 }
 
-static int ep_collect(struct epoll *ep, struct dce_process *p, struct epoll_event *out, int max)
+static int ep_collect(struct dce_thread *t, struct epoll *ep, struct epoll_event *out, int max)
 {
+	struct dce_process *p = t->proc;
 	int n = 0;
 	for (struct epitem *i = ep->items; i && n < max; i = i->next) {
 		if (i->disabled)
@@ -380,6 +384,8 @@ static int ep_collect(struct epoll *ep, struct dce_process *p, struct epoll_even
 			continue;
 		out[n].events = (uint32_t)m;
 		out[n].data.u64 = i->data;
+		if (m & EPOLLIN)
+			dce_file_want_ahead(t, i->file);
 		n++;
 		if (i->events & EPOLLONESHOT)
 			i->disabled = 1;
@@ -403,7 +409,7 @@ long sys_epoll_pwait(struct dce_thread *t, long epfd, uint64_t evp, long max, lo
 	long r;
 	int waited = 0;
 	for (;;) {
-		r = ep_collect(ep, t->proc, DCE_USER(evp), (int)max);
+		r = ep_collect(t, ep, DCE_USER(evp), (int)max);
 		if (r > 0 && !waited)
 			dce_time_busy_tick(t);
 		if (r || timeout == 0)

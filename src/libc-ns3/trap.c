@@ -133,6 +133,8 @@ void dce_trap(ucontext_t *uc)
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = serve(t, nr, g);
+	if (t->n_ahead_want)
+		dce_file_read_ahead(t); /* a poll said readable: fastcall.c serves the read */
 	if (dce_world.trace)
 		fprintf(dce_world.err, "[%u %d %.3f] syscall %lld(%#llx, %#llx, %#llx) = %ld\n", t->proc->node->id,
 		        t->tid, dce_sim_now() / 1e9, (long long)nr, (long long)g[REG_RDI],

@@ -146,7 +146,21 @@ dce_fault_entry:
 	call dce_user_fault              /* (sig, info, uc): the context to resume */
 	movq %rax, %rdi
 	jmp dce_enter_user
-1:	jmp dce_host_fault
+	/* fastcall.c touching program memory (fastcall_user.S), still with the
+	 * program's FS base: resume at its fault return, as an exception table does,
+	 * through the exempt rt_sigreturn (rsp: just above the return address) */
+1:	movq 168(%rdx), %rax            /* uc_mcontext.gregs[REG_RIP] */
+	leaq dce_fast_user_start(%rip), %rcx
+	cmpq %rcx, %rax
+	jb 2f
+	leaq dce_fast_user_end(%rip), %rcx
+	cmpq %rcx, %rax
+	jae 2f
+	leaq dce_fast_user_fault(%rip), %rax
+	movq %rax, 168(%rdx)
+	addq $8, %rsp
+	jmp dce_exempt_start
+2:	jmp dce_host_fault
 	.size dce_fault_entry,.-dce_fault_entry
 
 /* dce_enter_user(ucontext *uc): start (or restart) user code from a built context. */

@@ -359,7 +359,7 @@ NBF=$(stdout_of 0 1000)
 DCE_FASTCALL=0 run_dce nb-full "$SCRATCH/nb-check.yaml"
 NBS=$(stdout_of 0 1000)
 check "EAGAIN repeats: every step as with the full entry (read, recv, send, recvfrom, a dup)" \
-	sh -c "[ \$(wc -l <'$NBF') = 10 ] && cmp -s '$NBF' '$NBS'"
+	sh -c "[ \$(wc -l <'$NBF') = 12 ] && cmp -s '$NBF' '$NBS'"
 check "EAGAIN repeats: data arriving is read, then EAGAIN again" \
 	grep -qx "data: read 5 'hello', then -1 EAGAIN, again -1 EAGAIN" "$NBF"
 check "EAGAIN repeats: a buffer's page the entry's probe sees unmapped is EFAULT, the last page EAGAIN" \
@@ -370,6 +370,19 @@ check "EAGAIN repeats: a full send buffer, then writable again once drained" \
 	sh -c "grep -q '^full: wrote [0-9]* then -1 EAGAIN, again -1 EAGAIN, send -1 EAGAIN, again -1 EAGAIN' '$NBF' && grep -q '^drained: read [0-9]*, poll 1, write 1000' '$NBF'"
 check "EAGAIN repeats: recvfrom gets the datagram and its address, then EAGAIN again" \
 	grep -q "datagram 1 from 127.0.0.1 (len 16), then -1 EAGAIN, again -1 EAGAIN" "$NBF"
+check "read ahead after a poll: part, FIONREAD, the rest in order, then EAGAIN" \
+	grep -qx "ahead: poll 1, read 1000, FIONREAD 2000, read 2000, then -1 EAGAIN, in order 1" "$NBF"
+check "read ahead: a copy into an unmapped page the entry does not probe is EFAULT, the run goes on" \
+	sh -c "grep -qx 'fault: poll 1, read -1 EFAULT' '$NBF' && grep -q '^exit: 0' '$(status_of 0 1000)'"
+# the iperf3 example (select, read until EAGAIN, write until EAGAIN): every output
+# and pcap byte-identical with the fast paths and without
+for f in 1 0; do
+	OUT=$SCRATCH/ipf$f
+	rm -rf "$OUT"
+	DCE_FASTCALL=$f timeout 300 "$EX/dce-iperf3" --out="$OUT" --rate=100Mbps --time=2 >"$OUT.log" 2>&1
+done
+check "iperf3 example: outputs and pcaps byte-identical with and without fast calls" \
+	sh -c "grep -q receiver '$SCRATCH/ipf1/files-1/var/log/1000/stdout' && diff -r '$SCRATCH/ipf1' '$SCRATCH/ipf0' >/dev/null"
 run_dce nbt-fast "$SCRATCH/nb-time.yaml"
 read -r _ _ nbf < "$(stdout_of 0 1000)" || true
 DCE_FASTCALL=0 run_dce nbt-full "$SCRATCH/nb-time.yaml"

@@ -5,7 +5,10 @@
  *           its repeats, data arriving, a buffer with a hole the entry's probe
  *           does or does not see, other flags (MSG_DONTWAIT on a blocking
  *           socket, then a blocking recv with a timeout), a full send buffer and
- *           its repeats, a dup'ed descriptor, recvfrom with an address
+ *           its repeats, a dup'ed descriptor, recvfrom with an address; after a
+ *           poll says readable, the bytes dce read ahead for the next read
+ *           (struct dce_ahead): a read of part, FIONREAD, the rest, EAGAIN;
+ *           last, a read into a buffer whose unprobed middle page is unmapped
  *   time    best cycles per repeated EAGAIN read, over batches of 500 */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -16,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -182,6 +186,38 @@ static void check(void)
 	r3 = recvfrom(u1, buf, 100, 0, (struct sockaddr *)&from, &fl);
 	printf(", datagram %ld from %s (len %u), then %s, again %s\n", r1, inet_ntoa(from.sin_addr), fl, line,
 	       res(r3));
+	/* read ahead: a poll says readable, the next reads take the bytes in order */
+	for (int i = 0; i < 3000; i++)
+		buf[i] = (char)('a' + i % 26);
+	write(c, buf, 3000);
+	memset(buf, 0, 3000);
+	wait_in(s);
+	usleep(10000);
+	struct pollfd q = { s, POLLIN, 0 };
+	pr = poll(&q, 1, 1000);
+	r1 = read(s, buf, 1000);
+	int nread = -1;
+	ioctl(s, FIONREAD, &nread);
+	r2 = read(s, buf + 1000, 5000);
+	r3 = read(s, buf + 3000, 100);
+	int in_order = 1;
+	for (int i = 0; i < 3000; i++)
+		in_order &= buf[i] == (char)('a' + i % 26);
+	printf("ahead: poll %d, read %ld, FIONREAD %d, read %ld, then %s, in order %d\n", pr, r1, nread, r2, res(r3),
+	       in_order);
+	/* a 40-page buffer whose page 20 is unmapped: the entry probes pages 0-15 and
+	 * 39, the copy reaches page 20 (EFAULT, and no harm to the run) */
+	char *h = mmap(NULL, 40 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	read(s, h, 40 * 4096); /* EAGAIN: the size of the reads to come */
+	mprotect(h + 20 * 4096, 4096, PROT_NONE);
+	write(c, buf, 0);
+	for (long k = 0; k < 100000; k += 1000)
+		write(c, buf, 1000);
+	usleep(20000);
+	q.revents = 0;
+	pr = poll(&q, 1, 1000);
+	r1 = read(s, h, 40 * 4096);
+	printf("fault: poll %d, read %s\n", pr, res(r1));
 }
 
 static void timing(void)

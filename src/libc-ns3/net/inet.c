@@ -34,6 +34,8 @@ struct inet {
 	int mc_loop, mc_all;        /* IP_MULTICAST_LOOP, IP_MULTICAST_ALL (default 1) */
 	int tcp_opts[32];           /* TCP options stored without effect, by number */
 	unsigned char icmp6_filter[32];
+	struct dce_ahead ahead;     /* stream: bytes taken from ns-3 for the next read (read_ahead) */
+	size_t ahead_hint;          /* the size of the program's last read(2) */
 };
 
 static const struct dce_sock_ops inet_ops;
@@ -49,9 +51,16 @@ static struct inet *I(struct dce_sock *sk)
 	return sk->priv;
 }
 
+static size_t ahead_have(struct inet *in)
+{
+	return in->ahead.len - in->ahead.off;
+}
+
+/* ns-3's state, the read-ahead bytes counted as received */
 static void status(struct dce_sock *sk, struct dce_ns3_status *st)
 {
 	dce_ns3_sock_status(I(sk)->ns, st);
+	st->rx_avail += ahead_have(I(sk));
 }
 
 long dce_inet_create(struct dce_thread *t, int family, int type, int protocol, struct dce_sock **out)
@@ -326,7 +335,7 @@ static long stream_send(struct dce_thread *t, struct dce_sock *sk, const char *b
 		size_t room = st.connected ? st.tx_avail : 0;
 		if (room == 0) {
 			if (dce_sock_nonblock(sk, flags)) {
-				dce_file_again(t, sk->file, 1, buf, len); /* until room is made */
+				dce_file_again(t, sk->file, 1, -1); /* until room is made */
 				return done ? (long)done : -EAGAIN;
 			}
 			int w = dce_sock_wait(t, sk, 1, deadline);
@@ -410,7 +419,7 @@ static long inet_send(struct dce_thread *t, struct dce_sock *sk, const void *buf
 /* After a non-blocking read(2) or recvfrom(2) took data: if the socket is now empty and the next
  * read would say EAGAIN (inet_recv's checks, in its order), record it, so that
  * the program's usual read-until-EAGAIN costs no full entry (dce_file_again). */
-static void note_drained(struct dce_thread *t, struct dce_sock *sk, void *buf, size_t len, int flags)
+static void note_drained(struct dce_thread *t, struct dce_sock *sk, int flags)
 {
 	if ((t->last_nr != SYS_read && t->last_nr != SYS_recvfrom) || !dce_sock_nonblock(sk, flags))
 		return;
@@ -422,13 +431,77 @@ static void note_drained(struct dce_thread *t, struct dce_sock *sk, void *buf, s
 	                                      (!st.connected && !st.connecting)
 	                            : st.rx_next != 0)
 		return;
-	dce_file_again(t, sk->file, 0, buf, len);
+	dce_file_again(t, sk->file, 0, -1);
+}
+
+/* A stream read with read-ahead bytes (avail counts them): those first, then
+ * what ns-3 holds, as one read of the stream would return them. */
+static long ahead_take(struct inet *in, char *buf, size_t len, int peek, size_t avail,
+                       struct sockaddr_storage *from, socklen_t *fromlen)
+{
+	struct dce_ahead *a = &in->ahead;
+	size_t have = ahead_have(in), n = len < have ? len : have;
+	memcpy(buf, a->buf + a->off, n); /* a fault here (the caller's memory) is EFAULT, nothing taken */
+	if (!peek) {
+		a->off += n;
+		if (a->off == a->len)
+			a->off = a->len = 0;
+	}
+	if (n < len && avail > have) {
+		struct dce_ns3_rxinfo info = { 0, -1, -1, 0, 0 };
+		long r = dce_ns3_sock_recv(in->ns, buf + n, len - n, peek, from, fromlen, &info);
+		if (r > 0)
+			n += (size_t)r;
+	} else if (from)
+		dce_ns3_sock_name(in->ns, 1, from, fromlen);
+	return (long)n;
+}
+
+/* read_ahead (socket.c's file op): a poll or select told the program this stream
+ * socket is readable; take from ns-3, at most what the program's last read(2)
+ * asked for, for fastcall.c to serve its next read from. ns-3 sees the data read
+ * at the simulated time the program's read comes (nothing runs in between), and
+ * reads, polls and FIONREAD count the bytes as received. When it took all, the
+ * read after them says EAGAIN: recorded as dce_file_again. */
+static void inet_read_ahead(struct dce_thread *t, struct dce_sock *sk)
+{
+	struct inet *in = I(sk);
+	struct dce_ahead *a = &in->ahead;
+	if (sk->type != SOCK_STREAM || in->listening || !in->ahead_hint || ahead_have(in) ||
+	    !(sk->file->flags & O_NONBLOCK))
+		return;
+	struct dce_ns3_status st;
+	dce_ns3_sock_status(in->ns, &st);
+	if (!st.rx_avail)
+		return;
+	size_t n = st.rx_avail < in->ahead_hint ? st.rx_avail : in->ahead_hint;
+	if (a->cap < n) { /* what the reads took so far: a segment or two per socket, usually */
+		size_t cap = (n + 4095) & ~(size_t)4095;
+		char *b = realloc(a->buf, cap);
+		if (!b)
+			return;
+		a->buf = b;
+		a->cap = cap;
+	}
+	struct dce_ns3_rxinfo info = { 0, -1, -1, 0, 0 };
+	long r = dce_ns3_sock_recv(in->ns, a->buf, n, 0, NULL, NULL, &info);
+	if (r <= 0)
+		return;
+	a->off = 0;
+	a->len = (size_t)r;
+	a->at = dce_slow_entries;
+	a->all = (size_t)r == st.rx_avail;
+	sk->file->ahead = a;
+	if (a->all && !st.error && !in->shut_rd && !st.peer_closed && !st.closed && st.connected)
+		dce_file_again(t, sk->file, 0, SYS_read);
 }
 
 static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size_t len, int flags,
                       struct sockaddr_storage *from, socklen_t *fromlen, struct dce_rxmeta *meta)
 {
 	struct inet *in = I(sk);
+	if (t->last_nr == SYS_read && sk->type == SOCK_STREAM)
+		in->ahead_hint = len < 262144 ? len : 262144; /* what read_ahead takes at most */
 	uint64_t deadline = dce_sock_deadline(sk->rcvtimeo);
 	int peek = (flags & MSG_PEEK) != 0;
 	size_t done = 0;
@@ -440,7 +513,10 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 			return done ? (long)done : -dce_ns3_sock_take_error(in->ns);
 		size_t avail = sk->type == SOCK_STREAM ? st.rx_avail : st.rx_next;
 		if (avail > 0 && len > 0) {
-			long r = dce_ns3_sock_recv(in->ns, (char *)buf + done, len - done, peek, from, fromlen, &info);
+			long r = ahead_have(in)
+			                 ? ahead_take(in, (char *)buf + done, len - done, peek, avail, from, fromlen)
+			                 : dce_ns3_sock_recv(in->ns, (char *)buf + done, len - done, peek, from, fromlen,
+			                                     &info);
 			if (r < 0)
 				return done ? (long)done : r;
 			done += (size_t)r;
@@ -454,7 +530,7 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 			}
 			if (done == len || !(flags & MSG_WAITALL) || peek) {
 				if (!peek)
-					note_drained(t, sk, buf, len, flags);
+					note_drained(t, sk, flags);
 				return (long)done;
 			}
 			continue;
@@ -473,7 +549,7 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 		} else if (in->shut_rd)
 			return 0;
 		if (dce_sock_nonblock(sk, flags)) {
-			dce_file_again(t, sk->file, 0, buf, len); /* until data or a change comes */
+			dce_file_again(t, sk->file, 0, -1); /* until data or a change comes */
 			return done ? (long)done : -EAGAIN;
 		}
 		int w = dce_sock_wait(t, sk, 0, deadline);
@@ -577,6 +653,8 @@ static void inet_release(struct dce_sock *sk)
 {
 	struct inet *in = I(sk);
 	dce_ns3_sock_close(in->ns);
+	free(in->ahead.buf);
+	sk->file->ahead = NULL;
 	free(in);
 }
 
@@ -1015,4 +1093,5 @@ static const struct dce_sock_ops inet_ops = {
 	.poll = inet_poll,
 	.recverr = inet_recverr,
 	.release = inet_release,
+	.read_ahead = inet_read_ahead,
 };

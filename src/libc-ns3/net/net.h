@@ -65,6 +65,8 @@ struct dce_sock_ops {
 	long (*recverr)(struct dce_thread *, struct dce_sock *, void *, size_t, struct sockaddr_storage *from,
 	                socklen_t *fromlen, struct dce_rxmeta *);
 	void (*release)(struct dce_sock *);
+	/* the file op read_ahead (kernel.h; NULL: none) */
+	void (*read_ahead)(struct dce_thread *, struct dce_sock *);
 };
 
 struct dce_sock {

@@ -57,9 +57,16 @@ static void sock_release(struct dce_file *f)
 	free(sk);
 }
 
+static void sock_read_ahead(struct dce_thread *t, struct dce_file *f)
+{
+	struct dce_sock *sk = f->priv;
+	if (sk->ops->read_ahead)
+		sk->ops->read_ahead(t, sk);
+}
+
 const struct dce_file_ops dce_sock_file_ops = {
 	.name = "socket", .read = sock_read, .write = sock_write, .poll = sock_poll,
-	.release = sock_release,
+	.release = sock_release, .read_ahead = sock_read_ahead,
 };
 
 struct dce_sock *dce_sock_of(struct dce_process *p, int fd, long *err)
