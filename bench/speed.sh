@@ -9,7 +9,10 @@
 #  * fork+exec+wait of /bin/true: native vs dce (best batch of 10, TSC inside).
 #  * bash running 1000 `$(...)` substitutions: native vs dce, wall time of the
 #    script minus that of `bash -c :` (dce's and bash's start-up).
-#  * with --net: the iperf3 example vs ns-3's BulkSend (bench/net-run.sh's pair).
+#  * with --net: the iperf3 example with the stock libc (rewritten with fast
+#    calls; full entry, DCE_FASTCALL=0; trapped, DCE_REWRITE=0) and with glibc-dce
+#    (when built) vs ns-3's BulkSend alone on the same link: wall and CPU time
+#    (user + system), best of ROUNDS=3 interleaved rounds.
 # Prints "name value" lines, then a markdown table.   bench/speed.sh [--net]
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,12 +77,34 @@ echo "bash_1000_subst_dce_ms_each $sub_dce_ms ($(r "$sub_dce" "$sub_nat")x nativ
 
 net_row=
 if [ "${1:-}" = --net ]; then
-	/usr/bin/time -f %e -o "$W/ip.t" "$B/examples/dce-iperf3" --rate=100Mbps --time=10 --pcap=0 --out="$W/ip" >/dev/null 2>&1
-	/usr/bin/time -f %e -o "$W/ip0.t" env DCE_REWRITE=0 "$B/examples/dce-iperf3" --rate=100Mbps --time=10 --pcap=0 --out="$W/ip0" >/dev/null 2>&1
-	/usr/bin/time -f %e -o "$W/bs.t" "$B/examples/dce-iperf3" --rate=100Mbps --time=10 --pcap=0 --dce=0 --bulksend=1 --out="$W/bs" >/dev/null 2>&1
-	ip=$(cat "$W/ip.t") ip0=$(cat "$W/ip0.t") bs=$(cat "$W/bs.t")
-	echo "iperf3_wall_s $ip (DCE_REWRITE=0: $ip0) bulksend_wall_s $bs ratio $(r "$ip" "$bs") (trapped $(r "$ip0" "$bs"))"
-	net_row="| iperf3 example (10 s, 100 Mbit/s) vs BulkSend, wall | $bs s | $ip0 s ($(r "$ip0" "$bs")x) | $ip s ($(r "$ip" "$bs")x) | | |"
+	# one run: "wall cpu" (best of the rounds is kept per kind)
+	one() { # KIND ENV... -- ARGS...
+		local k=$1; shift
+		local envs=()
+		while [ "$1" != -- ]; do envs+=("$1"); shift; done
+		shift
+		/usr/bin/time -f '%e %U %S' -o "$W/$k.t" env "${envs[@]}" "$B/examples/dce-iperf3" --rate=100Mbps \
+			--time=10 --pcap=0 --out="$W/$k" "$@" >/dev/null 2>&1
+		read -r w u s <"$W/$k.t"
+		echo "$k $w $(echo "$u + $s" | bc -l)" >>"$W/net.txt"
+	}
+	for _ in $(seq 1 "${ROUNDS:-3}"); do
+		one bs X=1 -- --dce=0 --bulksend=1
+		one fast DCE_LIBC=stock --
+		one full DCE_LIBC=stock DCE_FASTCALL=0 --
+		one trap DCE_LIBC=stock DCE_REWRITE=0 --
+		[ -f "$GDIR/libc.so.6" ] && one hook DCE_LIBC=dce DCE_GLIBC_DIR="$GDIR" --
+	done
+	best() { awk -v k="$1" -v c="$2" '$1 == k && (m == "" || $c < m) { m = $c } END { print m }' "$W/net.txt"; }
+	for k in bs fast full trap hook; do
+		eval "net_${k}_w=$(best $k 2) net_${k}_c=$(best $k 3)"
+	done
+	hook_net=
+	[ -n "$net_hook_c" ] && hook_net="$net_hook_w / $net_hook_c s ($(r "$net_hook_c" "$net_bs_c")x CPU)"
+	echo "iperf3_vs_bulksend glibc-dce: ${hook_net:-not built}"
+	echo "iperf3_vs_bulksend wall: fast $net_fast_w s full $net_full_w s trapped $net_trap_w s bulksend $net_bs_w s ($(r "$net_fast_w" "$net_bs_w")x, full $(r "$net_full_w" "$net_bs_w")x, trapped $(r "$net_trap_w" "$net_bs_w")x)"
+	echo "iperf3_vs_bulksend cpu: fast $net_fast_c s full $net_full_c s trapped $net_trap_c s bulksend $net_bs_c s ($(r "$net_fast_c" "$net_bs_c")x, full $(r "$net_full_c" "$net_bs_c")x, trapped $(r "$net_trap_c" "$net_bs_c")x)"
+	net_row="| iperf3 example (10 s, 100 Mbit/s) vs BulkSend alone, wall / CPU | $net_bs_w / $net_bs_c s (BulkSend) | $net_trap_w / $net_trap_c s ($(r "$net_trap_c" "$net_bs_c")x CPU) | $net_fast_w / $net_fast_c s ($(r "$net_fast_w" "$net_bs_w")x wall, $(r "$net_fast_c" "$net_bs_c")x CPU) | $net_full_w / $net_full_c s ($(r "$net_full_c" "$net_bs_c")x CPU) | $hook_net |"
 fi
 
 cat <<MD
