@@ -356,8 +356,12 @@ nb_yaml check
 nb_yaml time
 run_dce nb-fast "$SCRATCH/nb-check.yaml"
 NBF=$(stdout_of 0 1000)
+DCE_SUD=selector run_dce nb-sel "$SCRATCH/nb-check.yaml"
+NBSEL=$(stdout_of 0 1000)
 DCE_FASTCALL=0 run_dce nb-full "$SCRATCH/nb-check.yaml"
 NBS=$(stdout_of 0 1000)
+check "EAGAIN repeats and read-ahead with the dispatch selector (DCE_SUD=selector): the same steps" \
+	cmp -s "$NBSEL" "$NBS"
 check "EAGAIN repeats: every step as with the full entry (read, recv, send, recvfrom, a dup)" \
 	sh -c "[ \$(wc -l <'$NBF') = 12 ] && cmp -s '$NBF' '$NBS'"
 check "EAGAIN repeats: data arriving is read, then EAGAIN again" \
