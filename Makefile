@@ -8,6 +8,11 @@ ifneq ($(MPI),)
 BUILDDIR ?= build/dce-mpi
 endif
 BUILDDIR ?= build/dce
+# one spelling of each object's path, relative inside the tree: the compiler's .d
+# files name their targets as they were built, and make matches those names as
+# written (BUILDDIR=$PWD/build/x and build/x would otherwise never see each other's
+# header dependencies, and a changed header left stale objects behind)
+override BUILDDIR := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILDDIR)))
 PREFIX   ?= build/install
 CC       ?= gcc
 CXX      ?= g++
