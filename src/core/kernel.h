@@ -177,15 +177,27 @@ struct dce_file {
 	struct dce_ahead *ahead;       /* data read ahead for the program (NULL: none) */
 };
 
-/* Bytes a file's owner took from the stack for the program's next read(2) when a
- * poll or select told the program the file is readable (f->ops->read_ahead):
- * reads take them first; fastcall.c serves a read from them in program context. */
+/* A copy of the bytes a file's stack holds for the program's next read(2), made
+ * when a poll or select told the program the file is readable (its read_ahead):
+ * fastcall.c serves the program's reads from it until the next full entry, and
+ * the bytes it handed out are taken from the stack at that entry (take), before
+ * anything else runs: the stack sees them read at the simulated time the program
+ * read them, and bytes the program did not read stay in the stack. */
 struct dce_ahead {
 	char *buf;
-	size_t off, len, cap;          /* unread: [off, len) */
-	uint64_t at;                   /* the entry (dce_slow_entries) that filled it */
-	int all;                       /* it took everything the stack held then */
+	size_t off, len, cap;          /* not yet read by the program: [off, len) */
+	size_t taken;                  /* read by the program, still in the stack */
+	uint64_t at;                   /* the entry (dce_slow_entries) that copied them */
+	int all;                       /* the copy is everything the stack held then */
+	void (*take)(struct dce_ahead *); /* take `taken` bytes from the stack, drop the copy */
 };
+/* the copies with bytes taken (fastcall.c appends; dce_ahead_sync empties) */
+#define DCE_AHEAD_PENDING 16
+extern struct dce_ahead *dce_ahead_pending[DCE_AHEAD_PENDING];
+extern int dce_n_ahead_pending;
+/* At every full entry and every switch back to the scheduler (fd.c) */
+void dce_ahead_sync(void);
+void dce_ahead_forget(struct dce_ahead *a); /* its file is going away */
 
 struct dce_file_ops {
 	const char *name;

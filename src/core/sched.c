@@ -41,6 +41,8 @@ void dce_thread_run(struct dce_thread *t)
 	dce_kstack_top = (uint64_t)dce_fiber_stack_top(&t->fiber);
 	dce_fiber_switch(&host_fiber, &t->fiber);
 	dce_current = NULL;
+	if (dce_n_ahead_pending)
+		dce_ahead_sync(); /* before any event: reads served in program context */
 	reap_dead();
 }
 

@@ -118,24 +118,28 @@ static inline __attribute__((FAST_CODE, always_inline)) long again(struct dce_pr
 	return -EAGAIN;
 }
 
-/* read(2) of a file with bytes read ahead (struct dce_ahead): as the full path,
- * which returns them without asking the stack as long as they cover the read
- * (or they were all the stack held, in this entry's window). 0: not served. */
+/* read(2) of a file with a copy of its stack's next bytes (struct dce_ahead, made
+ * in this full entry's window): what the full path would read, as long as the
+ * copy covers the read or is all the stack holds. The bytes are taken from the
+ * stack at the next full entry (dce_ahead_sync). 0: not served. */
 static inline __attribute__((FAST_CODE, always_inline)) long ahead(struct dce_process *p, struct dce_file *f,
                                                                    const struct dce_fast_regs *r)
 {
 	struct dce_ahead *a = f->ahead;
 	size_t len = (size_t)r->rdx, have = a->len - a->off;
-	if (len > have && !(a->all && a->at == dce_slow_entries))
+	if (len > have && !a->all)
+		return 0;
+	if (!a->taken && dce_n_ahead_pending == DCE_AHEAD_PENDING)
 		return 0;
 	if (!user_ok(p, (uintptr_t)r->rsi, len, 1))
 		return 0;
 	size_t n = len < have ? len : have;
 	if (dce_fast_copy((void *)r->rsi, a->buf + a->off, n))
 		return 0; /* a page the probe did not see: the full entry's EFAULT */
+	if (!a->taken)
+		dce_ahead_pending[dce_n_ahead_pending++] = a;
 	a->off += n;
-	if (a->off == a->len)
-		a->off = a->len = 0;
+	a->taken += n;
 	return (long)n;
 }
 
@@ -149,7 +153,8 @@ static inline __attribute__((FAST_CODE, always_inline)) long file_call(struct dc
 	struct dce_file *f = ft->files[n];
 	if (!f)
 		return 0;
-	if (nr == SYS_read && f->ahead && f->ahead->len > f->ahead->off)
+	struct dce_ahead *a = f->ahead;
+	if (nr == SYS_read && a && a->at == dce_slow_entries && a->len > a->off)
 		return ahead(p, f, r);
 	return again(p, nr, f, r);
 }

@@ -202,6 +202,26 @@ void dce_file_again(struct dce_thread *t, struct dce_file *f, int write, long nr
 	memcpy(f->again_args, a, sizeof a);
 }
 
+struct dce_ahead *dce_ahead_pending[DCE_AHEAD_PENDING];
+int dce_n_ahead_pending;
+
+void dce_ahead_sync(void)
+{
+	for (int i = 0; i < dce_n_ahead_pending; i++)
+		dce_ahead_pending[i]->take(dce_ahead_pending[i]);
+	dce_n_ahead_pending = 0;
+}
+
+void dce_ahead_forget(struct dce_ahead *a)
+{
+	for (int i = 0; i < dce_n_ahead_pending; i++)
+		if (dce_ahead_pending[i] == a) {
+			a->take(a);
+			dce_ahead_pending[i] = dce_ahead_pending[--dce_n_ahead_pending];
+			return;
+		}
+}
+
 void dce_file_want_ahead(struct dce_thread *t, struct dce_file *f)
 {
 	if (!f->ops->read_ahead || t->n_ahead_want == 4 || !dce_fastcall_on())

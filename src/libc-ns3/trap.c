@@ -130,6 +130,8 @@ void dce_trap(ucontext_t *uc)
 	long nr = g[REG_RAX];
 	dce_entries++;
 	dce_slow_entries++;
+	if (dce_n_ahead_pending)
+		dce_ahead_sync(); /* reads fastcall.c served since the last full entry */
 	if (dce_vdso_over_limit())
 		t->clock_reads = 99; /* polled the clock through the vDSO: next read yields */
 	long r = serve(t, nr, g);
@@ -164,6 +166,8 @@ ucontext_t *dce_user_fault(int sig, siginfo_t *info, ucontext_t *uc)
 	struct dce_process *p = t->proc;
 	dce_entries++;
 	dce_slow_entries++;
+	if (dce_n_ahead_pending)
+		dce_ahead_sync();
 	if (dce_signal_fault_handled(t, sig, info)) {
 		t->uc = uc;
 		t->last_nr = -1; /* not in a system call: nothing to restart */

@@ -34,7 +34,7 @@ struct inet {
 	int mc_loop, mc_all;        /* IP_MULTICAST_LOOP, IP_MULTICAST_ALL (default 1) */
 	int tcp_opts[32];           /* TCP options stored without effect, by number */
 	unsigned char icmp6_filter[32];
-	struct dce_ahead ahead;     /* stream: bytes taken from ns-3 for the next read (read_ahead) */
+	struct dce_ahead ahead;     /* stream: a copy of ns-3's next bytes (read_ahead) */
 	size_t ahead_hint;          /* the size of the program's last read(2) */
 };
 
@@ -51,16 +51,9 @@ static struct inet *I(struct dce_sock *sk)
 	return sk->priv;
 }
 
-static size_t ahead_have(struct inet *in)
-{
-	return in->ahead.len - in->ahead.off;
-}
-
-/* ns-3's state, the read-ahead bytes counted as received */
 static void status(struct dce_sock *sk, struct dce_ns3_status *st)
 {
 	dce_ns3_sock_status(I(sk)->ns, st);
-	st->rx_avail += ahead_have(I(sk));
 }
 
 long dce_inet_create(struct dce_thread *t, int family, int type, int protocol, struct dce_sock **out)
@@ -434,41 +427,27 @@ static void note_drained(struct dce_thread *t, struct dce_sock *sk, int flags)
 	dce_file_again(t, sk->file, 0, -1);
 }
 
-/* A stream read with read-ahead bytes (avail counts them): those first, then
- * what ns-3 holds, as one read of the stream would return them. */
-static long ahead_take(struct inet *in, char *buf, size_t len, int peek, size_t avail,
-                       struct sockaddr_storage *from, socklen_t *fromlen)
+/* dce_ahead's take: the program read `taken` bytes of the copy; take them from ns-3 */
+static void inet_ahead_take(struct dce_ahead *a)
 {
-	struct dce_ahead *a = &in->ahead;
-	size_t have = ahead_have(in), n = len < have ? len : have;
-	memcpy(buf, a->buf + a->off, n); /* a fault here (the caller's memory) is EFAULT, nothing taken */
-	if (!peek) {
-		a->off += n;
-		if (a->off == a->len)
-			a->off = a->len = 0;
-	}
-	if (n < len && avail > have) {
+	struct inet *in = (struct inet *)((char *)a - offsetof(struct inet, ahead));
+	if (a->taken) {
 		struct dce_ns3_rxinfo info = { 0, -1, -1, 0, 0 };
-		long r = dce_ns3_sock_recv(in->ns, buf + n, len - n, peek, from, fromlen, &info);
-		if (r > 0)
-			n += (size_t)r;
-	} else if (from)
-		dce_ns3_sock_name(in->ns, 1, from, fromlen);
-	return (long)n;
+		dce_ns3_sock_recv(in->ns, a->buf, a->taken, 0, NULL, NULL, &info);
+	}
+	a->taken = a->off = a->len = 0;
 }
 
 /* read_ahead (socket.c's file op): a poll or select told the program this stream
- * socket is readable; take from ns-3, at most what the program's last read(2)
- * asked for, for fastcall.c to serve its next read from. ns-3 sees the data read
- * at the simulated time the program's read comes (nothing runs in between), and
- * reads, polls and FIONREAD count the bytes as received. When it took all, the
- * read after them says EAGAIN: recorded as dce_file_again. */
+ * socket is readable; copy ns-3's next bytes, at most what the program's last
+ * read(2) asked for, for fastcall.c to serve its next reads from (dce_ahead).
+ * When the copy is all ns-3 holds, the read after it says EAGAIN: recorded as
+ * dce_file_again. */
 static void inet_read_ahead(struct dce_thread *t, struct dce_sock *sk)
 {
 	struct inet *in = I(sk);
 	struct dce_ahead *a = &in->ahead;
-	if (sk->type != SOCK_STREAM || in->listening || !in->ahead_hint || ahead_have(in) ||
-	    !(sk->file->flags & O_NONBLOCK))
+	if (sk->type != SOCK_STREAM || in->listening || !in->ahead_hint || !(sk->file->flags & O_NONBLOCK))
 		return;
 	struct dce_ns3_status st;
 	dce_ns3_sock_status(in->ns, &st);
@@ -484,16 +463,17 @@ static void inet_read_ahead(struct dce_thread *t, struct dce_sock *sk)
 		a->cap = cap;
 	}
 	struct dce_ns3_rxinfo info = { 0, -1, -1, 0, 0 };
-	long r = dce_ns3_sock_recv(in->ns, a->buf, n, 0, NULL, NULL, &info);
+	long r = dce_ns3_sock_recv(in->ns, a->buf, n, 1, NULL, NULL, &info); /* MSG_PEEK */
 	if (r <= 0)
 		return;
-	a->off = 0;
+	a->off = a->taken = 0;
 	a->len = (size_t)r;
 	a->at = dce_slow_entries;
 	a->all = (size_t)r == st.rx_avail;
+	a->take = inet_ahead_take;
 	sk->file->ahead = a;
 	if (a->all && !st.error && !in->shut_rd && !st.peer_closed && !st.closed && st.connected)
-		dce_file_again(t, sk->file, 0, SYS_read);
+		dce_file_again(t, sk->file, 0, SYS_read); /* for the read after the copy */
 }
 
 static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size_t len, int flags,
@@ -513,10 +493,7 @@ static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size
 			return done ? (long)done : -dce_ns3_sock_take_error(in->ns);
 		size_t avail = sk->type == SOCK_STREAM ? st.rx_avail : st.rx_next;
 		if (avail > 0 && len > 0) {
-			long r = ahead_have(in)
-			                 ? ahead_take(in, (char *)buf + done, len - done, peek, avail, from, fromlen)
-			                 : dce_ns3_sock_recv(in->ns, (char *)buf + done, len - done, peek, from, fromlen,
-			                                     &info);
+			long r = dce_ns3_sock_recv(in->ns, (char *)buf + done, len - done, peek, from, fromlen, &info);
 			if (r < 0)
 				return done ? (long)done : r;
 			done += (size_t)r;
@@ -652,6 +629,7 @@ static long inet_recverr(struct dce_thread *t, struct dce_sock *sk, void *buf, s
 static void inet_release(struct dce_sock *sk)
 {
 	struct inet *in = I(sk);
+	dce_ahead_forget(&in->ahead);
 	dce_ns3_sock_close(in->ns);
 	free(in->ahead.buf);
 	sk->file->ahead = NULL;
