@@ -130,6 +130,7 @@ struct dce_process {
 	uint64_t sigpending;       /* process-directed pending signals */
 	/* memory */
 	uintptr_t brk_base, brk_cur, brk_max;
+	uintptr_t stack_lo, stack_hi; /* the main thread's stack reservation (loader.c), gap included */
 	struct dce_mapping *maps;
 	uintptr_t uhit_start, uhit_end; /* the mapping a user pointer last fell in (uaccess.c) */
 	/* life */

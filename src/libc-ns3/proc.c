@@ -450,6 +450,8 @@ static long clone_process(T *t, struct clone_req *rq)
 	c->brk_base = p->brk_base;
 	c->brk_cur = p->brk_cur;
 	c->brk_max = p->brk_max;
+	c->stack_lo = p->stack_lo;
+	c->stack_hi = p->stack_hi;
 	c->cmdline = strdup(p->cmdline ? p->cmdline : "");
 	c->exe = p->exe ? strdup(p->exe) : NULL;
 	c->start_ns = dce_sim_now();
