@@ -121,6 +121,7 @@ struct dce_process {
 	enum dce_proc_state state;
 	struct dce_process *parent;
 	int had_children;          /* some process was created with this one as parent */
+	struct dce_process *child_scan; /* wait: no unreaped child before it on the list (proc.c) */
 	struct dce_thread *threads;
 	int nthreads;
 	struct dce_fdtable *fds;

@@ -130,14 +130,56 @@ uintptr_t dce_mm_stack_reuse(size_t len)
 	return 0;
 }
 
+static int mapping_cmp(const void *a, const void *b)
+{
+	const struct dce_mapping *x = *(struct dce_mapping *const *)a, *y = *(struct dce_mapping *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Every mapping of p goes (its stack to the pool). Mappings that touch each other
+ * (an image's segments, its heap and stack reservations, placed one after the
+ * other) are unmapped by one munmap per run: each munmap is a TLB flush. */
 void dce_mm_release_all(struct dce_process *p)
 {
 	dce_fork_release(p); /* fork.c: mappings still used by a fork child stay */
 	p->uhit_start = p->uhit_end = 0;
+	size_t n = 0;
+	for (struct dce_mapping *m = p->maps; m; m = m->next)
+		n++;
+	struct dce_mapping **v = n ? malloc(n * sizeof *v) : NULL;
+	if (v) {
+		n = 0;
+		for (struct dce_mapping *m = p->maps; m; m = m->next)
+			v[n++] = m;
+		qsort(v, n, sizeof *v, mapping_cmp);
+		uintptr_t run_start = 0, run_end = 0;
+		struct dce_mapping *kept_stack = NULL;
+		for (size_t i = 0; i <= n; i++) {
+			struct dce_mapping *m = i < n ? v[i] : NULL;
+			int kept = m && m->start == p->stack_lo && m->end == p->stack_hi && stack_keep(m->start, m->end);
+			if (kept)
+				kept_stack = m;
+			if (m && !kept && run_end && m->start == run_end) {
+				run_end = m->end;
+				continue;
+			}
+			if (run_end)
+				munmap((void *)run_start, run_end - run_start);
+			run_start = run_end = 0;
+			if (m && !kept) {
+				run_start = m->start;
+				run_end = m->end;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			if (v[i] != kept_stack)
+				dce_vm_release(v[i]->start, v[i]->end - v[i]->start);
+		free(v);
+	}
 	while (p->maps) {
 		struct dce_mapping *m = p->maps;
 		p->maps = m->next;
-		if (!(m->start == p->stack_lo && m->end == p->stack_hi && stack_keep(m->start, m->end))) {
+		if (!v) { /* no memory for the sorted list: one by one */
 			munmap((void *)m->start, m->end - m->start);
 			dce_vm_release(m->start, m->end - m->start);
 		}
