@@ -2,15 +2,18 @@
 # bench/fork.sh - fork in dce against native, both measured in this run
 # (docs/performance.md, "Fork"):
 #  * fork+exec+wait of /bin/true: best batch of 10 and mean, TSC cycles read
-#    inside the program (bench/fork-exec.c), native vs dce;
+#    inside the program (bench/fork-exec.c), native vs dce, in ROUNDS rounds
+#    (default 3) alternating native and dce so that both see the same load of
+#    a shared machine: the best of all rounds and the mean over all of them;
 #  * bash running N `$(...)` substitutions (default 1000): wall time of the
 #    script minus that of `bash -c :`, per substitution, native vs dce.
-# Prints "name value (ratio)" lines.   bench/fork.sh [N] [RUNS]
+# Prints "name value (ratio)" lines.   bench/fork.sh [N] [RUNS] [ROUNDS]
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${DCE_BUILDDIR:-$TOP/build/dce}
 N=${1:-1000}
 RUNS=${2:-200}
+ROUNDS=${3:-3}
 make -s -C "$TOP" -j2 all bench-bins >/dev/null
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
@@ -23,11 +26,17 @@ dce_fe() {
 	env DCE_LIBC=stock "$B/dce-run" --out "$W/fe" --map "$B/bench" "0: $B/bench/fork-exec /bin/true $RUNS" >"$W/fe.log" 2>&1
 	cat "$W/fe/files-0/var/log/1000/stdout"
 }
-nat=$("$B/bench/fork-exec" /bin/true "$RUNS")
-d=$(dce_fe)
-[ -n "$d" ] || { echo "fork: fork-exec failed in dce:" >&2; cat "$W/fe.log" >&2; exit 1; }
-nb=$(echo "$nat" | awk '{print $3}') nm=$(echo "$nat" | awk '{print $5}')
-db=$(echo "$d" | awk '{print $3}') dm=$(echo "$d" | awk '{print $5}')
+# "cycles_per_run BEST mean MEAN" lines -> "BEST MEAN": the best, the mean of the means
+best_mean() { awk '{ if (NR == 1 || $3 < b) b = $3; m += $5 } END { printf "%s %.1f", b, m / NR }'; }
+nat_all= d_all=
+for _ in $(seq "$ROUNDS"); do
+	nat_all+="$("$B/bench/fork-exec" /bin/true "$RUNS")"$'\n'
+	d=$(dce_fe)
+	[ -n "$d" ] || { echo "fork: fork-exec failed in dce:" >&2; cat "$W/fe.log" >&2; exit 1; }
+	d_all+="$d"$'\n'
+done
+read -r nb nm <<<"$(printf '%s' "$nat_all" | best_mean)"
+read -r db dm <<<"$(printf '%s' "$d_all" | best_mean)"
 echo "fork_exec_wait_best_us native $(us "$nb") dce $(us "$db") ($(r "$db" "$nb")x native)"
 echo "fork_exec_wait_mean_us native $(us "$nm") dce $(us "$dm") ($(r "$dm" "$nm")x native)"
 

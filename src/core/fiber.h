@@ -15,7 +15,8 @@ struct dce_fiber {
 
 /* Make f runnable: on its first switch-in it calls entry(arg), which must never return. */
 int dce_fiber_init(struct dce_fiber *f, size_t stack_size, void (*entry)(void *), void *arg);
-/* Release the stack; f must not be running and must not run again. */
+/* Release the stack (kept in a small pool for the next fiber of its size, zeroed
+ * then); f must not be running and must not run again. */
 void dce_fiber_destroy(struct dce_fiber *f);
 /* Top of f's stack (the first byte above it). */
 void *dce_fiber_stack_top(const struct dce_fiber *f);

@@ -121,6 +121,7 @@ struct dce_process {
 	enum dce_proc_state state;
 	struct dce_process *parent;
 	int had_children;          /* some process was created with this one as parent */
+	struct dce_process *child_scan; /* wait: no unreaped child before it on the list (proc.c) */
 	struct dce_thread *threads;
 	int nthreads;
 	struct dce_fdtable *fds;
@@ -130,6 +131,7 @@ struct dce_process {
 	uint64_t sigpending;       /* process-directed pending signals */
 	/* memory */
 	uintptr_t brk_base, brk_cur, brk_max;
+	uintptr_t stack_lo, stack_hi; /* the main thread's stack reservation (loader.c), gap included */
 	struct dce_mapping *maps;
 	uintptr_t uhit_start, uhit_end; /* the mapping a user pointer last fell in (uaccess.c) */
 	/* life */

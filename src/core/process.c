@@ -242,7 +242,8 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	dce_preflight_process();
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/var/log/%d", node->logroot ? node->logroot : node->root, p->pid);
-	mkdirs(dir);
+	if (mkdir(dir, 0755) && errno != EEXIST) /* var/log is there after the first process */
+		mkdirs(dir);
 	p->logdir = strdup(dir);
 	if (parent)
 		dce_fixed_image_fork(parent, p); /* a copy of a non-PIE parent's data */

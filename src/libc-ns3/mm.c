@@ -9,6 +9,7 @@
 #include "uaccess.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 void dce_mm_track(struct dce_process *p, uintptr_t start, size_t len)
@@ -57,18 +58,135 @@ static void untrack(struct dce_process *p, uintptr_t start, size_t len)
 void dce_fork_release(struct dce_process *p);
 int dce_fork_shares_memory(struct dce_process *p); /* fork.c */
 
+/* Main-thread stacks of ended processes, kept for the next process's stack of the
+ * same size instead of unmapped: its pages stay in memory and mapped, so the next
+ * program takes no page fault on them (~17 us each on a VM with shadow paging) and
+ * the exit no munmap (a TLB shootdown). The next process gets them zeroed: the pages
+ * in memory are cleared on reuse (a stack that held more than STACK_KEEP_PAGES is
+ * dropped whole instead, so a kept stack costs little memory). The pool is bounded
+ * (STACK_POOL_MAX stacks), whatever the number of nodes; its reservations stay dce's
+ * (vmspace) while kept, and which stack a process gets depends only on the order
+ * of simulated events. */
+#define STACK_POOL_MAX 8
+#define STACK_KEEP_PAGES 64
+static struct dce_mapping stack_pool[STACK_POOL_MAX];
+static int stack_pool_n;
+
+/* Calls f on each run of pages of [start, end) in memory; returns how many there are. */
+static size_t resident_runs(uintptr_t start, uintptr_t end, void (*f)(uintptr_t, size_t))
+{
+	unsigned char vec[2049]; /* an 8 MiB stack (and its gap) in one call */
+	size_t n = 0;
+	for (uintptr_t at = start; at < end; at += sizeof vec * 4096UL) {
+		size_t pages = (end - at) / 4096 < sizeof vec ? (end - at) / 4096 : sizeof vec;
+		if (mincore((void *)at, pages * 4096, vec))
+			memset(vec, 1, pages); /* cannot tell: treat all as in memory */
+		for (size_t i = 0; i < pages; i++)
+			if (vec[i] & 1) {
+				size_t k = i;
+				while (k < pages && (vec[k] & 1))
+					k++;
+				if (f)
+					f(at + i * 4096, (k - i) * 4096);
+				n += k - i;
+				i = k - 1;
+			}
+	}
+	return n;
+}
+
+static void zero_run(uintptr_t at, size_t len)
+{
+	memset((void *)at, 0, len);
+}
+
+/* The stack [start, end) (its first page the unmapped gap) is no longer used by anyone. */
+static int stack_keep(uintptr_t start, uintptr_t end)
+{
+	if (stack_pool_n == STACK_POOL_MAX)
+		return 0;
+	if (resident_runs(start + 4096, end, NULL) > STACK_KEEP_PAGES)
+		madvise((void *)(start + 4096), end - start - 4096, MADV_DONTNEED);
+	stack_pool[stack_pool_n++] = (struct dce_mapping){ start, end, NULL };
+	return 1;
+}
+
+uintptr_t dce_mm_stack_reuse(size_t len)
+{
+	for (int i = stack_pool_n - 1; i >= 0; i--) {
+		if (stack_pool[i].end - stack_pool[i].start != len)
+			continue;
+		uintptr_t s = stack_pool[i].start;
+		stack_pool[i] = stack_pool[--stack_pool_n];
+		/* the program may have changed its stack's protection */
+		if (mprotect((void *)(s + 4096), len - 4096, PROT_READ | PROT_WRITE)) {
+			munmap((void *)s, len);
+			dce_vm_release(s, len);
+			return 0;
+		}
+		resident_runs(s + 4096, s + len, zero_run);
+		return s;
+	}
+	return 0;
+}
+
+static int mapping_cmp(const void *a, const void *b)
+{
+	const struct dce_mapping *x = *(struct dce_mapping *const *)a, *y = *(struct dce_mapping *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Every mapping of p goes (its stack to the pool). Mappings that touch each other
+ * (an image's segments, its heap and stack reservations, placed one after the
+ * other) are unmapped by one munmap per run: each munmap is a TLB flush. */
 void dce_mm_release_all(struct dce_process *p)
 {
 	dce_fork_release(p); /* fork.c: mappings still used by a fork child stay */
 	p->uhit_start = p->uhit_end = 0;
+	size_t n = 0;
+	for (struct dce_mapping *m = p->maps; m; m = m->next)
+		n++;
+	struct dce_mapping **v = n ? malloc(n * sizeof *v) : NULL;
+	if (v) {
+		n = 0;
+		for (struct dce_mapping *m = p->maps; m; m = m->next)
+			v[n++] = m;
+		qsort(v, n, sizeof *v, mapping_cmp);
+		uintptr_t run_start = 0, run_end = 0;
+		struct dce_mapping *kept_stack = NULL;
+		for (size_t i = 0; i <= n; i++) {
+			struct dce_mapping *m = i < n ? v[i] : NULL;
+			int kept = m && m->start == p->stack_lo && m->end == p->stack_hi && stack_keep(m->start, m->end);
+			if (kept)
+				kept_stack = m;
+			if (m && !kept && run_end && m->start == run_end) {
+				run_end = m->end;
+				continue;
+			}
+			if (run_end)
+				munmap((void *)run_start, run_end - run_start);
+			run_start = run_end = 0;
+			if (m && !kept) {
+				run_start = m->start;
+				run_end = m->end;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			if (v[i] != kept_stack)
+				dce_vm_release(v[i]->start, v[i]->end - v[i]->start);
+		free(v);
+	}
 	while (p->maps) {
 		struct dce_mapping *m = p->maps;
 		p->maps = m->next;
-		munmap((void *)m->start, m->end - m->start);
-		dce_vm_release(m->start, m->end - m->start);
+		if (!v) { /* no memory for the sorted list: one by one */
+			munmap((void *)m->start, m->end - m->start);
+			dce_vm_release(m->start, m->end - m->start);
+		}
 		free(m);
 	}
 	p->brk_base = p->brk_cur = p->brk_max = 0;
+	p->stack_lo = p->stack_hi = 0;
 }
 
 long sys_mmap(struct dce_thread *t, uint64_t addr, uint64_t len, long prot, long flags, long fd, long off)

@@ -215,18 +215,28 @@ static int child_matches(struct dce_process *self, struct dce_process *c, long p
 	return 1;
 }
 
-/* Finds a zombie child (returns it), 0 if children exist but none is done, -ECHILD. */
+/* Finds a zombie child (returns it), 0 if children exist but none is done, -ECHILD.
+ * Processes stay on the list for the whole run, a child after its parent: the scan
+ * starts at the parent's first child not yet reaped (remembered), so a shell that
+ * forks and reaps thousands of children does not walk them all at each wait. */
 static struct dce_process *find_zombie(struct dce_process *self, long pid, int *any)
 {
 	*any = 0;
-	for (struct dce_process *c = dce_world.procs; c; c = c->next_all) {
+	struct dce_process *first_live = NULL, *last = NULL, *found = NULL;
+	for (struct dce_process *c = self->child_scan ? self->child_scan : self; c; c = c->next_all) {
+		last = c;
+		if (!first_live && c->parent == self && c->state != DCE_P_REAPED)
+			first_live = c;
 		if (!child_matches(self, c, pid))
 			continue;
 		*any = 1;
-		if (c->state == DCE_P_ZOMBIE)
-			return c;
+		if (c->state == DCE_P_ZOMBIE) {
+			found = c;
+			break;
+		}
 	}
-	return NULL;
+	self->child_scan = first_live ? first_live : last;
+	return found;
 }
 
 long sys_wait4(T *t, long pid, U statusp, long options, U rusagep)
@@ -450,6 +460,8 @@ static long clone_process(T *t, struct clone_req *rq)
 	c->brk_base = p->brk_base;
 	c->brk_cur = p->brk_cur;
 	c->brk_max = p->brk_max;
+	c->stack_lo = p->stack_lo;
+	c->stack_hi = p->stack_hi;
 	c->cmdline = strdup(p->cmdline ? p->cmdline : "");
 	c->exe = p->exe ? strdup(p->exe) : NULL;
 	c->start_ns = dce_sim_now();

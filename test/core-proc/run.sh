@@ -191,6 +191,21 @@ child rounds 40 bad 0
 parent rounds 40 bad 0 child status 0
 X
 
+# an ended process's stack is kept for the next process (mm.c): the next one, and an
+# exec's new image, must still find their stack zero-filled
+run "$W/sz" "0: $TP/stack-zero dirty" "0@1s: $TP/stack-zero check" "1: $TP/stack-zero dirty-exec" \
+	"2: /bin/sh -c '$TP/stack-zero dirty; $TP/stack-zero check'"
+cat "$W/sz/files-0/var/log/1000/stdout" "$W/sz/files-0/var/log/1001/stdout" \
+	"$W/sz/files-1/var/log/1000/stdout" "$W/sz/files-2/var/log/1000/stdout" >"$W/sz.out" 2>/dev/null
+expect "a new process's stack reads as zeros where an ended process's stack was (after exit, exec, fork+exec)" \
+	"$W/sz.out" <<'X'
+dirtied
+stack below the frame: 0 marker words of an earlier process
+stack below the frame: 0 marker words of an earlier process
+dirtied
+stack below the frame: 0 marker words of an earlier process
+X
+
 run "$W/ft" "0: $TP/fork-threads"
 expect "fork child and threaded parent waiting on one condvar address: the parent's signal wakes the parent" \
 	"$W/ft/files-0/var/log/1000/stdout" <<'X'
