@@ -28,8 +28,15 @@ void dce_set_confine(int on);
 void dce_set_exitprocs_name(const char *name);
 /* Global settings; call before creating nodes. out_dir holds files-N/ and exitprocs. */
 int dce_init(const char *out_dir, uint64_t seed);
-/* Create node `id` (its files-N/ root is created if missing). */
+/* Create node `id`. Its files-N/ tree (/etc, /tmp, /var/log, ...) is made on first
+ * use: when a program is created on it or a path is resolved in it. */
 struct dce_node *dce_node_create(uint32_t id);
+/* A file every node sees at vpath (e.g. "/etc/hosts") with these contents, kept
+ * once in OUT/shared<vpath>, until a program of a node writes, truncates, renames,
+ * removes or changes the metadata of it: then that node gets its own copy in
+ * files-N<vpath>. A node whose files-N<vpath> exists already keeps its own. Calling
+ * it again replaces the contents (for the nodes without their own). 0 or -errno. */
+int dce_share_file(const char *vpath, const void *data, size_t len);
 struct dce_node *dce_node_get(uint32_t id);
 /* Make a host path prefix visible read-only inside every node (see docs/user-guide.md). */
 int dce_map_host_path(const char *prefix);

@@ -57,6 +57,8 @@ struct dce_node {
 	struct dce_nodeclock *clock; /* its adjusted realtime clock (time.c), NULL: untouched */
 	struct dce_locks *locks;   /* file locks held on its files (locks.c) */
 	char *logroot;             /* where var/log/<pid>/ goes; NULL: root (dce-nuse: out dir) */
+	int tree;                  /* files-N made (on first use: dce_node_root_fd) */
+	uint32_t shared_own;       /* bit i: shared file i is the node's own now (path.c) */
 	struct dce_node *next;
 };
 
@@ -289,6 +291,8 @@ void dce_run_emergency_end(const char *why);
 
 /* hostfd.c */
 void dce_hostfd_init(struct dce_hostfd *h, int fd, const char *path, int oflags); /* path NULL: fixed */
+/* process.c: the node's root directory, files-N made first if not yet */
+int dce_node_root_fd(struct dce_node *n);
 int dce_hostfd_get(struct dce_hostfd *h); /* the open descriptor, reopened if it was closed; -1 */
 void dce_hostfd_release(struct dce_hostfd *h);
 long dce_hostfd_cache_size(void); /* how many reopenable descriptors may be open at once */

@@ -3,6 +3,7 @@
 #include "sim.h"
 #include "../libc-ns3/vdso.h"
 #include "../loader/fixed_image.h"
+#include "../libc-ns3/path.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -173,6 +174,36 @@ static void index_node(struct dce_node *n)
 	by_id[n->id] = n;
 }
 
+/* A node's files-N: made when the node is first used (a program created on it, a
+ * path resolved in it), so nodes that never run a program leave no tree. Files a
+ * scenario placed there before (files-N/etc/passwd, ...) are kept. */
+static void make_tree(struct dce_node *n)
+{
+	char path[PATH_MAX], buf[128];
+	n->tree = 1;
+	const char *dirs[] = { "", "/tmp", "/etc", "/var/log", "/home", "/root", "/dev", "/proc" };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", n->root, dirs[i]);
+		mkdirs(path);
+	}
+	snprintf(path, sizeof path, "%s/etc", n->root);
+	snprintf(buf, sizeof buf, "%s\n", n->hostname);
+	write_file(path, "hostname", buf, 0);
+	dce_cred_node_etc(path); /* passwd and group */
+	if (!dce_shared_registered("/etc/hosts")) {
+		snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\t%s\n", n->hostname);
+		write_file(path, "hosts", buf, 0);
+	}
+	dce_shared_node_init(n);
+}
+
+int dce_node_root_fd(struct dce_node *n)
+{
+	if (!n->tree)
+		make_tree(n);
+	return dce_hostfd_get(&n->rootdir);
+}
+
 struct dce_node *dce_node_create(uint32_t id)
 {
 	struct dce_node *n = dce_node_get(id);
@@ -183,20 +214,8 @@ struct dce_node *dce_node_create(uint32_t id)
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/files-%u", dce_world.out_dir, id);
 	n->root = strdup(path);
-	const char *dirs[] = { "", "/tmp", "/etc", "/var/log", "/home", "/root", "/dev", "/proc" };
-	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-		snprintf(path, sizeof path, "%s%s", n->root, dirs[i]);
-		mkdirs(path);
-	}
-	snprintf(path, sizeof path, "%s/etc", n->root);
 	snprintf(n->hostname, sizeof n->hostname, "node%u", id);
-	char buf[128];
-	snprintf(buf, sizeof buf, "%s\n", n->hostname);
-	write_file(path, "hostname", buf, 0);
-	dce_cred_node_etc(path); /* passwd and group */
-	snprintf(buf, sizeof buf, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\t%s\n", n->hostname);
-	write_file(path, "hosts", buf, 0);
-	dce_hostfd_init(&n->rootdir, open(n->root, O_PATH | O_DIRECTORY | O_CLOEXEC), n->root, O_PATH | O_DIRECTORY);
+	dce_hostfd_init(&n->rootdir, -1, n->root, O_PATH | O_DIRECTORY);
 	n->rand_state = dce_random_key(dce_world.seed, id, DCE_RANDOM_NODE);
 	n->next_pid = 1000;
 	if (last_node && dce_world.nodes) /* appended: the list stays in creation order */
@@ -240,6 +259,8 @@ struct dce_process *dce_process_new(struct dce_node *node, struct dce_process *p
 	dce_world.procv[dce_world.nprocv++] = p;
 	dce_world.live++;
 	dce_preflight_process();
+	if (!node->tree)
+		make_tree(node);
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/var/log/%d", node->logroot ? node->logroot : node->root, p->pid);
 	if (mkdir(dir, 0755) && errno != EEXIST) /* var/log is there after the first process */

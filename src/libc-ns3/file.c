@@ -857,7 +857,7 @@ long sys_ioctl(struct dce_thread *t, long fd, long req, uint64_t arg)
 static long at_parent_path(struct dce_thread *t, long dirfd, const char *path, char *base, int *pfd)
 {
 	int is_host = 0;
-	*pfd = dce_path_parent(t->proc, (int)dirfd, path, base, &is_host);
+	*pfd = dce_path_parent_change(t->proc, (int)dirfd, path, base, &is_host);
 	if (*pfd < 0)
 		return *pfd;
 	if (is_host) {
@@ -1056,7 +1056,7 @@ long sys_linkat(struct dce_thread *t, long olddir, uint64_t oldp, long newdir, u
 	if (flags & AT_SYMLINK_FOLLOW) {
 		/* resolve the link inside the node, never on the host */
 		int is_host = 0;
-		opfd = dce_path_open(t->proc, (int)olddir, old, O_PATH, 0, NULL, &is_host);
+		opfd = dce_path_open(t->proc, (int)olddir, old, O_PATH | DCE_O_CHANGE, 0, NULL, &is_host);
 		if (opfd >= 0 && is_host) {
 			close(opfd);
 			opfd = -EXDEV;
@@ -1160,7 +1160,7 @@ static int meta_target(struct dce_thread *t, long dirfd, uint64_t pathp)
 		return kind == DCE_FS_NODE ? (h < 0 ? -errno : h) : kind == DCE_FS_HOST ? -EROFS : -EPERM;
 	}
 	int is_host = 0;
-	int h = dce_path_open(t->proc, (int)dirfd, path, O_PATH, 0, NULL, &is_host);
+	int h = dce_path_open(t->proc, (int)dirfd, path, O_PATH | DCE_O_CHANGE, 0, NULL, &is_host);
 	if (h >= 0 && is_host) {
 		close(h);
 		return -EROFS;
@@ -1210,8 +1210,15 @@ long sys_fchmod(struct dce_thread *t, long fd, long mode)
 	if (h < 0)
 		return h == -ESPIPE ? 0 : h;
 	switch (dce_fs_kind(t->proc, f)) {
-	case DCE_FS_NODE:
-		return chmod_checked(t, h, mode);
+	case DCE_FS_NODE: {
+		int own = dce_shared_unshare_fd(t->proc, h); /* a shared file: the node's copy */
+		if (own < -1)
+			return own;
+		long r = chmod_checked(t, own >= 0 ? own : h, mode);
+		if (own >= 0)
+			close(own);
+		return r;
+	}
 	case DCE_FS_HOST:
 		return -EROFS;
 	default:
@@ -1290,8 +1297,17 @@ long sys_fchown(struct dce_thread *t, long fd, long uid, long gid)
 		return h == -ESPIPE ? 0 : h;
 	struct stat st;
 	switch (dce_fs_kind(t->proc, f)) {
-	case DCE_FS_NODE:
-		return fstat(h, &st) ? -errno : chown_node(t, h, &st, uid, gid);
+	case DCE_FS_NODE: {
+		int own = dce_shared_unshare_fd(t->proc, h); /* a shared file: the node's copy */
+		if (own < -1)
+			return own;
+		if (own >= 0)
+			h = own;
+		long r = fstat(h, &st) ? -errno : chown_node(t, h, &st, uid, gid);
+		if (own >= 0)
+			close(own);
+		return r;
+	}
 	case DCE_FS_HOST:
 		return -EROFS;
 	default:
@@ -1317,7 +1333,13 @@ long sys_utimensat(struct dce_thread *t, long dirfd, uint64_t pathp, uint64_t ti
 			return -EROFS;
 		if (kind != DCE_FS_NODE)
 			return 0;
-		return utimensat(h, "", ts, AT_EMPTY_PATH) ? -errno : 0;
+		int own = dce_shared_unshare_fd(t->proc, h); /* a shared file: the node's copy */
+		if (own < -1)
+			return own;
+		r = utimensat(own >= 0 ? own : h, "", ts, AT_EMPTY_PATH) ? -errno : 0;
+		if (own >= 0)
+			close(own);
+		return r;
 	}
 	if (flags & AT_SYMLINK_NOFOLLOW) {
 		char base[NAME_MAX + 1];

@@ -8,6 +8,8 @@
  * deterministic order: directories are listed sorted by name). */
 #include "../core/kernel.h"
 #include "fsmeta.h"
+#include "path.h"
+#include <dirent.h>
 #include "uaccess.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +56,9 @@ static int classify(struct dce_process *p, int hostfd)
 	size_t rl = strlen(p->node->root);
 	if (!strncmp(real, p->node->root, rl) && (real[rl] == '/' || !real[rl]))
 		return DCE_FS_NODE;
+	char vp[PATH_MAX];
+	if (dce_shared_vpath(real, vp))
+		return DCE_FS_NODE; /* a shared file: as the node's own (changes copy it first) */
 	if (real[0] != '/' || !strncmp(real, "/dev/", 5) || !strncmp(real, "/memfd:", 7))
 		return DCE_FS_SPECIAL;
 	return DCE_FS_HOST;
@@ -196,7 +201,7 @@ static uint64_t sim_ino(struct dce_node *n, uint64_t dev, uint64_t ino)
 		*c = (struct node_ctr){ n->id, FIRST_INO };
 		node_ctrs[n->id] = c;
 		struct stat rs;
-		if (fstat(dce_hostfd_get(&n->rootdir), &rs) == 0)
+		if (fstat(dce_node_root_fd(n), &rs) == 0)
 			vino_add(n->id, rs.st_dev, rs.st_ino, ROOT_INO);
 	}
 	struct vino *v = vino_find(n->id, dev, ino);
@@ -366,6 +371,26 @@ static struct dce_fsdir *dir_load(int h)
 	return d;
 }
 
+/* The shared files the node sees in this directory are listed in it (path.c). */
+static void add_shared(struct dce_node *n, int h, struct dce_fsdir *d)
+{
+	char names[8][NAME_MAX + 1];
+	uint64_t inos[8];
+	int k = dce_shared_in_dir(n, h, names, inos, 8), added = 0;
+	for (int i = 0; i < k; i++) {
+		int have = 0;
+		for (int j = 0; j < d->n && !have; j++)
+			have = !strcmp(d->e[j].name, names[i]);
+		if (have)
+			continue;
+		d->e = realloc(d->e, sizeof *d->e * (size_t)(d->n + 1));
+		d->e[d->n++] = (struct dce_fsent){ strdup(names[i]), inos[i], DT_REG };
+		added = 1;
+	}
+	if (added)
+		qsort(d->e, (size_t)d->n, sizeof *d->e, ent_cmp);
+}
+
 long dce_fs_getdents(struct dce_process *p, struct dce_file *f, uint64_t ubuf, size_t len)
 {
 	struct dce_fsinfo *info = dce_fs_info(p, f);
@@ -375,13 +400,15 @@ long dce_fs_getdents(struct dce_process *p, struct dce_file *f, uint64_t ubuf, s
 		info->dir = dir_load(dce_file_hostfd(f));
 		if (!info->dir)
 			return -errno;
+		if (info->kind == DCE_FS_NODE)
+			add_shared(p->node, dce_file_hostfd(f), info->dir);
 	}
 	struct dce_fsdir *d = info->dir;
 	struct stat dst, pst;
 	int node = info->kind == DCE_FS_NODE;
 	if (node && fstat(dce_file_hostfd(f), &dst))
 		return -errno;
-	int is_root = node && fstat(dce_hostfd_get(&p->node->rootdir), &pst) == 0 && pst.st_ino == dst.st_ino && pst.st_dev == dst.st_dev;
+	int is_root = node && fstat(dce_node_root_fd(p->node), &pst) == 0 && pst.st_ino == dst.st_ino && pst.st_dev == dst.st_dev;
 	if (len > 65536)
 		len = 65536;
 	char out[65536];

@@ -4,7 +4,15 @@
  * directory resolves "..", absolute and relative symlinks as if files-N were "/".
  * Paths not present in the node fall back, read-only, to the host paths mapped
  * with dce_map_host_path (the program's binary, libraries, zoneinfo, ...); the
- * final host file must itself lie under a mapped prefix. */
+ * final host file must itself lie under a mapped prefix.
+ *
+ * Shared files (dce_share_file: /etc/hosts, ...) are the one exception to "a
+ * node's files are under files-N": a node without files-N<vpath> sees the single
+ * OUT/shared<vpath> there, read-only, as its own regular file; the first change a
+ * program of the node makes (open for writing, truncate, rename, unlink, link,
+ * chmod, chown, utimes) copies it into files-N<vpath> first, and from then on
+ * the node's own copy is an ordinary node file. All of it is decided here:
+ * dce_path_open (opens), dce_path_parent[_change] (calls on the entry). */
 #include "../core/kernel.h"
 #include "path.h"
 #include "hook.h"
@@ -157,6 +165,262 @@ int dce_path_is_mapped(const char *norm)
 	return 0;
 }
 
+/* ---- files shared by every node until one changes its copy ---- */
+
+#define SHARED_MAX 32
+static char *shared_vpath[SHARED_MAX]; /* "/etc/hosts", ... */
+static int n_shared;
+static char shared_dir[PATH_MAX]; /* OUT/shared */
+
+int dce_shared_registered(const char *vpath)
+{
+	for (int i = 0; i < n_shared; i++)
+		if (!strcmp(shared_vpath[i], vpath))
+			return 1;
+	return 0;
+}
+
+static int any_pending(struct dce_node *n)
+{
+	return n_shared && n->root[0] && n->shared_own != (n_shared >= 32 ? ~0u : (1u << n_shared) - 1);
+}
+
+/* The shared file the node sees at vpath (a path in the node, no chroot), or -1. */
+static int shared_pending(struct dce_node *n, const char *vpath)
+{
+	if (!any_pending(n))
+		return -1;
+	for (int i = 0; i < n_shared; i++)
+		if (!(n->shared_own & (1u << i)) && !strcmp(shared_vpath[i], vpath))
+			return i;
+	return -1;
+}
+
+/* The node-level path of path as the process names it (its chroot prefixed). */
+static void node_level(struct dce_process *p, const char *path, char *out)
+{
+	const char *r = p->fsroot ? p->fsroot->vpath : "/";
+	snprintf(out, PATH_MAX, "%s%s", strcmp(r, "/") ? r : "", path);
+}
+
+static int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
+
+void dce_shared_node_init(struct dce_node *n)
+{
+	struct stat st;
+	for (int i = 0; i < n_shared; i++)
+		if (fstatat(dce_hostfd_get(&n->rootdir), shared_vpath[i] + 1, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			n->shared_own |= 1u << i;
+}
+
+/* Node n gets its own copy of shared file i in files-N<vpath> (times kept). */
+static int materialize(struct dce_node *n, int i)
+{
+	char host[PATH_MAX];
+	snprintf(host, sizeof host, "%s%s", shared_dir, shared_vpath[i]);
+	int in = open(host, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	int out = sys_openat2(dce_node_root_fd(n), shared_vpath[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	                      0644, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	int r = out < 0 ? out : 0;
+	char buf[65536];
+	ssize_t k;
+	while (!r && (k = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)k) != k)
+			r = -EIO;
+	struct stat st;
+	if (!r && fstat(in, &st) == 0) {
+		struct timespec ts[2] = { st.st_atim, st.st_mtim };
+		futimens(out, ts);
+	}
+	close(in);
+	if (out >= 0)
+		close(out);
+	if (r == -EEXIST)
+		r = 0; /* the node made one meanwhile: that one is its own */
+	if (!r)
+		n->shared_own |= 1u << i;
+	return r;
+}
+
+int dce_shared_in_dir(struct dce_node *n, int dirfd, char (*names)[NAME_MAX + 1], uint64_t *inos, int max)
+{
+	char dvp[PATH_MAX], host[PATH_MAX];
+	if (!any_pending(n) || dce_path_of_fd(n, dirfd, dvp) != 1)
+		return 0;
+	int k = 0;
+	size_t dl = strcmp(dvp, "/") ? strlen(dvp) : 0;
+	for (int i = 0; i < n_shared && k < max; i++) {
+		const char *v = shared_vpath[i];
+		if ((n->shared_own & (1u << i)) || strncmp(v, dvp, dl) || v[dl] != '/' || strchr(v + dl + 1, '/'))
+			continue;
+		struct stat st;
+		snprintf(host, sizeof host, "%s%s", shared_dir, v);
+		if (stat(host, &st))
+			continue;
+		snprintf(names[k], NAME_MAX + 1, "%s", v + dl + 1);
+		inos[k++] = st.st_ino;
+	}
+	return k;
+}
+
+int dce_shared_vpath(const char *real, char *out)
+{
+	if (!shared_dir[0] || !under_prefix(real, shared_dir))
+		return 0;
+	const char *rest = real + strlen(shared_dir);
+	snprintf(out, PATH_MAX, "%s", *rest ? rest : "/");
+	return 1;
+}
+
+int dce_shared_unshare_fd(struct dce_process *p, int h)
+{
+	char link[64], real[PATH_MAX], vp[PATH_MAX];
+	if (!n_shared)
+		return -1;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", h);
+	ssize_t len = readlink(link, real, sizeof real - 1);
+	if (len < 0)
+		return -1;
+	real[len] = 0;
+	if (!dce_shared_vpath(real, vp))
+		return -1;
+	int i = shared_pending(p->node, vp);
+	if (i >= 0) {
+		int r = materialize(p->node, i);
+		if (r)
+			return r;
+	}
+	/* the node's copy (its own now, even when it made it through another fd) */
+	return sys_openat2(dce_node_root_fd(p->node), vp, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0,
+	                   RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+static int mkdirs_host(char *path)
+{
+	for (char *s = path + 1; *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			int r = mkdir(path, 0755) && errno != EEXIST ? -errno : 0;
+			*s = '/';
+			if (r)
+				return r;
+		}
+	return 0;
+}
+
+int dce_share_file(const char *vpath, const void *data, size_t len)
+{
+	char norm[PATH_MAX], host[PATH_MAX], tmp[PATH_MAX + 32];
+	if (!vpath || vpath[0] != '/' || !dce_world.out_dir)
+		return -EINVAL;
+	dce_path_normalize(vpath, norm);
+	if (!strcmp(norm, "/"))
+		return -EINVAL;
+	if (!dce_shared_registered(norm) && n_shared == SHARED_MAX)
+		return -ENOSPC;
+	snprintf(shared_dir, sizeof shared_dir, "%s/shared", dce_world.out_dir);
+	if ((size_t)snprintf(host, sizeof host, "%s%s", shared_dir, norm) >= sizeof host)
+		return -ENAMETOOLONG;
+	int r = mkdirs_host(host);
+	if (r)
+		return r;
+	/* written aside, then renamed: the ranks of a distributed run write the same
+	 * bytes to the same output directory, and a reader never sees half a file */
+	snprintf(tmp, sizeof tmp, "%s.tmp-%d", host, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	r = write(fd, data, len) == (ssize_t)len ? 0 : -EIO;
+	struct timespec ts[2] = { { (time_t)(dce_world.epoch_ns / 1000000000ULL), (long)(dce_world.epoch_ns % 1000000000ULL) } };
+	ts[1] = ts[0];
+	futimens(fd, ts); /* the simulation's epoch, not the host's clock */
+	close(fd);
+	if (!r && rename(tmp, host))
+		r = -errno;
+	if (r) {
+		unlink(tmp);
+		return r;
+	}
+	if (dce_shared_registered(norm))
+		return 0;
+	shared_vpath[n_shared++] = strdup(norm);
+	/* nodes whose tree exists already: a file of their own stays theirs */
+	for (struct dce_node *n = dce_world.nodes; n; n = n->next)
+		if (n->tree && n->root[0]) {
+			struct stat st;
+			if (fstatat(dce_hostfd_get(&n->rootdir), norm + 1, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				n->shared_own |= 1u << (n_shared - 1);
+		}
+	return 0;
+}
+
+/* An open with O_CREAT made files-N<vpath> of a shared file (through a link the
+ * lexical checks cannot see): it is the node's own copy now, with the shared
+ * contents (O_EXCL: it existed, so EEXIST). */
+static int created_shared(struct dce_process *p, int fd, int flags)
+{
+	char vp[PATH_MAX], link[64], real[PATH_MAX];
+	if (dce_path_of_fd(p->node, fd, vp) != 1)
+		return fd;
+	int i = shared_pending(p->node, vp);
+	if (i < 0)
+		return fd;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t len = readlink(link, real, sizeof real - 1);
+	if (len < 0)
+		return fd;
+	real[len] = 0;
+	if (flags & O_EXCL) {
+		close(fd);
+		unlink(real);
+		return -EEXIST;
+	}
+	p->node->shared_own |= 1u << i;
+	if (flags & O_TRUNC)
+		return fd;
+	char host[PATH_MAX];
+	snprintf(host, sizeof host, "%s%s", shared_dir, shared_vpath[i]);
+	int in = open(host, O_RDONLY | O_CLOEXEC), out = open(real, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[65536];
+	ssize_t k;
+	while (in >= 0 && out >= 0 && (k = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)k) != k)
+			break;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return fd;
+}
+
+/* The shared file i at norm (path as the process names it): read-only opens get the
+ * shared file itself, changes the node's own copy. */
+static int shared_open(struct dce_process *p, int i, const char *norm, int flags, mode_t mode, char *vpath_out)
+{
+	int change = (flags & DCE_O_CHANGE) || (!(flags & O_PATH) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)));
+	flags &= ~DCE_O_CHANGE;
+	if (change) {
+		int r = materialize(p->node, i);
+		if (r)
+			return r;
+		int fd = sys_openat2(dce_root_fd(p), norm, (uint64_t)flags, mode & 07777 & ~p->umask,
+		                     RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+		if (fd >= 0 && vpath_out && dce_path_of_fd_proc(p, fd, vpath_out) < 0)
+			snprintf(vpath_out, PATH_MAX, "%s", norm);
+		return fd;
+	}
+	char host[PATH_MAX];
+	snprintf(host, sizeof host, "%s%s", shared_dir, shared_vpath[i]);
+	int fd = open(host, (flags & ~(O_CREAT | O_EXCL | O_TRUNC)) | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return -errno;
+	if (vpath_out)
+		snprintf(vpath_out, PATH_MAX, "%s", norm);
+	return fd;
+}
+
 /* ---- chroot ---- */
 
 struct dce_fsroot *dce_fsroot_get(struct dce_fsroot *r)
@@ -177,7 +441,7 @@ void dce_fsroot_put(struct dce_fsroot *r)
 
 int dce_root_fd(struct dce_process *p)
 {
-	return p->fsroot ? p->fsroot->fd : dce_hostfd_get(&p->node->rootdir);
+	return p->fsroot ? p->fsroot->fd : dce_node_root_fd(p->node);
 }
 
 /* A node path as the process sees it under its chroot (unchanged outside it). */
@@ -258,6 +522,8 @@ int dce_path_of_fd(struct dce_node *n, int hostfd, char *out)
 		snprintf(out, PATH_MAX, "%s", *rest ? rest : "/");
 		return 1;
 	}
+	if (dce_shared_vpath(real, out))
+		return 1; /* the node's view of a shared file */
 	snprintf(out, PATH_MAX, "%s", real);
 	return 0;
 }
@@ -335,6 +601,8 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 		return r;
 	if (!path[0])
 		return -ENOENT;
+	int change = flags & DCE_O_CHANGE;
+	flags &= ~DCE_O_CHANGE;
 	flags |= O_CLOEXEC;
 	if (!(flags & (O_CREAT | __O_TMPFILE)))
 		mode = 0; /* openat2 refuses a mode it would not use */
@@ -343,6 +611,8 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 	if (is_host)
 		*is_host = 0;
 	if (fd >= 0) {
+		if ((flags & O_CREAT) && any_pending(p->node) && (fd = created_shared(p, fd, flags)) < 0)
+			return fd;
 		if (vpath_out && dce_path_of_fd_proc(p, fd, vpath_out) < 0)
 			snprintf(vpath_out, PATH_MAX, "%s", abs);
 		return fd;
@@ -351,6 +621,13 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 		return fd;
 	if (node_resolve(p, abs, norm))
 		return fd;
+	if (any_pending(p->node)) {
+		char nl[PATH_MAX];
+		node_level(p, norm, nl);
+		int si = shared_pending(p->node, nl);
+		if (si >= 0)
+			return shared_open(p, si, norm, flags | change, mode, vpath_out);
+	}
 	if (strcmp(norm, abs)) { /* "..": after a link into a mapped path, back into the node */
 		int nfd = sys_openat2(dce_root_fd(p), norm, (uint64_t)flags, mode & 07777 & ~p->umask,
 		                      RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
@@ -389,7 +666,7 @@ int dce_path_open(struct dce_process *p, int dirfd, const char *path, int flags,
 	return hfd;
 }
 
-int dce_path_parent(struct dce_process *p, int dirfd, const char *path, char *base, int *is_host)
+static int path_parent(struct dce_process *p, int dirfd, const char *path, char *base, int *is_host, int change)
 {
 	char abs[PATH_MAX], dir[PATH_MAX];
 	int r = dce_path_absolute(p, dirfd, path, abs);
@@ -417,7 +694,46 @@ int dce_path_parent(struct dce_process *p, int dirfd, const char *path, char *ba
 	}
 	if (!base[0])
 		strcpy(base, ".");
-	return dce_path_open(p, AT_FDCWD, dir, O_PATH | O_DIRECTORY, 0, NULL, is_host);
+	int pfd = dce_path_open(p, AT_FDCWD, dir, O_PATH | O_DIRECTORY, 0, NULL, is_host);
+	if (pfd < 0 || !any_pending(p->node))
+		return pfd;
+	/* the entry is a shared file: looked at in the shared directory, or copied into
+	 * the node before a change */
+	int named = 0;
+	for (int i = 0; i < n_shared && !named; i++)
+		named = !strcmp(strrchr(shared_vpath[i], '/') + 1, base);
+	char dvp[PATH_MAX], full[PATH_MAX + NAME_MAX + 2];
+	if (!named || dce_path_of_fd(p->node, pfd, dvp) != 1)
+		return pfd;
+	snprintf(full, sizeof full, "%s/%s", strcmp(dvp, "/") ? dvp : "", base);
+	int si = shared_pending(p->node, full);
+	if (si < 0)
+		return pfd;
+	if (change) {
+		int r = materialize(p->node, si);
+		if (r) {
+			close(pfd);
+			return r;
+		}
+		return pfd;
+	}
+	close(pfd);
+	snprintf(full, sizeof full, "%s%s", shared_dir, shared_vpath[si]);
+	*strrchr(full, '/') = 0;
+	pfd = open(full, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (is_host)
+		*is_host = 0;
+	return pfd < 0 ? -errno : pfd;
+}
+
+int dce_path_parent(struct dce_process *p, int dirfd, const char *path, char *base, int *is_host)
+{
+	return path_parent(p, dirfd, path, base, is_host, 0);
+}
+
+int dce_path_parent_change(struct dce_process *p, int dirfd, const char *path, char *base, int *is_host)
+{
+	return path_parent(p, dirfd, path, base, is_host, 1);
 }
 
 int dce_fs_open_host(struct dce_process *p, int dirfd, const char *path, int flags, mode_t mode,

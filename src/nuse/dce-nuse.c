@@ -444,6 +444,7 @@ int main(int argc, char **argv)
 	node->logroot = strdup(logroot);
 	dce_hostfd_release(&node->rootdir);
 	node->root = strdup("");
+	node->tree = 1; /* the host's own files: nothing to make */
 	dce_hostfd_init(&node->rootdir, open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), NULL, 0);
 	char host[65];
 	if (gethostname(host, sizeof host) == 0)

@@ -103,4 +103,47 @@ prlimit --nofile=48:48 "$PWD/build/dce/examples/dce-udp-many" --programs="$PROGS
 check "100 nodes x 2 programs under 48 open files: every echo" grep -q "^udp-many: 100/100 clients got every echo" "$W/nofile.log"
 check "100 nodes under 48 open files: no preflight line" sh -c "! grep -q preflight '$W/nofile.log'"
 
+
+# 6. files shared by every node (OUT/shared/etc/{hosts,resolv.conf,nsswitch.conf},
+# src/libc-ns3/path.c) and lazy files-N trees: node a changes its /etc/hosts and
+# resolv.conf, b only reads, c runs nothing, d changes metadata and removes, e
+# changes through a read-only descriptor and a link and has its own resolv.conf.
+cat >"$W/shared.yaml" <<YAML
+seed: 3
+stop: 10s
+nodes:
+  - a
+  - b
+  - c
+  - d
+  - name: e
+    files:
+      /etc/resolv.conf: |
+        nameserver 10.7.7.7
+links:
+  - {type: csma, nodes: [a, b, c, d, e], rate: 10Mbps, delay: 1ms}
+processes:
+  - {node: a, argv: [python3, $HERE/shared.py, write], at: 1s}
+  - {node: b, argv: [python3, $HERE/shared.py, look], at: 2s}
+  - {node: d, argv: [python3, $HERE/shared.py, meta], at: 1s}
+  - {node: e, argv: [python3, $HERE/shared.py, fdmeta], at: 1s}
+YAML
+$RUN -o "$W/sh1" --map "$HERE" "$W/shared.yaml" >"$W/sh1.log" 2>&1
+check "shared: the scenario ran" grep -q "every process ended as expected" "$W/sh1.log"
+for n in 0 1 3 4; do cases "shared (node $n)" "$(log "$W/sh1" 1000 $n)"; done
+S=$W/sh1/shared/etc
+check "shared: one /etc/hosts listing every node, in OUT/shared" \
+  sh -c "for n in a b c d e; do grep -q \"	\$n\$\" '$S/hosts' 2>/dev/null || exit 1; done"
+check "shared: a reading node has no copy of its own" test ! -e "$W/sh1/files-1/etc/hosts" -a ! -e "$W/sh1/files-1/etc/resolv.conf"
+check "shared: the writer's change is in its own copy only" \
+  sh -c "test -s '$S/hosts' && grep -q only-a '$W/sh1/files-0/etc/hosts' && ! grep -q only-a '$S/hosts' && ! grep -q only-e '$S/hosts'"
+check "shared: stat on a reading node gives the shared file's size" \
+  grep -qx "ino [0-9]* size $(stat -c %s "$S/hosts" 2>/dev/null) mtime [0-9]*" "$(log "$W/sh1" 1000 1)"
+check "shared: the shared file keeps its mode after chmods on nodes" test "$(stat -c %a "$S/hosts" 2>/dev/null)" = 644
+check "shared: a removed copy stays removed" test -s "$S/hosts" -a ! -e "$W/sh1/files-3/etc/hosts"
+check "lazy trees: a node without programs leaves no files-N" test ! -e "$W/sh1/files-2"
+$RUN -o "$W/sh2" --map "$HERE" "$W/shared.yaml" >/dev/null 2>&1
+check "shared: two runs byte-identical (the shared files too)" \
+  sh -c "test -d '$W/sh1/shared' && diff -r '$W/sh1' '$W/sh2'"
+
 [ $failed = 0 ]

@@ -11,6 +11,7 @@
 #include "ns3/rng-seed-manager.h"
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -229,6 +230,7 @@ DceManagerHelper::Init ()
   GlobalValue::Bind ("ChecksumEnabled", BooleanValue (true));
   g_outputDirectory = m_outputDirectory;
   g_initialised = true;
+  ShareNameFiles ();
 }
 
 void
@@ -263,11 +265,14 @@ NodeName (uint32_t id)
   return it != g_names.end () ? it->second : "node" + std::to_string (id);
 }
 
-bool
-Exists (const std::string &path)
+const char kLocalHosts[] = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+void
+ShareFile (const char *vpath, const std::string &text)
 {
-  struct stat st;
-  return stat (path.c_str (), &st) == 0;
+  int r = dce_share_file (vpath, text.data (), text.size ());
+  NS_ABORT_MSG_IF (r != 0, "dce: cannot write the shared " << vpath << " (" << g_outputDirectory
+                                                            << "/shared" << vpath << "): " << std::strerror (-r));
 }
 } // namespace
 
@@ -324,20 +329,20 @@ DceManagerHelper::WriteNameFiles ()
   std::string hostsLines;
   for (auto &e : byNode)
     hostsLines += e.second;
-  for (uint32_t id : g_dceNodes)
-    {
-      std::string etc = g_outputDirectory + "/files-" + std::to_string (id) + "/etc/";
-      std::ofstream hosts (etc + "hosts");
-      hosts << "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-            << hostsLines;
-      if (!Exists (etc + "resolv.conf"))
-        std::ofstream (etc + "resolv.conf") << "# dce: every node is in /etc/hosts; add a "
-                                               "nameserver line to use a DNS server node\n"
-                                               "options timeout:1 attempts:1\n";
-      if (!Exists (etc + "nsswitch.conf"))
-        std::ofstream (etc + "nsswitch.conf") << "passwd: files\ngroup: files\nhosts: files dns\n"
-                                                 "networks: files\nprotocols: files\nservices: files\n";
-    }
+  // one file for every node (OUT/shared/etc/hosts): 10,000 nodes wrote 10,000 lines
+  // 10,000 times (1.7 GB); a node that changes it gets its own copy (src/libc-ns3/path.c)
+  ShareFile ("/etc/hosts", std::string (kLocalHosts) + hostsLines);
+}
+
+void
+DceManagerHelper::ShareNameFiles ()
+{
+  // before any node is used: a node's files-N/etc/X placed by the scenario stays its own
+  ShareFile ("/etc/hosts", kLocalHosts);
+  ShareFile ("/etc/resolv.conf", "# dce: every node is in /etc/hosts; add a nameserver line to use a "
+                                 "DNS server node\noptions timeout:1 attempts:1\n");
+  ShareFile ("/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\nnetworks: files\n"
+                                   "protocols: files\nservices: files\n");
 }
 
 void

@@ -132,11 +132,12 @@ public:
    * read-only, inside every node: SetBinary can then name a program in it by its
    * absolute host path. */
   void MapHostPath (std::string hostPath);
-  /** Name resolution: at simulation start every node's files-N/etc/hosts lists every
+  /** Name resolution: at simulation start every node's /etc/hosts lists every
    * dce node ("node<id>", or the name given here) with its IPv4 and global IPv6
-   * addresses (from ns-3's stack, or from its kernel with the Linux stack), and
-   * /etc/resolv.conf and /etc/nsswitch.conf are written if the scenario did not
-   * provide them. */
+   * addresses (from ns-3's stack, or from its kernel with the Linux stack). That
+   * /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf are one file each for all
+   * nodes, OUT/shared/etc/..., unless the scenario placed files-N/etc/X; a node
+   * whose program changes one gets its own copy in files-N/etc. */
   void SetNodeName (Ptr<Node> node, std::string name);
 
 private:
@@ -144,6 +145,7 @@ private:
   static void UseInstalledPaths ();
   static void ArmStopWhenDone (int setting);
   static void WriteNameFiles ();
+  static void ShareNameFiles ();
   std::string m_outputDirectory;
   uint64_t m_clockQuantum;
   int m_confine; // -1: not set
