@@ -17,7 +17,8 @@
 #   SIZES="100 300" LINUX_SIZES="10" PNG=/tmp/x.png bench/scale.sh
 #   DATA=/tmp/d bench/scale.sh     also keep the plotted figures in /tmp/d
 #   bench/scale.sh --plot D1 D2... only draw the PNG from kept figures (runs of
-#                                  several sessions, e.g. the biggest size alone)
+#                                  several sessions, e.g. the biggest size alone;
+#                                  docs/scale.dat holds the figures of the PNG)
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=${DCE_BUILDDIR:-$TOP/build/dce}
@@ -132,12 +133,13 @@ if command -v gnuplot >/dev/null; then
 		plots2="${plots2:+$plots2, }'$W/linux.dat' using 2:6 with linespoints title 'Linux stack, 1 program/node'"
 	if [ -n "$plots" ]; then
 		gnuplot <<-EOF
-			set terminal png size 1000,420
+			set terminal png size 1100,600
 			set output '$PNG'
 			set multiplot layout 1,2 title 'dce scale (bench/scale.sh)'
 			set logscale xy
 			set grid
-			set key top left
+			# the legend under each plot: inside, it covered the curves
+			set key below left Left reverse vertical maxrows 4
 			set xlabel 'nodes'
 			set ylabel 'time (s)'
 			plot $plots
