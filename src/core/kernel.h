@@ -267,7 +267,8 @@ int dce_confine(const char *out_dir);
 
 /* creds.c: a new process gets its parent's credentials and root (root otherwise) */
 void dce_cred_inherit(struct dce_process *p, struct dce_process *parent);
-/* The node's /etc/passwd and /etc/group (host's users and groups when readable). */
+/* The node's /etc/passwd and /etc/group (host's users and groups when readable):
+ * shared by every node (dce_share_file) once, else written into etcdir. */
 void dce_cred_node_etc(const char *etcdir);
 
 /* process.c */

@@ -554,34 +554,66 @@ int dce_cred_status(struct dce_process *p, char *buf, size_t len)
 
 /* ---- the node's users and groups ---- */
 
-static void copy_or_default(const char *etcdir, const char *name, const char *fallback)
+/* The host's /etc/NAME (so the system users and groups Debian packages create
+ * exist in every node), else the fallback; *len its size. Freed by the caller. */
+static char *host_or_default(const char *name, const char *fallback, size_t *len)
 {
-	char dst[PATH_MAX], src[PATH_MAX];
-	snprintf(dst, sizeof dst, "%s/%s", etcdir, name);
-	int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0)
-		return; /* the node has its own */
+	char src[PATH_MAX];
 	snprintf(src, sizeof src, "/etc/%s", name);
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
 	int in = open(src, O_RDONLY | O_CLOEXEC);
-	char buf[65536];
-	ssize_t n, total = 0;
-	while (in >= 0 && (n = read(in, buf, sizeof buf)) > 0) {
-		if (write(out, buf, (size_t)n) != n)
-			break;
-		total += n;
+	ssize_t k;
+	while (buf && in >= 0 && (k = read(in, buf + n, cap - n)) > 0) {
+		n += (size_t)k;
+		if (n == cap) {
+			char *b = realloc(buf, cap *= 2);
+			if (!b)
+				break;
+			buf = b;
+		}
 	}
 	if (in >= 0)
 		close(in);
-	if (!total && write(out, fallback, strlen(fallback)) < 0)
-		total = -1;
-	close(out);
+	if (buf && !n) {
+		free(buf);
+		buf = strdup(fallback);
+		n = buf ? strlen(buf) : 0;
+	}
+	*len = n;
+	return buf;
 }
 
 void dce_cred_node_etc(const char *etcdir)
 {
-	copy_or_default(etcdir, "passwd",
-	                "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
-	copy_or_default(etcdir, "group", "root:x:0:\nnogroup:x:65534:\n");
+	static const char *const names[2] = { "passwd", "group" };
+	static const char *const fallbacks[2] = {
+		"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+		"root:x:0:\nnogroup:x:65534:\n",
+	};
+	static int unshareable[2];
+	for (int i = 0; i < 2; i++) {
+		char vpath[32];
+		snprintf(vpath, sizeof vpath, "/etc/%s", names[i]);
+		if (dce_shared_registered(vpath))
+			continue; /* one copy for every node (path.c) */
+		size_t len;
+		char *text = host_or_default(names[i], fallbacks[i], &len);
+		if (!text)
+			continue;
+		if (unshareable[i] || dce_share_file(vpath, text, len)) {
+			unshareable[i] = 1; /* the node's own copy then */
+			char dst[PATH_MAX];
+			snprintf(dst, sizeof dst, "%s/%s", etcdir, names[i]);
+			int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			if (out >= 0) {
+				if (write(out, text, len) != (ssize_t)len)
+					fprintf(dce_world.err, "dce: cannot write %s\n", dst);
+				close(out);
+			}
+		}
+		free(text);
+	}
 }
 
 /* ---- file permissions (the checks of open, exec, mkdir, unlink, ...) ---- */
