@@ -117,7 +117,10 @@ run_yaml star "$Y/star.yaml"
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 check "a 1000-node star from 3 lines runs (exit 0, ${secs}s)" [ "$RC" = 0 ]
 check "leaves reach each other by name through the hub" grep -q '2 packets transmitted, 2 received' "$(proc_stdout 0)"
-check "1000 node directories" [ "$(ls -d "$OUT"/files-* | wc -l)" = 1000 ]
+# files-N trees are made on first use: only the two nodes that run a program have one
+check "files-N only for the 2 nodes with programs (lazy trees)" [ "$(ls -d "$OUT"/files-* | wc -l)" = 2 ]
+check "one shared /etc/hosts names the 1000 nodes" \
+	[ "$(awk '$2 != "localhost" { print $2 }' "$OUT/shared/etc/hosts" | sort -u | wc -l)" = 1000 ]
 for topo in line tree grid lan; do
 	printf 'stop: 10s\ngenerate: {topology: %s, nodes: 9, prefix: n}\nprocesses:\n  - {node: n0, cmd: ping -c 1 n8, at: 1s}\n' "$topo" >"$Y/$topo.yaml"
 	run_yaml "gen-$topo" "$Y/$topo.yaml"
