@@ -312,7 +312,7 @@ static int mkdirs_host(char *path)
 
 int dce_share_file(const char *vpath, const void *data, size_t len)
 {
-	char norm[PATH_MAX], host[PATH_MAX], tmp[PATH_MAX + 32];
+	char norm[PATH_MAX], host[PATH_MAX], tmp[PATH_MAX + 100];
 	if (!vpath || vpath[0] != '/' || !dce_world.out_dir)
 		return -EINVAL;
 	dce_path_normalize(vpath, norm);
@@ -328,7 +328,9 @@ int dce_share_file(const char *vpath, const void *data, size_t len)
 		return r;
 	/* written aside, then renamed: the ranks of a distributed run write the same
 	 * bytes to the same output directory, and a reader never sees half a file */
-	snprintf(tmp, sizeof tmp, "%s.tmp-%d", host, (int)getpid());
+	char me[65] = "";
+	gethostname(me, sizeof me - 1); /* ranks in containers may share a pid */
+	snprintf(tmp, sizeof tmp, "%s.tmp-%.64s-%d", host, me, (int)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
