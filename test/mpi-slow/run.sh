@@ -237,7 +237,7 @@ compose_test() {
 		check "containers: mpirun placed one rank on each of the 3 containers (--display-map)" \
 			eval "test \$(grep 'Data for node: .*Num procs: 1' '$SCRATCH/compose-run.log' | sort -u | wc -l) = 3"
 		check "containers: every process ended as expected" grep -q 'every process ended as expected' "$SCRATCH/compose-run.log"
-		# files-N/etc/passwd and group are copies of the host's (here: the containers')
+		# shared/etc/passwd and group are copies of the host's (here: the containers')
 		check "containers: outputs and pcaps on the shared directory byte-identical to 1 rank in one process (the hosts' passwd, group aside)" \
 			diff -r -x passwd -x group "$SCRATCH/line-r1" "$SCRATCH/compose/run"
 		(cd "$cdir" && docker-compose down -v --remove-orphans) >/dev/null 2>&1
