@@ -292,6 +292,8 @@ void dce_run_emergency_end(const char *why);
 
 /* hostfd.c */
 void dce_hostfd_init(struct dce_hostfd *h, int fd, const char *path, int oflags); /* path NULL: fixed */
+/* process.c: mkdir -p of a host path (0 or -1) */
+int dce_mkdirs(const char *path);
 /* process.c: the node's root directory, files-N made first if not yet */
 int dce_node_root_fd(struct dce_node *n);
 int dce_hostfd_get(struct dce_hostfd *h); /* the open descriptor, reopened if it was closed; -1 */

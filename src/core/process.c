@@ -38,6 +38,11 @@ static int mkdirs(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+int dce_mkdirs(const char *path)
+{
+	return mkdirs(path);
+}
+
 static void write_file(const char *dir, const char *name, const char *content, int overwrite)
 {
 	char path[PATH_MAX];

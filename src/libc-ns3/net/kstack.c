@@ -644,7 +644,7 @@ int dce_kstack_install(uint32_t id, char *err, size_t errlen)
 	}
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/var/log", n->root);
-	mkdir(path, 0755);
+	dce_mkdirs(path); /* files-N itself is made on first use (process.c) */
 	snprintf(path, sizeof path, "%s/var/log/messages", n->root);
 	ks->log = fopen(path, "w");
 	ks->ops = (struct dce_kernel_host){
