@@ -276,4 +276,3 @@ const struct dce_file_ops dce_hostfile_ops = {
 	.name = "file", .read = host_read, .write = host_write, .poll = host_poll,
 	.release = host_release,
 };
-

@@ -409,22 +409,28 @@ static long inet_send(struct dce_thread *t, struct dce_sock *sk, const void *buf
 	return r < 0 ? r : (long)len;
 }
 
-/* After a non-blocking read(2) or recvfrom(2) took data: if the socket is now empty and the next
- * read would say EAGAIN (inet_recv's checks, in its order), record it, so that
- * the program's usual read-until-EAGAIN costs no full entry (dce_file_again). */
+/* With nothing more queued than ns-3 reports in st, a non-blocking read says
+ * EAGAIN (inet_recv's checks, in its order): no error, no EOF, not shut down. */
+static int read_says_again(struct dce_sock *sk, const struct dce_ns3_status *st)
+{
+	if (st->error || I(sk)->shut_rd)
+		return 0;
+	if (sk->type != SOCK_STREAM)
+		return st->rx_next == 0;
+	return !st->rx_avail && !st->peer_closed && !st->closed && (st->connected || st->connecting);
+}
+
+/* After a non-blocking read(2) or recvfrom(2) took data: if the next read would
+ * say EAGAIN, record it, so that the program's usual read-until-EAGAIN costs no
+ * full entry (dce_file_again). */
 static void note_drained(struct dce_thread *t, struct dce_sock *sk, int flags)
 {
 	if ((t->last_nr != SYS_read && t->last_nr != SYS_recvfrom) || !dce_sock_nonblock(sk, flags))
 		return;
 	struct dce_ns3_status st;
 	status(sk, &st);
-	if (st.error || I(sk)->shut_rd)
-		return;
-	if (sk->type == SOCK_STREAM ? st.rx_avail || st.peer_closed || st.closed ||
-	                                      (!st.connected && !st.connecting)
-	                            : st.rx_next != 0)
-		return;
-	dce_file_again(t, sk->file, 0, -1);
+	if (read_says_again(sk, &st))
+		dce_file_again(t, sk->file, 0, -1);
 }
 
 /* dce_ahead's take: the program read `taken` bytes of the copy; take them from ns-3 */
@@ -472,8 +478,9 @@ static void inet_read_ahead(struct dce_thread *t, struct dce_sock *sk)
 	a->all = (size_t)r == st.rx_avail;
 	a->take = inet_ahead_take;
 	sk->file->ahead = a;
-	if (a->all && !st.error && !in->shut_rd && !st.peer_closed && !st.closed && st.connected)
-		dce_file_again(t, sk->file, 0, SYS_read); /* for the read after the copy */
+	st.rx_avail -= (size_t)r; /* what the read after the copy finds */
+	if (read_says_again(sk, &st))
+		dce_file_again(t, sk->file, 0, SYS_read);
 }
 
 static long inet_recv(struct dce_thread *t, struct dce_sock *sk, void *buf, size_t len, int flags,
